@@ -1,0 +1,25 @@
+# The README's commands.  `make serve` and `make test` each install first, so
+# each is one command on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: install install-test serve test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+
+install-test: install
+	$(BIN)/pip install -q -e '.[test]'
+	bash scripts/install-system-deps.sh
+
+serve: install
+	$(BIN)/casegraph serve
+
+test: install-test
+	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/pytest -q
