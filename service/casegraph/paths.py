@@ -19,6 +19,8 @@ SHAPES_DIR = PROJECT_ROOT / "shapes"
 DATA_DIR = PROJECT_ROOT / "data"
 CASES_DIR = DATA_DIR / "cases"
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+#: Fixed queries used by the pages, exports and tools (not user-facing questions).
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 
 def case_files() -> list[Path]:
