@@ -1,0 +1,500 @@
+"""Chinese-aware full-text search: an in-memory inverted index over the store's texts.
+
+Why not ``FILTER CONTAINS``: a scan of every literal per keystroke does not scale to a
+million triples, cannot fold traditional and simplified characters, and cannot rank.
+Instead every labelled subject becomes one document whose labels, descriptions and
+passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms:
+
+* Chinese runs give character bigrams (matching inside words without a segmenter)
+  and unigrams (so a one-character query still finds something);
+* other text gives lower-cased word tokens; a query word also matches words it is a
+  prefix of, so typing-as-you-go works.
+
+Postings live in compact numpy arrays (``Segment``).  Changes to named graphs add a
+small delta segment and retire the old documents; when deltas grow, everything is
+re-compacted from the texts kept per document.  Ranking is BM25 with field weights
+(labels count three times); a query first requires every term and falls back to
+"any term" when that finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import opencc
+from rdflib import URIRef
+from rdflib.term import Literal
+
+from casegraph.store.base import Store
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+
+NS_CG = "https://w3id.org/casegraph/ns#"
+NS_ORG = "http://www.w3.org/ns/org#"
+NS_SCHEMA = "https://schema.org/"
+NS_SKOS = "http://www.w3.org/2004/02/skos/core#"
+NS_OWL = "http://www.w3.org/2002/07/owl#"
+NS_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+NS_DCT = "http://purl.org/dc/terms/"
+
+#: Field kind and BM25 weight of each indexed predicate.
+FIELDS: dict[str, tuple[str, float]] = {
+    NS_RDFS + "label": ("label", 3.0),
+    NS_SKOS + "prefLabel": ("label", 3.0),
+    NS_SKOS + "altLabel": ("label", 2.0),
+    NS_DCT + "title": ("label", 3.0),
+    NS_SCHEMA + "description": ("description", 1.0),
+    NS_RDFS + "comment": ("description", 1.0),
+    NS_SKOS + "definition": ("description", 1.0),
+    NS_CG + "quote": ("quote", 1.0),
+}
+
+#: Result groups in precedence order: a document belongs to the first group one of its
+#: types (or their super-classes) names.  Keys are what pages and JSON show.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("organisation", (NS_ORG + "Organization",)),
+    ("brand", (NS_CG + "PartyBuildingBrand", NS_SCHEMA + "Brand")),
+    ("award", (NS_CG + "Award",)),
+    ("conferral", (NS_CG + "AwardConferral",)),
+    ("practice", (NS_CG + "Practice",)),
+    ("innovation", (NS_CG + "Innovation",)),
+    ("event", (NS_CG + "Event", NS_SCHEMA + "Event")),
+    ("person", (NS_SCHEMA + "Person",)),
+    ("place", (NS_SCHEMA + "Place",)),
+    ("figure", (NS_CG + "Figure",)),
+    ("media", (NS_CG + "MediaCoverage",)),
+    ("case", (NS_CG + "CaseDocument",)),
+    ("section", (NS_CG + "Section",)),
+    ("passage", (NS_CG + "Passage",)),
+    ("concept", (NS_SKOS + "Concept",)),
+    ("class", (NS_OWL + "Class", NS_RDFS + "Class")),
+    ("property", (NS_RDF + "Property", NS_OWL + "ObjectProperty", NS_OWL + "DatatypeProperty")),
+    ("other", ()),
+)
+GROUP_KEYS = tuple(key for key, _ in GROUPS)
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 32
+MAX_PREFIX_EXPANSION = 50
+BM25_K1, BM25_B = 1.2, 0.75
+
+_T2S = opencc.OpenCC("t2s")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_TOKEN = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
+_TOKEN_TEXT = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Normalise text so that spellings a reader treats as equal compare equal."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def index_terms(text: str) -> list[str]:
+    """Terms a text is indexed under: Chinese bigrams and unigrams, English words."""
+    return _cut(fold(text))
+
+
+def _cut(folded: str) -> list[str]:
+    terms: list[str] = []
+    for cjk, word in _TOKEN.findall(folded):
+        if word:
+            terms.append(word)
+            continue
+        terms.extend(cjk)
+        terms.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
+    return terms
+
+
+def query_tokens(text: str) -> list[tuple[str, bool]]:
+    """What a query asks for: ``(term, is_word)`` pairs, words being prefix-expandable.
+
+    A Chinese run of two or more characters asks for its bigrams (so the match is
+    positionally tight); a single character asks for itself.
+    """
+    tokens: list[tuple[str, bool]] = []
+    for cjk, word in _TOKEN.findall(fold(text[:MAX_QUERY_CHARS])):
+        if word:
+            tokens.append((word, True))
+        elif len(cjk) == 1:
+            tokens.append((cjk, False))
+        else:
+            tokens.extend((cjk[i : i + 2], False) for i in range(len(cjk) - 1))
+    return list(dict.fromkeys(tokens))[:MAX_QUERY_TERMS]
+
+
+@dataclass
+class Document:
+    """One searchable subject: its IRI, group and the original texts shown in results."""
+
+    iri: str
+    group: str
+    texts: list[tuple[str, str, str]]  # (field kind, language tag, text)
+
+
+@dataclass
+class Hit:
+    """A ranked result.  ``snippet`` is ``(before, match, after)`` of a non-label text."""
+
+    iri: str
+    group: str
+    labels: dict[str, str]
+    score: float
+    snippet: tuple[str, str, str] | None
+
+    def label(self, lang: str = "zh-Hans") -> str:
+        for tag in (lang, "zh-Hans", "zh-Hant", "en", ""):
+            if tag in self.labels:
+                return self.labels[tag]
+        return next(iter(self.labels.values()), self.iri.rstrip("/#").rsplit("/", 1)[-1])
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    total: int
+    group_counts: dict[str, int]
+    all_terms_matched: bool
+
+
+@dataclass
+class _Entry:
+    """A subject's texts (ordered, de-duplicated), the graphs they came from, its group."""
+
+    texts: dict[tuple[str, str, str], None] = field(default_factory=dict)
+    graphs: set[str] = field(default_factory=set)
+    group: str = "other"
+
+
+class Segment:
+    """Immutable postings for a batch of documents: per term, doc ids and weighted tfs."""
+
+    def __init__(self, postings: Iterable[tuple[int, Counter[str]]]):
+        term_ids: dict[str, int] = {}
+        terms_col: list[int] = []
+        docs_col: list[int] = []
+        tf_col: list[float] = []
+        for doc_id, counts in postings:
+            for term, tf in counts.items():
+                terms_col.append(term_ids.setdefault(term, len(term_ids)))
+                docs_col.append(doc_id)
+                tf_col.append(tf)
+        terms = np.asarray(terms_col, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")  # stable keeps doc ids ascending per term
+        self.doc_ids = np.asarray(docs_col, dtype=np.int32)[order]
+        self.tfs = np.asarray(tf_col, dtype=np.float32)[order]
+        bounds = np.searchsorted(terms[order], np.arange(len(term_ids) + 1))
+        self.ranges = {t: (int(bounds[i]), int(bounds[i + 1])) for t, i in term_ids.items()}
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        span = self.ranges.get(term)
+        if span is None:
+            return None
+        return self.doc_ids[span[0] : span[1]], self.tfs[span[0] : span[1]]
+
+
+def _load_query(name: str) -> str:
+    return (QUERIES_DIR / name).read_text(encoding="utf-8")
+
+
+def _values_clause(variable: str, iris: Sequence[str]) -> str:
+    return f"\nVALUES ?{variable} {{ {' '.join(URIRef(i).n3() for i in iris)} }}\n"
+
+
+class SearchIndex:
+    """The search index of one store.  Thread-safe: readers see a consistent snapshot."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.documents: list[Document | None] = []
+        self._doc_of_iri: dict[str, int] = {}
+        self._docs_of_graph: dict[str, set[int]] = {}
+        self._segments: list[Segment] = []
+        self._length = np.zeros(0, dtype=np.float32)
+        self._alive = np.zeros(0, dtype=bool)
+        self._group = np.zeros(0, dtype=np.int8)
+        self._words: list[str] = []  # sorted vocabulary of word terms, for prefix expansion
+        self._df: Counter[str] = Counter()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def rebuild(self, store: Store) -> None:
+        """Index every text of the store from scratch (at startup, or after a bulk load)."""
+        texts = store.query(_load_query("search_texts.rq")).rows
+        types = store.query(_load_query("search_types.rq")).rows
+        supers = self._class_closure(store)
+        with self._lock:
+            self._reset()
+            self._add_documents(self._entries(texts, types, supers))
+
+    def update_graphs(self, store: Store, graph_iris: Iterable[str]) -> None:
+        """Re-index the subjects of the named graphs that just changed (or were dropped).
+
+        A shared subject (an issuer, a group) also keeps its texts from other graphs: the
+        affected subjects are re-read from the whole store, not only the changed graphs.
+        """
+        graph_iris = [str(g) for g in graph_iris]
+        with self._lock:
+            affected = {i for g in graph_iris for i in self._docs_of_graph.get(g, ())}
+            iris = {self.documents[i].iri for i in affected if self.documents[i] is not None}
+        for graph_iri in graph_iris:
+            iris.update(
+                str(s) for s in store.graph(URIRef(graph_iri)).subjects() if isinstance(s, URIRef)
+            )
+        iris_sorted = sorted(iris)
+        texts, types = [], []
+        for start in range(0, len(iris_sorted), 500):
+            chunk = iris_sorted[start : start + 500]
+            texts += store.query(_load_query("search_texts.rq") + _values_clause("s", chunk)).rows
+            types += store.query(_load_query("search_types.rq") + _values_clause("s", chunk)).rows
+        supers = self._class_closure(store)
+        with self._lock:
+            for iri in iris_sorted:
+                doc_id = self._doc_of_iri.pop(iri, None)
+                if doc_id is not None:
+                    self._retire(doc_id)
+            self._add_documents(self._entries(texts, types, supers))
+            live = int(self._alive.sum())
+            if len(self._segments) > 8 or len(self._alive) > 2 * max(live, 1000):
+                self._compact()
+
+    @staticmethod
+    def _class_closure(store: Store) -> dict[str, set[str]]:
+        supers: dict[str, set[str]] = {}
+        for cls, sup in store.query(_load_query("search_class_closure.rq")).rows:
+            supers.setdefault(str(cls), set()).add(str(sup))
+        return supers
+
+    @staticmethod
+    def _entries(text_rows, type_rows, supers: dict[str, set[str]]) -> dict[str, _Entry]:
+        """Group query rows ``(subject, predicate, text, graph)`` into one entry per subject."""
+        entries: dict[str, _Entry] = {}
+        for subject, predicate, text, graph in text_rows:
+            if isinstance(subject, URIRef) and isinstance(text, Literal):
+                entry = entries.setdefault(str(subject), _Entry())
+                entry.texts.setdefault((FIELDS[str(predicate)][0], text.language or "", str(text)))
+                entry.graphs.add(str(graph))
+        types: dict[str, set[str]] = {}
+        for subject, cls in type_rows:
+            types.setdefault(str(subject), set()).add(str(cls))
+        for iri, entry in entries.items():
+            entry.group = _group_of(types.get(iri, set()), supers)
+        return entries
+
+    def _add_documents(self, entries: dict[str, _Entry]) -> None:
+        batch: list[tuple[int, Counter[str]]] = []
+        lengths, groups = [], []
+        for iri, entry in entries.items():
+            doc_id = len(self.documents)
+            self.documents.append(Document(iri, entry.group, list(entry.texts)))
+            self._doc_of_iri[iri] = doc_id
+            for graph in entry.graphs:
+                self._docs_of_graph.setdefault(graph, set()).add(doc_id)
+            counts: Counter[str] = Counter()
+            length = 0
+            seen_folded: set[tuple[str, str]] = set()
+            for kind, _, text in entry.texts:
+                if (kind, folded := fold(text)) in seen_folded:
+                    continue  # zh-Hans and zh-Hant labels fold to one text: count it once
+                seen_folded.add((kind, folded))
+                weight = 3.0 if kind == "label" else 1.0
+                terms = _cut(folded)
+                length += len(terms)
+                for term in terms:
+                    counts[term] += weight
+            batch.append((doc_id, counts))
+            lengths.append(length)
+            groups.append(GROUP_KEYS.index(entry.group))
+            self._df.update(counts.keys())
+        if not batch:
+            return
+        self._segments.append(Segment(batch))
+        self._length = np.concatenate([self._length, np.asarray(lengths, dtype=np.float32)])
+        self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
+        self._group = np.concatenate([self._group, np.asarray(groups, dtype=np.int8)])
+        self._words = sorted(t for t in self._df if t.isascii())
+
+    def _retire(self, doc_id: int) -> None:
+        self._alive[doc_id] = False
+        self.documents[doc_id] = None
+        for docs in self._docs_of_graph.values():
+            docs.discard(doc_id)
+
+    def _compact(self) -> None:
+        """Rebuild postings from the live documents' kept texts (no store round trip)."""
+        graphs_of: dict[int, set[str]] = {}
+        for graph, ids in self._docs_of_graph.items():
+            for doc_id in ids:
+                graphs_of.setdefault(doc_id, set()).add(graph)
+        entries = {
+            doc.iri: _Entry(dict.fromkeys(doc.texts), graphs_of.get(doc_id, set()), doc.group)
+            for doc_id, doc in enumerate(self.documents)
+            if doc is not None
+        }
+        self._reset()
+        self._add_documents(entries)
+
+    # -- searching --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    def _expansions(self, term: str, is_word: bool) -> list[tuple[str, float]]:
+        if not is_word:
+            return [(term, 1.0)]
+        start = bisect_left(self._words, term)
+        candidates = []
+        for word in self._words[start : start + 2000]:
+            if not word.startswith(term):
+                break
+            candidates.append(word)
+        candidates.sort(key=lambda w: (w != term, -self._df[w]))
+        return [(w, 1.0 if w == term else 0.6) for w in candidates[:MAX_PREFIX_EXPANSION]]
+
+    def _term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        ids, tfs = [], []
+        for segment in self._segments:
+            found = segment.postings(term)
+            if found is not None:
+                ids.append(found[0])
+                tfs.append(found[1])
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        return np.concatenate(ids), np.concatenate(tfs)
+
+    def search(self, query: str, *, limit: int = 50, group: str | None = None) -> SearchResult:
+        """Rank documents for ``query``; never raises on any string."""
+        with self._lock:
+            return self._search(query, limit, group)
+
+    def _search(self, query: str, limit: int, group: str | None) -> SearchResult:
+        tokens = query_tokens(query)
+        empty = SearchResult(query, [], 0, {}, False)
+        live = int(self._alive.sum())
+        if not tokens or live == 0:
+            return empty
+        avg_length = float(self._length[self._alive].mean()) or 1.0
+        token_postings = []  # per token: list of (ids, bm25 contribution per posting)
+        for term, is_word in tokens:
+            parts = []
+            for expanded, weight in self._expansions(term, is_word):
+                ids, tfs = self._term_postings(expanded)
+                if not len(ids):
+                    continue
+                df = len(ids)
+                idf = np.log(1.0 + (live - df + 0.5) / (df + 0.5))
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * self._length[ids] / avg_length)
+                parts.append((ids, weight * idf * tfs * (BM25_K1 + 1) / (tfs + norm)))
+            token_postings.append(parts)
+        token_docs = [
+            np.unique(np.concatenate([ids for ids, _ in parts])) if parts else np.zeros(0, np.int32)
+            for parts in token_postings
+        ]
+        order = sorted(range(len(token_docs)), key=lambda i: len(token_docs[i]))
+        candidates = token_docs[order[0]]
+        for i in order[1:]:
+            if not len(candidates):
+                break
+            candidates = np.intersect1d(candidates, token_docs[i], assume_unique=True)
+        all_matched = bool(len(candidates))
+        if not all_matched:
+            candidates = np.unique(np.concatenate(token_docs))
+        candidates = candidates[self._alive[candidates]]
+        if group is not None and group in GROUP_KEYS:
+            candidates = candidates[self._group[candidates] == GROUP_KEYS.index(group)]
+        if not len(candidates):
+            return empty
+        scores = np.zeros(len(candidates), dtype=np.float64)
+        for parts in token_postings:
+            for ids, contribution in parts:
+                order_ids = np.argsort(ids, kind="stable")
+                sorted_ids = ids[order_ids]
+                pos = np.searchsorted(sorted_ids, candidates)
+                pos_clipped = np.minimum(pos, len(sorted_ids) - 1)
+                hit = sorted_ids[pos_clipped] == candidates
+                scores[hit] += contribution[order_ids][pos_clipped[hit]]
+        counts = np.bincount(self._group[candidates], minlength=len(GROUP_KEYS))
+        if len(scores) > limit:
+            best = np.argpartition(-scores, limit)[:limit]
+            top = best[np.argsort(-scores[best], kind="stable")]
+        else:
+            top = np.argsort(-scores, kind="stable")
+        needles = sorted(
+            {t for t, _ in tokens} | set(_TOKEN_TEXT.findall(fold(query[:200]))),
+            key=len,
+            reverse=True,
+        )
+        hits = [self._hit(int(candidates[i]), float(scores[i]), needles) for i in top]
+        return SearchResult(
+            query=query,
+            hits=hits,
+            total=len(candidates),
+            group_counts={GROUP_KEYS[i]: int(n) for i, n in enumerate(counts) if n},
+            all_terms_matched=all_matched,
+        )
+
+    def _hit(self, doc_id: int, score: float, terms: list[str]) -> Hit:
+        doc = self.documents[doc_id]
+        labels: dict[str, str] = {}
+        for kind, lang, text in doc.texts:
+            if kind == "label":
+                labels.setdefault(lang, text)
+        if not labels and doc.texts:  # a passage: name it by the start of its quote
+            _, lang, text = doc.texts[0]
+            labels[lang] = text if len(text) <= 30 else text[:30] + "…"
+        return Hit(doc.iri, doc.group, labels, round(score, 4), _snippet(doc.texts, terms))
+
+
+def _group_of(types: set[str], supers: dict[str, set[str]]) -> str:
+    closure = set(types)
+    for t in types:
+        closure |= supers.get(t, set())
+    for key, classes in GROUPS:
+        if any(c in closure for c in classes):
+            return key
+    return "other"
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+def _snippet(texts, terms: list[str], width: int = 40) -> tuple[str, str, str] | None:
+    """The first description or quote containing a query term, cut around the match.
+
+    ``terms`` come longest first, so a whole query run ("济南热电") wins over its bigrams.
+    """
+    for kind, _, text in texts:
+        if kind == "label":
+            continue
+        folded = _folded(text)
+        aligned = len(folded) == len(text)
+        for term in terms:
+            at = folded.find(term)
+            if at < 0:
+                continue
+            if not aligned:
+                return (text[: 2 * width], "", "…" if len(text) > 2 * width else "")
+            end = at + len(term)
+            before = text[max(0, at - width) : at]
+            after = text[end : end + width]
+            return (
+                ("…" if at > width else "") + before,
+                text[at:end],
+                after + ("…" if end + width < len(text) else ""),
+            )
+    return None
