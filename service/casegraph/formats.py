@@ -1,0 +1,243 @@
+"""Serialisations: SPARQL results (JSON, XML, CSV, TSV) and RDF graphs (six syntaxes).
+
+Each format has one canonical media type (what the service answers with), the
+other media types clients send for it, and the short name used by ``format=``.
+Result serialisers are written here rather than borrowed from rdflib because
+the service's results are engine-independent :class:`QueryResult` objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Identifier
+
+from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
+from casegraph.store.base import QueryResult
+
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+#: Top-level key added to SPARQL JSON results; JSON clients ignore unknown keys.
+JSON_NOTICE_KEY = "casegraph"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation: its name for ``format=``, media types, and rdflib plugin."""
+
+    name: str
+    media_type: str
+    other_media_types: tuple[str, ...] = ()
+    other_names: tuple[str, ...] = ()
+    rdflib_format: str | None = None
+    holds_quads: bool = False
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.other_media_types)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.other_names)
+
+
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", ("application/json",), ("srj",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",)),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values", (), ("tab",)),
+)
+
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ("application/x-turtle",), ("ttl",), "turtle"),
+    Format("ntriples", "application/n-triples", ("text/plain",), ("nt", "n-triples"), "nt"),
+    Format("jsonld", "application/ld+json", ("application/json",), ("json-ld",), "json-ld"),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("xml", "rdf"),
+           "xml"),
+    Format("trig", "application/trig", (), (), "trig", holds_quads=True),
+    Format("nquads", "application/n-quads", (), ("nq", "n-quads"), "nquads", holds_quads=True),
+)
+
+#: Prefixes bound when writing Turtle, TriG and JSON-LD, so documents read like the data files.
+PREFIXES = {
+    "cg": ONTOLOGY_NS,
+    "id": CANONICAL_BASE_IRI,
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+}
+
+
+def offered_media_types(formats: Iterable[Format]) -> list[str]:
+    """Every media type of ``formats``, canonical ones first (server preference order)."""
+    formats = list(formats)
+    ordered = [f.media_type for f in formats]
+    ordered += [m for f in formats for m in f.other_media_types if m not in ordered]
+    return ordered
+
+
+def format_for_media_type(media_type: str, formats: Iterable[Format]) -> Format | None:
+    media_type = media_type.split(";")[0].strip().lower()
+    return next((f for f in formats if media_type in f.media_types), None)
+
+
+def format_for_name(name: str, formats: Iterable[Format]) -> Format | None:
+    """The format a ``format=`` value names: a short name or any of its media types."""
+    name = name.strip().lower()
+    return next((f for f in formats if name in f.names or name in f.media_types), None)
+
+
+# --- SPARQL query results ---------------------------------------------------------------
+
+
+def serialize_result(result: QueryResult, fmt: Format, *, row_limit: int | None = None) -> bytes:
+    """SELECT or ASK results in one of ``RESULT_FORMATS``."""
+    writer = {"json": _results_json, "xml": _results_xml, "csv": _results_csv,
+              "tsv": _results_tsv}[fmt.name]
+    return writer(result, row_limit)
+
+
+def _results_json(result: QueryResult, row_limit: int | None) -> bytes:
+    if result.kind == "boolean":
+        document: dict = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {var: _json_term(term) for var, term in zip(result.variables, row, strict=True)
+             if term is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    if result.truncated:
+        document[JSON_NOTICE_KEY] = {"truncated": True, "maxResultRows": row_limit}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _json_term(term: Identifier) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal):
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype:
+            value["datatype"] = str(term.datatype)
+    return value
+
+
+def _results_xml(result: QueryResult, row_limit: int | None) -> bytes:
+    out = io.StringIO()
+    out.write(f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}">\n')
+    out.write("<head>")
+    for var in result.variables:
+        out.write(f"<variable name={quoteattr(var)}/>")
+    out.write("</head>\n")
+    if result.kind == "boolean":
+        out.write(f"<boolean>{'true' if result.boolean else 'false'}</boolean>\n")
+    else:
+        out.write("<results>\n")
+        for row in result.rows:
+            out.write("<result>")
+            for var, term in zip(result.variables, row, strict=True):
+                if term is not None:
+                    out.write(f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>")
+            out.write("</result>\n")
+        out.write("</results>\n")
+    out.write("</sparql>\n")
+    return out.getvalue().encode("utf-8")
+
+
+def _xml_term(term: Identifier) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    attributes = ""
+    if isinstance(term, Literal) and term.language:
+        attributes = f" xml:lang={quoteattr(term.language)}"
+    elif isinstance(term, Literal) and term.datatype:
+        attributes = f" datatype={quoteattr(str(term.datatype))}"
+    return f"<literal{attributes}>{escape(str(term))}</literal>"
+
+
+def _results_csv(result: QueryResult, row_limit: int | None) -> bytes:
+    # SPARQL 1.1 CSV: RFC 4180 quoting, CRLF, plain values.  ASK has no standard CSV
+    # form; like Jena we write one column "_askResult".
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "boolean":
+        writer.writerows([["_askResult"], ["true" if result.boolean else "false"]])
+    else:
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if t is None else _csv_value(t) for t in row])
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_value(term: Identifier) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _results_tsv(result: QueryResult, row_limit: int | None) -> bytes:
+    # SPARQL 1.1 TSV: "?var" headers, terms in N-Triples syntax, LF line ends.
+    if result.kind == "boolean":
+        lines = ["?_askResult", "true" if result.boolean else "false"]
+    else:
+        lines = ["\t".join(f"?{var}" for var in result.variables)]
+        lines += ["\t".join("" if t is None else ntriples_term(t) for t in row)
+                  for row in result.rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def ntriples_term(term: Identifier) -> str:
+    """A term in N-Triples syntax: one line, no tabs (what TSV and plain listings need)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = f'"{str(term).translate(_NT_ESCAPES)}"'
+    if isinstance(term, Literal) and term.language:
+        return f"{text}@{term.language}"
+    if isinstance(term, Literal) and term.datatype and term.datatype != XSD.string:
+        return f"{text}^^<{term.datatype}>"
+    return text
+
+
+# --- RDF graphs ---------------------------------------------------------------------------
+
+
+def triples_to_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def serialize_graph(graph: Graph, fmt: Format) -> bytes:
+    """One graph in ``fmt``; quad formats write it as the default graph."""
+    if fmt.holds_quads:
+        dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+        for triple in graph:
+            dataset.add(triple)
+        return dataset.serialize(format=fmt.rdflib_format, encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib_format, encoding="utf-8")

@@ -1,0 +1,194 @@
+"""Parse RDF that users send (uploads, Graph Store writes, validation) without side effects.
+
+Uploaded bytes are always parsed as *data*, never as a path or URL, and only
+after the checks that keep the parser off the network and the file system:
+
+* JSON-LD: every ``@context`` must be an inline object (or ``null``); a context
+  given by IRI, local or remote, and ``@import`` are refused.
+* RDF/XML: a document type declaration is refused, so no entity (internal or
+  external) is ever expanded; the check runs expat itself, so it sees through
+  UTF-16 and other encodings a text search would miss.
+* Turtle, TriG: bracket nesting is bounded before any parser runs.
+
+The parser is Oxigraph's (Rust, streaming, no loader callbacks configured), which
+reports line and column for every syntax error; the result is an rdflib
+``Dataset`` so that validation (pySHACL) and the writers see ordinary rdflib terms.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.parsers.expat
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from casegraph.formats import GRAPH_FORMATS, Format, format_for_media_type
+from casegraph.sparql_safety import MAX_NESTING_DEPTH, nesting_depth
+
+_OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+_POSITION = re.compile(r"line (\d+)(?: column| between columns) (\d+)")
+
+
+class DataSyntaxError(ValueError):
+    """The data does not parse; ``line``/``column`` locate the error when known."""
+
+    status = 400
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class DataRefused(ValueError):
+    """The data is well-formed but asks the parser to do something we never do."""
+
+    status = 400
+
+
+class UnsupportedMediaType(ValueError):
+    """No RDF syntax is known for the request's Content-Type."""
+
+    status = 415
+
+
+def upload_format(content_type: str | None) -> Format:
+    """The RDF syntax a Content-Type names; raise ``UnsupportedMediaType`` otherwise."""
+    fmt = format_for_media_type(content_type or "", GRAPH_FORMATS)
+    if fmt is None:
+        accepted = ", ".join(f.media_type for f in GRAPH_FORMATS)
+        raise UnsupportedMediaType(
+            f"Content-Type {content_type or '(none)'!r} is not an RDF syntax the service "
+            f"reads; send one of: {accepted}"
+        )
+    return fmt
+
+
+def parse_upload(data: bytes, fmt: Format, *, base_iri: str | None = None) -> Dataset:
+    """Parse uploaded bytes into a Dataset (triples of graph formats land in the default graph)."""
+    if fmt.name == "jsonld":
+        _check_jsonld_contexts(data)
+    elif fmt.name == "rdfxml":
+        _check_xml_has_no_doctype(data)
+    elif fmt.name in {"turtle", "trig"}:
+        depth = nesting_depth(data.decode("utf-8", errors="replace"))
+        if depth > MAX_NESTING_DEPTH:
+            raise DataRefused(
+                f"brackets nest {depth} levels deep; at most {MAX_NESTING_DEPTH} are accepted"
+            )
+    dataset = Dataset()
+    try:
+        for quad in ox.parse(data, _OXIGRAPH_FORMATS[fmt.name], base_iri=base_iri):
+            graph_name = _graph_name(quad.graph_name)
+            dataset.graph(graph_name).add(
+                (_term(quad.subject), _term(quad.predicate), _term(quad.object))
+            )
+    except SyntaxError as error:
+        raise _located(error) from None
+    except ValueError as error:
+        raise DataSyntaxError(str(error)) from None
+    return dataset
+
+
+def _located(error: SyntaxError) -> DataSyntaxError:
+    message = str(error.msg if error.msg else error)
+    position = _POSITION.search(message)
+    if position:
+        return DataSyntaxError(message, int(position.group(1)), int(position.group(2)))
+    return DataSyntaxError(message)
+
+
+def _graph_name(name) -> URIRef | BNode:
+    if isinstance(name, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    return _term(name)
+
+
+def _term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise DataRefused(f"RDF 1.2 triple terms are not supported: {term}")
+
+
+def _check_jsonld_contexts(data: bytes) -> None:
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise DataRefused("the JSON-LD document nests too deeply") from None
+    except UnicodeDecodeError as error:
+        raise DataSyntaxError(f"JSON-LD must be UTF-8: {error}") from None
+    except json.JSONDecodeError as error:
+        raise DataSyntaxError(
+            f"JSON syntax error at line {error.lineno}, column {error.colno}: {error.msg}",
+            error.lineno,
+            error.colno,
+        ) from None
+    for context in _contexts(document):
+        if isinstance(context, str):
+            raise DataRefused(
+                f"JSON-LD @context {context!r} refused: only inline context objects are "
+                "accepted; the service never loads contexts from URLs or files"
+            )
+        if not isinstance(context, dict):
+            raise DataRefused(f"JSON-LD @context must be an object, not {context!r}")
+        if "@import" in context:
+            raise DataRefused(
+                f"JSON-LD @import {context['@import']!r} refused: contexts are never loaded"
+            )
+
+
+def _contexts(document) -> Iterator:
+    """Every context value anywhere in a JSON document (lists flattened, nulls skipped)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    for context in value if isinstance(value, list) else [value]:
+                        if context is not None:
+                            yield context
+                stack.append(value)
+
+
+def _check_xml_has_no_doctype(data: bytes) -> None:
+    """Refuse DTDs the way defusedxml does: by asking expat, not by searching text."""
+
+    def refuse_doctype(name, *_):
+        raise DataRefused(
+            f"RDF/XML with a document type declaration (<!DOCTYPE {name}>) refused: "
+            "entities are never expanded; write the IRIs out in full"
+        )
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.ExternalEntityRefHandler = refuse_doctype
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as error:
+        raise DataSyntaxError(
+            f"XML syntax error at line {error.lineno}, column {error.offset + 1}: "
+            f"{xml.parsers.expat.ErrorString(error.code)}",
+            error.lineno,
+            error.offset + 1,
+        ) from None

@@ -1,0 +1,317 @@
+"""Decide whether a SPARQL query or update may run, by parsing it — never by keywords.
+
+A query reaches the store only after this module has
+
+1. expanded SPARQL code-point escapes (``\\u0053ERVICE`` is ``SERVICE``) exactly once,
+   and refused a text that would still contain an escape afterwards, so that the
+   text we analyse is byte for byte the text the engine evaluates;
+2. refused, before any recursive parser runs, texts that are too long or nest
+   brackets too deeply (pyparsing recurses per level, and pyoxigraph crashes the
+   process at roughly 2,200 levels);
+3. parsed it with rdflib's SPARQL grammar and walked the parse tree to refuse
+   ``SERVICE`` (unless the endpoint is allow-listed), ``LOAD``, and ``FROM`` /
+   ``FROM NAMED`` / ``USING`` naming graphs the store does not hold — each of
+   which would make an engine fetch a URL from the server's network.
+
+Refusals raise :class:`~casegraph.store.base.QueryRefused`; syntax errors raise
+:class:`~casegraph.store.base.QuerySyntaxError` with the line and column.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
+
+from casegraph.store.base import QueryRefused, QuerySyntaxError
+
+#: Longest query or update text analysed, in characters (bodies are also capped by
+#: ``max_request_bytes``; this bounds the parser's work on a single text).
+MAX_TEXT_CHARS = 200_000
+#: Deepest bracket nesting (``{``, ``(``, ``[``) accepted; real queries stay below 15.
+MAX_NESTING_DEPTH = 64
+#: Most triple patterns in the WHERE parts of one query or update.
+MAX_TRIPLE_PATTERNS = 200
+
+_PARSER_RECURSION_LIMIT = 20_000
+_PARSER_STACK_BYTES = 256 * 1024 * 1024
+_STACK_SIZE_LOCK = threading.Lock()
+
+# One SPARQL code-point escape: \uXXXX or \UXXXXXXXX (SPARQL 1.1, section 19.2).
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# What rdflib's own escape expansion would still pick up (it is case-insensitive).
+_LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+# Tokens inside which brackets do not count: long and short strings, IRIs, comments.
+_OPAQUE_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*",
+    re.DOTALL,
+)
+_OPENERS = "{(["
+_CLOSERS = "})]"
+
+
+@dataclass(frozen=True)
+class SafetyPolicy:
+    """What the service allows: graphs it holds and SERVICE endpoints it may call."""
+
+    known_graphs: Collection[str] = ()
+    service_allowlist: Collection[str] = ()
+    max_text_chars: int = MAX_TEXT_CHARS
+    max_nesting_depth: int = MAX_NESTING_DEPTH
+    max_triple_patterns: int = MAX_TRIPLE_PATTERNS
+
+    @staticmethod
+    def parse_allowlist(raw: str) -> frozenset[str]:
+        """``settings.service_allowlist`` is comma-separated IRIs."""
+        return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that may run: ``text`` is what to hand to the store."""
+
+    text: str
+    form: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+    from_graphs: list[str] = field(default_factory=list)
+    from_named_graphs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckedUpdate:
+    """An update that may run: ``text`` is what to hand to the store."""
+
+    text: str
+    operations: list[str] = field(default_factory=list)
+
+
+_QUERY_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+def check_query(text: str, policy: SafetyPolicy) -> CheckedQuery:
+    """Analyse a query; return it ready to run or raise ``QueryRefused``/``QuerySyntaxError``."""
+    expanded = _prepare(text, policy)
+    parsed = _parse_on_deep_stack(parseQuery, expanded)
+    prologue = translatePrologue(parsed[0], None)
+    body = parsed[1]
+    _check_tree(body, prologue, policy)
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for clause in _field(body, "datasetClause", []):
+        if _field(clause, "default") is not None:
+            from_graphs.append(str(prologue.absolutize(clause["default"])))
+        else:
+            from_named.append(str(prologue.absolutize(clause["named"])))
+    _require_known_graphs(from_graphs + from_named, "FROM", policy)
+    return CheckedQuery(expanded, _QUERY_FORMS[body.name], from_graphs, from_named)
+
+
+def check_update(text: str, policy: SafetyPolicy) -> CheckedUpdate:
+    """Analyse an update request; return it ready to run or raise."""
+    expanded = _prepare(text, policy)
+    parsed = _parse_on_deep_stack(parseUpdate, expanded)
+    operations = []
+    for prologue_tree, operation in zip(
+        _field(parsed, "prologue", []), _field(parsed, "request", []), strict=False
+    ):
+        prologue = translatePrologue(prologue_tree, None)
+        if operation.name == "Load":
+            raise QueryRefused(
+                f"LOAD <{prologue.absolutize(operation['iri'])}> refused: "
+                "the service never fetches data from URLs; send the data in the request"
+            )
+        _check_tree(operation, prologue, policy)
+        using = [
+            str(prologue.absolutize(_field(clause, "default") or _field(clause, "named")))
+            for clause in _field(operation, "using", [])
+        ]
+        _require_known_graphs(using, "USING", policy)
+        operations.append(operation.name)
+    return CheckedUpdate(expanded, operations)
+
+
+def expand_codepoint_escapes(text: str) -> str:
+    """Replace ``\\uXXXX``/``\\UXXXXXXXX`` by the code points they denote, once."""
+
+    def code_point(match: re.Match[str]) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            raise QuerySyntaxError(f"invalid code-point escape {match.group(0)!r}")
+        return chr(value)
+
+    return _CODEPOINT_ESCAPE.sub(code_point, text)
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest bracket nesting outside strings, IRIs and comments.
+
+    A lexer-level count, so it is linear and cannot recurse: it runs before any
+    parser sees the text.  Works for SPARQL and for Turtle/TriG, whose tokens for
+    strings, IRIs and comments are the same.
+    """
+    depth = deepest = 0
+    position = 0
+    for match in _OPAQUE_TOKEN.finditer(text):
+        depth, deepest = _count_brackets(text[position : match.start()], depth, deepest)
+        position = match.end()
+    depth, deepest = _count_brackets(text[position:], depth, deepest)
+    return deepest
+
+
+def _count_brackets(segment: str, depth: int, deepest: int) -> tuple[int, int]:
+    for char in segment:
+        if char in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSERS:
+            depth = max(depth - 1, 0)
+    return depth, deepest
+
+
+def _prepare(text: str, policy: SafetyPolicy) -> str:
+    if len(text) > policy.max_text_chars:
+        raise QueryRefused(
+            f"the request text has {len(text):,} characters; at most "
+            f"{policy.max_text_chars:,} are accepted"
+        )
+    expanded = expand_codepoint_escapes(text)
+    leftover = _LEFTOVER_ESCAPE.search(expanded)
+    if leftover:
+        raise QueryRefused(
+            f"escape sequences that produce further escapes ({leftover.group(0)!r} at "
+            f"character {leftover.start()}) are refused: they would be read differently "
+            "by different engines"
+        )
+    depth = nesting_depth(expanded)
+    if depth > policy.max_nesting_depth:
+        raise QueryRefused(
+            f"brackets nest {depth} levels deep; at most {policy.max_nesting_depth} are accepted"
+        )
+    return expanded
+
+
+def _check_tree(tree: CompValue, prologue, policy: SafetyPolicy) -> None:
+    patterns = 0
+    for node in _walk(tree):
+        if node.name == "ServiceGraphPattern":
+            _check_service(node["term"], prologue, policy)
+        elif node.name == "TriplesBlock":
+            patterns += sum(len(group) // 3 for group in _field(node, "triples", []))
+    if patterns > policy.max_triple_patterns:
+        raise QueryRefused(
+            f"{patterns} triple patterns; at most {policy.max_triple_patterns} are accepted"
+        )
+
+
+def _check_service(term, prologue, policy: SafetyPolicy) -> None:
+    if isinstance(term, Variable):
+        raise QueryRefused(f"SERVICE ?{term} refused: the endpoint must be a fixed IRI")
+    endpoint = str(prologue.absolutize(term))
+    if endpoint not in policy.service_allowlist:
+        raise QueryRefused(
+            f"SERVICE <{endpoint}> refused: federated queries may only call endpoints "
+            "in the service allow-list (CASEGRAPH_SERVICE_ALLOWLIST)"
+        )
+
+
+def _require_known_graphs(iris: list[str], keyword: str, policy: SafetyPolicy) -> None:
+    known = set(policy.known_graphs)
+    for iri in iris:
+        if iri not in known:
+            raise QueryRefused(
+                f"{keyword} <{iri}> refused: the store holds no such graph, and the service "
+                "never fetches graphs from URLs (see GET /sparql for the graphs it holds)"
+            )
+
+
+def _walk(node) -> Iterator[CompValue]:
+    """Every CompValue below ``node``, depth-first, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            yield current
+            stack.extend(current.values())
+        elif isinstance(current, ParseResults | list | tuple):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+
+
+def _parse_on_deep_stack(parser, text: str):
+    """Run rdflib's recursive-descent parser on a thread with a large stack.
+
+    pyparsing recurses about twenty frames per triple pattern of a basic graph
+    pattern, so a legitimate 200-pattern query overflows Python's default limit
+    of 1,000 frames.  The parse runs on its own thread with a 256 MiB stack
+    (reserved, not committed) and the interpreter's recursion limit raised to
+    ``_PARSER_RECURSION_LIMIT``; whatever still recurses too far is refused.
+    """
+    if sys.getrecursionlimit() < _PARSER_RECURSION_LIMIT:
+        sys.setrecursionlimit(_PARSER_RECURSION_LIMIT)
+    outcome: dict[str, object] = {}
+
+    def parse() -> None:
+        try:
+            outcome["tree"] = parser(text)
+        except ParseBaseException as error:
+            outcome["error"] = _syntax_error(error)
+        except RecursionError:
+            outcome["error"] = QueryRefused(
+                "the request is too large or nests too deeply to be parsed"
+            )
+        except ValueError as error:  # rdflib: invalid IRIs, literals, escapes
+            outcome["error"] = QuerySyntaxError(str(error))
+
+    with _STACK_SIZE_LOCK:
+        previous = threading.stack_size(_PARSER_STACK_BYTES)
+        try:
+            worker = threading.Thread(target=parse, name="sparql-parse", daemon=True)
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["tree"]
+
+
+def _field(node: CompValue, key: str, default=None):
+    """A parse-tree field or ``default``; ``CompValue.get`` returns the key itself when absent."""
+    return dict.get(node, key, default)
+
+
+def _syntax_error(error: ParseBaseException) -> QuerySyntaxError:
+    return QuerySyntaxError(
+        f"syntax error at line {error.lineno}, column {error.col}: {error.msg}",
+        line=error.lineno,
+        column=error.col,
+    )
+
+
+__all__ = [
+    "CheckedQuery",
+    "CheckedUpdate",
+    "SafetyPolicy",
+    "check_query",
+    "check_update",
+    "expand_codepoint_escapes",
+    "nesting_depth",
+]
