@@ -1,0 +1,311 @@
+"""Curated questions as data: ``questions/*.rq`` files whose header documents them.
+
+Each file starts with comment lines ``#+ …`` holding YAML (grlc style): ``id``,
+``title`` and ``rationale`` (per language), ``tags``, ``parameters`` and
+``answer`` (the columns, in order).  Parameters are declared explicitly — never
+guessed from variable names — with a type (``iri``, ``string``, ``integer``,
+``year``, ``concept``), an optional ``default`` and optional ``allowed`` values.
+
+Parameters reach the query as RDF terms in a ``VALUES`` block injected at the
+start of the outermost group pattern (see :func:`bind_values`); text of a
+request is never pasted into SPARQL.  An unset optional parameter leaves its
+variable free, so the question answers for every value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from casegraph.config import CANONICAL_BASE_IRI
+from casegraph.paths import QUESTIONS_DIR
+
+PARAMETER_TYPES = ("iri", "string", "integer", "year", "concept")
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# An absolute IRI without the characters SPARQL's IRIREF forbids.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
+_YEAR = re.compile(r"-?[0-9]{4}\Z")
+
+
+class QuestionFileError(ValueError):
+    """A question file's header is malformed; the message names the file and line."""
+
+
+class ParameterError(ValueError):
+    """A request gave a parameter value of the wrong kind; names the parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"parameter {parameter!r}: {message}")
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: what it binds, how it is typed and validated."""
+
+    name: str
+    type: str
+    description: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+    allowed: tuple[str, ...] = ()
+    #: For ``concept`` parameters: the SKOS scheme whose concepts are allowed.
+    scheme: str | None = None
+    required: bool = False
+
+    def to_term(self, raw: str, base_iri: str = CANONICAL_BASE_IRI) -> Identifier:
+        """Validate a request value and turn it into the RDF term the query binds."""
+        raw = raw.strip()
+        if self.allowed and raw not in self.allowed:
+            raise ParameterError(self.name, f"{raw!r} is not one of {', '.join(self.allowed)}")
+        if self.type in ("iri", "concept"):
+            iri = expand_curie(raw, base_iri)
+            if not _IRI.match(iri):
+                raise ParameterError(self.name, f"{raw!r} is not an absolute IRI")
+            return URIRef(iri)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?[0-9]{1,18}", raw):
+                raise ParameterError(self.name, f"{raw!r} is not an integer")
+            return Literal(int(raw), datatype=XSD.integer)
+        if self.type == "year":
+            if not _YEAR.match(raw):
+                raise ParameterError(self.name, f"{raw!r} is not a year (YYYY)")
+            return Literal(raw, datatype=XSD.gYear)
+        if not raw:
+            raise ParameterError(self.name, "is empty")
+        return Literal(raw)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A curated competency question: its documentation and its SPARQL text."""
+
+    id: str
+    title: dict[str, str]
+    rationale: dict[str, str]
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    answer: tuple[str, ...]
+    sparql: str
+    path: Path
+
+    @property
+    def cross_case(self) -> bool:
+        return "cross-case" in self.tags
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def bindings(
+        self, request_args: Mapping[str, str], base_iri: str = CANONICAL_BASE_IRI
+    ) -> dict[str, Identifier]:
+        """Typed terms for the declared parameters; undeclared arguments are ignored."""
+        terms: dict[str, Identifier] = {}
+        for p in self.parameters:
+            raw = request_args.get(p.name)
+            if raw is None or raw.strip() == "":
+                raw = p.default
+            if raw is None:
+                if p.required:
+                    raise ParameterError(p.name, "is required")
+                continue
+            terms[p.name] = p.to_term(str(raw), base_iri)
+        return terms
+
+    def query_text(
+        self, bindings: Mapping[str, Identifier], base_iri: str = CANONICAL_BASE_IRI
+    ) -> str:
+        """The SPARQL to run: the deployment's base IRI, parameters bound by VALUES."""
+        return bind_values(rebase(self.sparql, base_iri), [bindings] if bindings else [])
+
+
+def expand_curie(raw: str, base_iri: str = CANONICAL_BASE_IRI) -> str:
+    """Accept ``id:org/x`` as shorthand for an IRI under the base (forms use it)."""
+    if raw.startswith("id:"):
+        return base_iri + raw[3:]
+    return raw
+
+
+def rebase(sparql: str, base_iri: str) -> str:
+    """Point the query's ``id:`` namespace at the deployment's base IRI."""
+    if base_iri == CANONICAL_BASE_IRI:
+        return sparql
+    return sparql.replace(f"<{CANONICAL_BASE_IRI}", f"<{base_iri}")
+
+
+def bind_values(sparql: str, rows: Sequence[Mapping[str, Identifier]]) -> str:
+    """Inject ``VALUES (?a ?b) { (t1 t2) … }`` right after the outermost ``{``.
+
+    Terms are serialised by rdflib (``n3()``), which escapes literals and IRIs;
+    variable names are checked.  Rows may leave variables out (``UNDEF``).
+    """
+    if not rows:
+        return sparql
+    variables: list[str] = []
+    for row in rows:
+        for name in row:
+            if not _VARIABLE.match(name):
+                raise ValueError(f"not a SPARQL variable name: {name!r}")
+            if name not in variables:
+                variables.append(name)
+    lines = []
+    for row in rows:
+        cells = []
+        for v in variables:
+            term = row.get(v)
+            if isinstance(term, URIRef) and not _IRI.match(str(term)):
+                raise ValueError(f"not an IRI SPARQL can carry: {str(term)!r}")
+            cells.append("UNDEF" if term is None else term.n3())
+        lines.append("(" + " ".join(cells) + ")")
+    block = (
+        "\n  VALUES (" + " ".join("?" + v for v in variables) + ") {\n    "
+        + "\n    ".join(lines) + "\n  }\n"
+    )
+    at = _outermost_brace(sparql)
+    return sparql[: at + 1] + block + sparql[at + 1 :]
+
+
+def _outermost_brace(sparql: str) -> int:
+    """Index of the ``{`` opening the WHERE pattern (skipping a CONSTRUCT template).
+
+    Braces inside comments, IRIs and strings do not count.
+    """
+    depth, in_template = 0, False
+    for i, c in _code_characters(sparql):
+        if c == "{":
+            if depth == 0 and not in_template:
+                if re.search(r"CONSTRUCT\s*\Z", sparql[:i], re.IGNORECASE):
+                    in_template = True
+                else:
+                    return i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                in_template = False
+    raise ValueError("the query has no group pattern ({ … })")
+
+
+def _code_characters(sparql: str):
+    """(index, character) of the query outside comments, IRIs and strings."""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            i = sparql.find("\n", i)
+            if i < 0:
+                return
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", sparql[i:]):
+            i = sparql.index(">", i)
+        elif c in "\"'":
+            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not sparql.startswith(quote, i):
+                i += 2 if sparql[i] == "\\" else 1
+            i += len(quote) - 1
+        else:
+            yield i, c
+        i += 1
+
+
+def parse_question(path: Path) -> Question:
+    """Read one ``.rq`` file; errors name the file and the header line."""
+    text = path.read_text(encoding="utf-8")
+    header_lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not header_lines:
+        raise QuestionFileError(f"{path}: no '#+' metadata header")
+    try:
+        meta = yaml.safe_load("\n".join(header_lines))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise QuestionFileError(f"{path}:{where} of the header: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise QuestionFileError(f"{path}: the header is not a mapping")
+
+    def need(key: str):
+        if key not in meta:
+            raise QuestionFileError(f"{path}: header lacks '{key}'")
+        return meta[key]
+
+    qid = str(need("id"))
+    if qid != path.stem:
+        raise QuestionFileError(f"{path}: id {qid!r} differs from the file name")
+    title = _languages(path, "title", need("title"))
+    rationale = _languages(path, "rationale", need("rationale"))
+    parameters = tuple(_parameter(path, p) for p in meta.get("parameters") or [])
+    answer = tuple(str(c) for c in need("answer"))
+    return Question(
+        id=qid,
+        title=title,
+        rationale=rationale,
+        tags=tuple(str(t) for t in meta.get("tags") or []),
+        parameters=parameters,
+        answer=answer,
+        sparql=text,
+        path=path,
+    )
+
+
+def _languages(path: Path, key: str, value) -> dict[str, str]:
+    if not isinstance(value, dict) or not {"zh-Hans", "en"} <= set(value):
+        raise QuestionFileError(f"{path}: '{key}' needs at least zh-Hans and en texts")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _parameter(path: Path, spec) -> Parameter:
+    if not isinstance(spec, dict) or "name" not in spec or "type" not in spec:
+        raise QuestionFileError(f"{path}: each parameter needs 'name' and 'type': {spec!r}")
+    name, kind = str(spec["name"]), str(spec["type"])
+    if not _VARIABLE.match(name):
+        raise QuestionFileError(f"{path}: parameter name {name!r} is not a SPARQL variable")
+    if kind not in PARAMETER_TYPES:
+        raise QuestionFileError(
+            f"{path}: parameter {name!r} has type {kind!r}; use one of {PARAMETER_TYPES}"
+        )
+    if kind == "concept" and "scheme" not in spec:
+        raise QuestionFileError(f"{path}: concept parameter {name!r} needs a 'scheme'")
+    description = spec.get("description") or {}
+    if isinstance(description, str):
+        description = {"en": description}
+    default = spec.get("default")
+    return Parameter(
+        name=name,
+        type=kind,
+        description={str(k): str(v) for k, v in description.items()},
+        default=None if default is None else str(default),
+        allowed=tuple(str(a) for a in spec.get("allowed") or ()),
+        scheme=expand_curie(str(spec["scheme"])) if "scheme" in spec else None,
+        required=bool(spec.get("required", False)),
+    )
+
+
+@cache
+def load_catalogue(directory: Path = QUESTIONS_DIR) -> dict[str, Question]:
+    """Every question under ``directory``, by id, in file-name order."""
+    return {q.id: q for q in map(parse_question, sorted(directory.glob("*.rq")))}
+
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+
+
+@cache
+def fixed_query(name: str) -> str:
+    """A fixed query used by pages and exports (``queries/<name>.rq``)."""
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")

@@ -1,0 +1,156 @@
+"""UI strings in simplified Chinese, traditional Chinese and English.
+
+The UI language comes from ``?lang=`` when given (and is then carried in links),
+else from ``Accept-Language``.  It only changes the interface: data labels are
+always shown in all three languages side by side, so a reader never sees one
+language silently picked for them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+
+UI_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+#: Remembers a choice made with ``?lang=`` so later pages keep it.
+LANGUAGE_COOKIE = "casegraph_lang"
+LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+
+# key: (zh-Hans, zh-Hant, en)
+_STRINGS: dict[str, tuple[str, str, str]] = {
+    "site_title": ("案例知识图谱", "案例知識圖譜", "casegraph"),
+    "site_tagline": (
+        "国有企业党建案例的知识图谱",
+        "國有企業黨建案例的知識圖譜",
+        "A knowledge graph of state-owned enterprise party-building cases",
+    ),
+    "nav_questions": ("典型问题", "典型問題", "Questions"),
+    "nav_export": ("数据下载", "數據下載", "Downloads"),
+    "nav_api": ("API 文档", "API 文件", "API docs"),
+    "language": ("语言", "語言", "Language"),
+    "types": ("类型", "類型", "Types"),
+    "labels": ("名称", "名稱", "Labels"),
+    "properties": ("属性", "屬性", "Properties"),
+    "property": ("属性", "屬性", "Property"),
+    "value": ("值", "值", "Value"),
+    "incoming": ("指向本实体的链接", "指向本實體的連結", "Links to this entity"),
+    "incoming_none": ("没有其他实体指向本实体。", "沒有其他實體指向本實體。", "Nothing links here."),
+    "count": ("数量", "數量", "Count"),
+    "page": ("页", "頁", "Page"),
+    "previous": ("上一页", "上一頁", "Previous"),
+    "next": ("下一页", "下一頁", "Next"),
+    "sources": ("来源段落", "來源段落", "Source passages"),
+    "sources_none": ("本实体没有来源段落。", "本實體沒有來源段落。", "No source passage."),
+    "cases": ("提及本实体的案例", "提及本實體的案例", "Cases that mention this entity"),
+    "graph": ("命名图", "命名圖", "Named graph"),
+    "case_document": ("案例文档", "案例文件", "Case document"),
+    "formats": ("其他格式", "其他格式", "Other formats"),
+    "not_found": ("找不到该实体", "找不到該實體", "No such entity"),
+    "not_found_text": (
+        "图谱中没有关于这个 IRI 的陈述。",
+        "圖譜中沒有關於這個 IRI 的陳述。",
+        "The graph states nothing about this IRI.",
+    ),
+    "no_label": ("(无名称)", "(無名稱)", "(no label)"),
+    "source_text": ("案例原文(修复后)", "案例原文(修復後)", "Case text (repaired)"),
+    "source_missing": (
+        "找不到本案例的原文文件。",
+        "找不到本案例的原文檔案。",
+        "The text file of this case is missing.",
+    ),
+    "cited_passages": ("被引用的段落", "被引用的段落", "Cited passages"),
+    "cited_by": ("引用本段的事实", "引用本段的事實", "Facts citing this passage"),
+    "quote_mismatch": (
+        "段落引文与原文偏移不一致",
+        "段落引文與原文偏移不一致",
+        "The quote does not match the text at its offsets",
+    ),
+    "questions_title": ("典型问题", "典型問題", "Curated questions"),
+    "questions_intro": (
+        "这些问题把多家企业的案例联系起来;每个问题都有网页、JSON 和 CSV 接口。",
+        "這些問題把多家企業的案例聯繫起來;每個問題都有網頁、JSON 和 CSV 介面。",
+        "These questions link cases across companies; each has a page, a JSON and a CSV API.",
+    ),
+    "cross_case": ("跨案例", "跨案例", "cross-case"),
+    "rationale": ("为什么问", "為什麼問", "Why ask"),
+    "parameters": ("参数", "參數", "Parameters"),
+    "any_value": ("(不限)", "(不限)", "(any)"),
+    "ask": ("查询", "查詢", "Ask"),
+    "results": ("答案", "答案", "Answer"),
+    "rows": ("行", "行", "rows"),
+    "truncated": ("结果已截断", "結果已截斷", "The result was truncated"),
+    "no_rows": ("没有答案。", "沒有答案。", "No answer."),
+    "sparql": ("SPARQL 查询", "SPARQL 查詢", "SPARQL query"),
+    "bad_parameter": ("参数错误", "參數錯誤", "Bad parameter"),
+    "api_title": ("API 文档", "API 文件", "API documentation"),
+    "api_intro": (
+        "机器可读描述:",
+        "機器可讀描述:",
+        "Machine-readable description:",
+    ),
+    "export_title": ("数据下载", "數據下載", "Downloads"),
+    "export_intro": (
+        "整个数据集、单个案例、本体和约束形状的下载;均为流式输出。",
+        "整個數據集、單個案例、本體和約束形狀的下載;均為串流輸出。",
+        "The whole dataset, one case, the ontology and the shapes; all streamed.",
+    ),
+    "export_dataset": ("整个数据集", "整個數據集", "Whole dataset"),
+    "export_cases": ("单个案例 (Turtle)", "單個案例 (Turtle)", "One case (Turtle)"),
+    "export_schema": ("本体与约束", "本體與約束", "Ontology and shapes"),
+    "triples": ("三元组", "三元組", "triples"),
+    "void": ("数据集描述 (VoID)", "數據集描述 (VoID)", "Dataset description (VoID)"),
+}
+
+_INDEX = {lang: i for i, lang in enumerate(UI_LANGUAGES)}
+
+
+def ui_language() -> str:
+    """The UI language of the current request."""
+    for asked in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if asked in UI_LANGUAGES:
+            return asked
+    best = request.accept_languages.best_match(
+        ["zh-Hans", "zh-CN", "zh-SG", "zh-Hant", "zh-TW", "zh-HK", "zh", "en"]
+    )
+    if best in ("zh-Hant", "zh-TW", "zh-HK"):
+        return "zh-Hant"
+    if best and best.startswith("zh"):
+        return "zh-Hans"
+    return "en"
+
+
+def translate(key: str, lang: str | None = None) -> str:
+    """The UI string ``key`` in ``lang`` (the request's UI language by default)."""
+    return _STRINGS[key][_INDEX[lang or ui_language()]]
+
+
+def language_url(lang: str) -> str:
+    """The current page in another UI language."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    return f"{request.path}?{urlencode(args)}"
+
+
+def install(app: Flask) -> None:
+    """Make ``_()``, ``ui_lang`` and the language switch available to every template."""
+
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        asked = request.args.get("lang")
+        if asked in UI_LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
+            response.set_cookie(LANGUAGE_COOKIE, asked, max_age=365 * 86400, samesite="Lax")
+        if "lang" not in request.args:
+            response.vary.add("Accept-Language")
+        return response
+
+    @app.context_processor
+    def _ui_strings() -> dict:
+        lang = ui_language()
+        return {
+            "_": lambda key: translate(key, lang),
+            "ui_lang": lang,
+            "ui_languages": UI_LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+            "language_url": language_url,
+        }

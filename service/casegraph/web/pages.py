@@ -1,0 +1,263 @@
+"""Entity pages: every IRI under the base resolves, as HTML or as RDF.
+
+IRI ↔ URL mapping: the IRI ``settings.base_iri + rest`` is served at
+``/id/<rest>`` (with the canonical base, ``https://w3id.org/casegraph/id/org/x``
+is ``/id/org/x``).  IRIs outside the base are served at ``/resource?iri=…``.
+Browsers get HTML; ``Accept`` or ``?format=ttl|jsonld|nt|rdf`` select Turtle,
+JSON-LD, N-Triples or RDF/XML (responses say ``Vary: Accept``).  A case
+document (``/id/case/<slug>``) is shown with its repaired text, the cited
+passages highlighted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, redirect, render_template, request
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from casegraph import paths
+from casegraph.web.term_view import (
+    Labeller,
+    TermView,
+    page_href,
+    rdf_response,
+    requested_format,
+    run_fixed,
+    settings,
+)
+
+bp = Blueprint("pages", __name__)
+
+#: Incoming links shown per page (``?in_page=``); no page is unbounded.
+INCOMING_PAGE_SIZE = 50
+CG = "https://w3id.org/casegraph/ns#"
+CASE_DOCUMENT = URIRef(CG + "CaseDocument")
+SOURCE_TEXT_FILE = URIRef(CG + "sourceTextFile")
+LABEL_PREDICATES = {
+    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+}
+
+
+@dataclass
+class Value:
+    """One object of a property, the graphs stating it, and a blank node's own facts."""
+
+    term: TermView
+    graphs: list[TermView] = field(default_factory=list)
+    nested: list[tuple[TermView, TermView]] = field(default_factory=list)
+
+
+@bp.get("/id/<path:rest>")
+def entity_by_path(rest: str):
+    return _entity(URIRef(settings().base_iri + rest))
+
+
+@bp.get("/resource")
+def entity_by_iri():
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        abort(400, description="give the IRI to describe as ?iri=")
+    href = page_href(URIRef(iri))
+    if href and href.startswith("/id/"):
+        return redirect(href, code=303)
+    return _entity(URIRef(iri))
+
+
+def _entity(iri: URIRef):
+    fmt = requested_format()
+    if fmt is None:
+        abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
+    if fmt != "html":
+        graph = Graph()
+        for triple in run_fixed("entity_description", [{"s": iri}]).triples:
+            graph.add(triple)
+        if not len(graph):
+            abort(404, description=f"the graph states nothing about <{iri}>")
+        return rdf_response(graph, fmt)
+
+    statements = run_fixed("entity_statements", [{"s": iri}]).dicts()
+    in_page = _positive_int("in_page")
+    counts = run_fixed("entity_incoming_counts", [{"s": iri}]).dicts()
+    if not statements and not counts:
+        return _vary(render_template("entity.html", missing=True, iri=str(iri)), 404)
+
+    types = {row["o"] for row in statements if row["p"] == RDF.type}
+    if CASE_DOCUMENT in types and not request.args.get("facts"):
+        return _vary(_case_document(iri, statements))
+
+    offset = (in_page - 1) * INCOMING_PAGE_SIZE
+    incoming = run_fixed(
+        "entity_incoming", [{"s": iri}],
+        suffix=f"\nLIMIT {INCOMING_PAGE_SIZE} OFFSET {offset}",
+    ).dicts()
+    nested = run_fixed("entity_blank_objects", [{"s": iri}]).dicts()
+    passages = run_fixed("entity_passages", [{"s": iri}]).dicts()
+    cases = run_fixed("entity_cases", [{"s": iri}]).dicts()
+
+    labeller = Labeller()
+    labeller.fetch(
+        [iri]
+        + [t for row in statements for t in row.values()]
+        + [t for row in nested for t in row.values()]
+        + [t for row in incoming + counts for t in row.values()]
+        + [t for row in passages + cases for t in row.values()]
+    )
+    total_incoming = sum(int(row["n"]) for row in counts)
+    return _vary(render_template(
+        "entity.html",
+        missing=False,
+        iri=str(iri),
+        subject=labeller.view(iri),
+        labels=_labels_by_language(statements),
+        types=[labeller.view(t) for t in sorted(types)],
+        properties=_properties(statements, nested, labeller),
+        incoming_counts=[(labeller.view(r["p"]), int(r["n"])) for r in counts],
+        incoming=_group_incoming(incoming, labeller),
+        in_page=in_page,
+        in_pages=max(1, -(-total_incoming // INCOMING_PAGE_SIZE)),
+        passages=[_passage_view(row, labeller) for row in passages],
+        cases=[(labeller.view(r["g"]), labeller.view(r["doc"]) if "doc" in r else None)
+               for r in cases],
+        formats=_format_links(),
+    ))
+
+
+def _positive_int(name: str) -> int:
+    raw = request.args.get(name, "1")
+    if not raw.isdigit() or int(raw) < 1 or int(raw) > 1_000_000:
+        abort(400, description=f"?{name}= must be a page number ≥ 1, not {raw!r}")
+    return int(raw)
+
+
+def _vary(body: str, status: int = 200):
+    return body, status, {"Vary": "Accept"}
+
+
+def _labels_by_language(statements: list[dict[str, Identifier]]) -> dict[str, list[str]]:
+    """The entity's own labels by language tag, every language kept."""
+    labels: dict[str, list[str]] = defaultdict(list)
+    for row in statements:
+        o = row["o"]
+        if row["p"] in LABEL_PREDICATES and isinstance(o, Literal) and str(o) not in labels[
+            o.language or ""
+        ]:
+            labels[o.language or ""].append(str(o))
+    order = ["zh-Hans", "zh-Hant", "en"]
+    return {lang: labels.get(lang, []) for lang in order} | {
+        k: v for k, v in labels.items() if k not in order
+    }
+
+
+def _properties(statements, nested, labeller: Labeller) -> list[tuple[TermView, list[Value]]]:
+    """Statements grouped by predicate; equal objects from several graphs merged."""
+    blank_facts: dict[Identifier, list[tuple[TermView, TermView]]] = defaultdict(list)
+    for row in nested:
+        blank_facts[row["o"]].append((labeller.view(row["p2"]), labeller.view(row["o2"])))
+    grouped: dict[Identifier, dict[Identifier, Value]] = {}
+    for row in statements:
+        values = grouped.setdefault(row["p"], {})
+        value = values.get(row["o"])
+        if value is None:
+            value = values[row["o"]] = Value(labeller.view(row["o"]),
+                                             nested=blank_facts.get(row["o"], []))
+        value.graphs.append(labeller.view(row["g"]))
+    return [(labeller.view(p), list(values.values())) for p, values in grouped.items()]
+
+
+def _group_incoming(rows, labeller: Labeller) -> list[tuple[TermView, list[TermView]]]:
+    grouped: dict[Identifier, list[TermView]] = {}
+    for row in rows:
+        grouped.setdefault(row["p"], []).append(labeller.view(row["x"]))
+    return [(labeller.view(p), subjects) for p, subjects in grouped.items()]
+
+
+def _passage_view(row: dict[str, Identifier], labeller: Labeller) -> dict:
+    doc = row.get("doc")
+    return {
+        "graph": labeller.view(row["g"]),
+        "passage": labeller.view(row["passage"]),
+        "quote": str(row.get("quote", "")),
+        "doc": labeller.view(doc) if doc is not None else None,
+    }
+
+
+def _format_links() -> list[tuple[str, str]]:
+    args = {k: v for k, v in request.args.items() if k not in ("format", "in_page", "lang")}
+    links = []
+    for fmt in ("ttl", "jsonld", "nt", "rdf"):
+        links.append((fmt, f"{request.path}?{urlencode({**args, 'format': fmt})}"))
+    return links
+
+
+# --- case documents -------------------------------------------------------
+
+
+def source_text_path(declared: str) -> Path | None:
+    """The case text named by ``cg:sourceTextFile``, only if it lies under data/.
+
+    The value comes from the store (which writers may change), so it is
+    resolved and checked: no absolute paths, no ``..`` escaping the data dir.
+    """
+    data_dir = paths.DATA_DIR.resolve()
+    candidate = (paths.PROJECT_ROOT / declared).resolve()
+    if not candidate.is_relative_to(data_dir) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
+    declared = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT_FILE), None)
+    path = source_text_path(declared) if declared else None
+    text = path.read_text(encoding="utf-8") if path else None
+    rows = run_fixed("case_passages", [{"doc": iri}]).dicts()
+    labeller = Labeller()
+    labeller.fetch([iri] + [r.get("fact") for r in rows] + [r["passage"] for r in rows])
+
+    passages: dict[Identifier, dict] = {}
+    for row in rows:
+        entry = passages.setdefault(row["passage"], {
+            "anchor": f"passage-{len(passages) + 1}",
+            "view": labeller.view(row["passage"]),
+            "quote": str(row.get("quote", "")),
+            "start": int(row["start"]),
+            "end": int(row["end"]),
+            "facts": [],
+        })
+        if "fact" in row:
+            entry["facts"].append(labeller.view(row["fact"]))
+    for entry in passages.values():
+        entry["matches"] = text is not None and text[entry["start"]:entry["end"]] == entry[
+            "quote"]
+    return render_template(
+        "case_document.html",
+        iri=str(iri),
+        subject=labeller.view(iri),
+        labels=_labels_by_language(statements),
+        title=[str(r["o"]) for r in statements if str(r["p"]).endswith("/terms/title")],
+        segments=highlight_segments(text, list(passages.values())) if text else [],
+        text_missing=text is None,
+        passages=list(passages.values()),
+        formats=_format_links(),
+    )
+
+
+def highlight_segments(text: str, passages: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Cut ``text`` at every passage boundary: (chunk, passages covering it) in order.
+
+    Overlapping passages yield chunks covered by several; offsets are code
+    points, clamped to the text.
+    """
+    n = len(text)
+    spans = [(max(0, min(p["start"], n)), max(0, min(p["end"], n)), p) for p in passages]
+    cuts = sorted({0, n} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    segments = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        covering = [p for s, e, p in spans if s <= a and b <= e and s < e]
+        segments.append((text[a:b], covering))
+    return segments

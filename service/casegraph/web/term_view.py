@@ -1,0 +1,179 @@
+"""How RDF terms appear on pages: links, labels in every language, content negotiation.
+
+Shared by the entity pages, the question pages and the exports so that a term
+looks and links the same everywhere:
+
+* an IRI under the base links to its page ``/id/<rest>`` (``base_iri + rest``);
+  another http(s) IRI links to ``/resource?iri=…``; any other scheme
+  (``javascript:``, ``data:``, ``urn:``) is shown as text and never becomes an href;
+* labels are fetched in one query for all the IRIs of a page and shown in
+  zh-Hans, zh-Hant and en together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from casegraph.config import Settings
+from casegraph.question_catalogue import bind_values, fixed_query, rebase
+from casegraph.store.base import QueryResult, Store
+
+LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+
+PREFIXES = {
+    "cg": "https://w3id.org/casegraph/ns#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+#: format name -> (media type, rdflib serializer); "html" is the page itself.
+RDF_FORMATS = {
+    "ttl": ("text/turtle", "turtle"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "nt": ("application/n-triples", "nt"),
+    "rdf": ("application/rdf+xml", "xml"),
+}
+_FORMAT_ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "xml": "rdf",
+                   "ntriples": "nt", "html": "html"}
+
+
+def settings() -> Settings:
+    return current_app.config["CASEGRAPH"]
+
+
+def store() -> Store:
+    return current_app.extensions["casegraph.store"]
+
+
+def run_fixed(name: str, rows: list[dict[str, Identifier]] | None = None,
+              suffix: str = "") -> QueryResult:
+    """Run ``queries/<name>.rq`` with terms bound by VALUES; ``suffix`` adds LIMIT/OFFSET."""
+    cfg = settings()
+    sparql = bind_values(rebase(fixed_query(name), cfg.base_iri), rows or [])
+    return store().query(sparql + suffix, timeout=cfg.query_timeout,
+                         max_rows=cfg.max_result_rows)
+
+
+def is_http_iri(term: object) -> bool:
+    return isinstance(term, URIRef) and str(term).lower().startswith(("http://", "https://"))
+
+
+def page_href(iri: URIRef) -> str | None:
+    """Where the service shows this IRI, or None when it must not become a link."""
+    base = settings().base_iri
+    text = str(iri)
+    if not is_http_iri(iri):
+        return None
+    if text.startswith(base) and len(text) > len(base):
+        return "/id/" + text[len(base):]
+    return "/resource?" + urlencode({"iri": text})
+
+
+def curie(iri: str) -> str:
+    """``cg:statedIn`` for a known namespace, ``id:org/x`` under the base, else the IRI."""
+    base = settings().base_iri
+    if iri.startswith(base):
+        return "id:" + iri[len(base):]
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass
+class TermView:
+    """What a template needs to show one RDF term."""
+
+    kind: str  # "iri", "literal" or "bnode"
+    text: str
+    href: str | None = None
+    curie: str = ""
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    lang: str | None = None
+    datatype: str | None = None
+
+    def __str__(self) -> str:
+        """Plain text for CSV: the IRI or lexical form."""
+        return self.text
+
+
+class Labeller:
+    """Collects the IRIs of a page, then fetches all their labels in one query."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+
+    def fetch(self, terms: Iterable[Identifier | None]) -> None:
+        iris = sorted({t for t in terms if isinstance(t, URIRef)} - set(self._labels))
+        for start in range(0, len(iris), 200):
+            chunk = iris[start:start + 200]
+            for row in run_fixed("labels", [{"x": i} for i in chunk]).dicts():
+                label = row["label"]
+                lang = label.language if isinstance(label, Literal) and label.language else ""
+                bucket = self._labels[str(row["x"])][lang]
+                if str(label) not in bucket:
+                    bucket.append(str(label))
+            for i in chunk:
+                self._labels.setdefault(str(i), defaultdict(list))
+
+    def labels(self, iri: str) -> dict[str, list[str]]:
+        found = self._labels.get(iri, {})
+        ordered = {lang: found[lang] for lang in LABEL_LANGUAGES if found.get(lang)}
+        ordered.update({k: v for k, v in found.items() if k not in ordered and v})
+        return ordered
+
+    def view(self, term: Identifier) -> TermView:
+        if isinstance(term, URIRef):
+            return TermView("iri", str(term), page_href(term), curie(str(term)),
+                            self.labels(str(term)))
+        if isinstance(term, BNode):
+            return TermView("bnode", "_:" + str(term))
+        if isinstance(term, Literal):
+            datatype = curie(str(term.datatype)) if term.datatype else None
+            return TermView("literal", str(term), lang=term.language, datatype=datatype)
+        return TermView("literal", str(term))
+
+
+def requested_format(default: str = "html") -> str | None:
+    """``?format=`` or the best Accept match; None when the asked format is unknown."""
+    asked = request.args.get("format")
+    if asked:
+        asked = _FORMAT_ALIASES.get(asked, asked)
+        return asked if asked in RDF_FORMATS or asked == "html" else None
+    offered = ["text/html"] + [media for media, _ in RDF_FORMATS.values()]
+    best = request.accept_mimetypes.best_match(offered, default="text/html")
+    for name, (media, _) in RDF_FORMATS.items():
+        if best == media:
+            return name
+    return default
+
+
+def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Response:
+    """Serialise ``graph`` in a named RDF format, varying on Accept."""
+    media, serializer = RDF_FORMATS[fmt]
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    graph.bind("id", settings().base_iri)
+    body = graph.serialize(format=serializer)
+    response = Response(body, mimetype=media)
+    response.headers["Vary"] = "Accept"
+    if filename:
+        response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
