@@ -1,0 +1,279 @@
+"""Validate case data against the SHACL shapes and the ontology.
+
+Decision: each case named graph is validated on its own, with the ontology
+and SKOS schemes mixed in (so ``sh:targetClass``/``sh:class`` see
+``rdfs:subClassOf`` and concepts resolve).  Case graphs are self-contained by
+the provenance rule (every node they mention is typed and stated in one of
+their passages), so nothing is lost by separating them, the cost grows
+linearly with the number of cases, and a guarded write validates only the
+graphs it changes (``validate_dataset(ds, graphs=changed)``).
+
+The parsed shapes, the ontology and pyshacl's compiled shapes are cached for
+the life of the process; a lock serialises runs because pyshacl's compiled
+shapes are not safe to share between threads.
+
+Beyond SHACL, ``validate_files`` checks that every passage quotes its case's
+``source.txt`` exactly at its offsets (the file beside ``case.trig``): SHACL
+cannot read files, and a wrong offset makes a fact untraceable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from pyshacl import Validator
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shapes_graph import ShapesGraph
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Identifier
+
+from casegraph import paths
+from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
+from casegraph.validation_report import (
+    CGSH,
+    VIOLATION,
+    ValidationReport,
+    ValidationResult,
+    results_from_shacl_report,
+)
+
+__all__ = [
+    "ValidationReport",
+    "ValidationResult",
+    "validate_dataset",
+    "validate_files",
+    "validate_graph",
+]
+
+ONTOLOGY_GRAPH = URIRef(CANONICAL_BASE_IRI + "graph/ontology")
+_CG = ONTOLOGY_NS
+_PARSE_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt"}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology module and all SKOS schemes, as one graph."""
+    graph = Graph()
+    for path in paths.ontology_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> tuple[Graph, ShapesGraph, dict[Identifier, URIRef]]:
+    """The shapes graph, pyshacl's compiled form of it, and the owner of each anonymous shape."""
+    shapes = Graph()
+    for path in paths.shapes_files():
+        shapes.parse(path, format="turtle")
+    owners: dict[Identifier, URIRef] = {}
+    for owner, shape in shapes.subject_objects(SH.property):
+        if isinstance(owner, URIRef):
+            owners[shape] = owner
+    compiled = ShapesGraph(shapes)
+    return shapes, compiled, owners
+
+
+def clear_caches() -> None:
+    """Forget parsed shapes and ontology (after editing them in a long-lived process)."""
+    ontology_graph.cache_clear()
+    _shapes.cache_clear()
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    graph: URIRef | None = None,
+    file: str | None = None,
+    base_iri: str = CANONICAL_BASE_IRI,
+) -> ValidationReport:
+    """Validate one graph of case data.
+
+    ``graph``/``file`` only label the results.  ``base_iri`` is the base the
+    data was minted under; data served under another base is mapped back to
+    the canonical one, which the shapes and SKOS schemes use.
+    """
+    mixed = Graph()
+    for triple in data:
+        mixed.add(_to_canonical(triple, base_iri) if base_iri != CANONICAL_BASE_IRI else triple)
+    for triple in ontology_graph():
+        mixed.add(triple)
+    shapes, compiled, owners = _shapes()
+    with _lock:
+        validator = Validator(
+            DataGraph.from_rdflib(mixed), shacl_graph=shapes, options={"inplace": True}
+        )
+        validator.shacl_graph = compiled  # reuse the compiled shapes instead of recompiling
+        _conforms, report_graph, _text = validator.run()
+    label = [str(graph) if graph is not None else (file or "graph")]
+    results = list(results_from_shacl_report(report_graph, shapes, owners, graph=graph, file=file))
+    return ValidationReport(results=results, validated=label)
+
+
+def validate_dataset(
+    ds: Dataset,
+    graphs: Iterable[URIRef] | None = None,
+    *,
+    file: str | None = None,
+    base_iri: str = CANONICAL_BASE_IRI,
+) -> ValidationReport:
+    """Validate the case graphs of a dataset, each on its own.
+
+    ``graphs`` limits the run to those named graphs (a guarded write passes
+    the graphs it changes); by default every named graph except the ontology
+    graph is validated.  Triples in the default graph of a case file are a
+    violation: case facts live in their case graph.
+    """
+    report = ValidationReport()
+    wanted = None if graphs is None else {URIRef(g) for g in graphs}
+    ontology_iri = URIRef(base_iri + "graph/ontology")
+    for context in ds.graphs():
+        iri = context.identifier
+        if wanted is not None and iri not in wanted:
+            continue
+        if iri == ontology_iri:
+            continue
+        if not isinstance(iri, URIRef) or iri == URIRef("urn:x-rdflib:default"):
+            if wanted is None and len(context):
+                report.results.append(
+                    ValidationResult(
+                        severity=VIOLATION,
+                        message_en=f"{len(context)} triple(s) outside any named graph; "
+                        "case facts belong in the case graph",
+                        message_zh=f"有 {len(context)} 条三元组不在任何命名图中；案例事实应写在案例图里",
+                        file=file,
+                    )
+                )
+            continue
+        report.extend(validate_graph(context, graph=iri, file=file, base_iri=base_iri))
+    return report
+
+
+def validate_files(paths_: Iterable[str | Path]) -> ValidationReport:
+    """Validate data files (TriG, Turtle, N-Quads, N-Triples).
+
+    Syntax errors become violations with file, line and column; a ``.trig``
+    is validated graph by graph, a single-graph file as one graph.  Passages
+    are checked against the ``source.txt`` beside the file when it exists.
+    """
+    report = ValidationReport()
+    for raw in paths_:
+        path = Path(raw)
+        name = _display_path(path)
+        fmt = _PARSE_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            report.results.append(
+                ValidationResult(
+                    VIOLATION,
+                    f"unknown RDF file type {path.suffix!r}",
+                    f"无法识别的 RDF 文件类型 {path.suffix!r}",
+                    file=name,
+                )
+            )
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            report.results.append(
+                ValidationResult(
+                    VIOLATION, f"cannot read file: {err}", f"无法读取文件：{err}", file=name
+                )
+            )
+            continue
+        ds = Dataset()
+        try:
+            if fmt in ("trig", "nquads"):
+                ds.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+            else:
+                ds.default_context.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        except Exception as err:  # noqa: BLE001 - every parser error becomes a located result
+            report.results.append(_syntax_result(err, text, name))
+            continue
+        if fmt in ("trig", "nquads"):
+            report.extend(validate_dataset(ds, file=name))
+        else:
+            report.extend(validate_graph(ds.default_context, file=name))
+        source_text = path.parent / "source.txt"
+        if source_text.exists():
+            report.results.extend(
+                check_passages_against_text(ds, source_text.read_text(encoding="utf-8"), name)
+            )
+    return report
+
+
+def check_passages_against_text(ds: Dataset, text: str, file: str) -> list[ValidationResult]:
+    """Passages whose ``cg:quote`` is not ``text[cg:charStart:cg:charEnd]`` (code points)."""
+    quote, start, end = URIRef(_CG + "quote"), URIRef(_CG + "charStart"), URIRef(_CG + "charEnd")
+    results = []
+    for context in ds.graphs():
+        for passage, quoted in context.subject_objects(quote):
+            begin, stop = context.value(passage, start), context.value(passage, end)
+            if not (isinstance(begin, Literal) and isinstance(stop, Literal)):
+                continue  # missing offsets are reported by the shapes
+            try:
+                actual = text[int(begin) : int(stop)]
+            except (TypeError, ValueError):
+                continue
+            if actual != str(quoted):
+                results.append(
+                    ValidationResult(
+                        severity=VIOLATION,
+                        message_en=f"cg:quote is not the text of source.txt at "
+                        f"[{int(begin)}, {int(stop)}), which reads {actual!r}",
+                        message_zh=f"cg:quote 与 source.txt 在 [{int(begin)}, {int(stop)}) "
+                        f"处的文本不一致，该处为 {actual!r}",
+                        focus_node=passage,
+                        path=quote,
+                        source_shape=CGSH.PassageQuotesSourceText,
+                        value=quoted,
+                        graph=context.identifier
+                        if isinstance(context.identifier, URIRef)
+                        else None,
+                        file=file,
+                    )
+                )
+    return results
+
+
+def _syntax_result(err: Exception, text: str, file: str) -> ValidationResult:
+    """A violation that says where the parser stopped: line and column (1-based)."""
+    line = column = None
+    if isinstance(err, BadSyntax):
+        index = err._i  # noqa: SLF001 - rdflib exposes the offset only privately
+        source = err._str.decode("utf-8")  # noqa: SLF001
+        line = source.count("\n", 0, index) + 1
+        column = index - source.rfind("\n", 0, index)
+        why = err._why  # noqa: SLF001
+    else:
+        why = str(err)
+        line = getattr(err, "lineno", None) or getattr(err, "line", None)
+    return ValidationResult(
+        severity=VIOLATION,
+        message_en=f"syntax error: {why}",
+        message_zh=f"语法错误：{why}",
+        file=file,
+        line=line,
+        column=column,
+    )
+
+
+def _to_canonical(triple, base_iri: str):
+    return tuple(
+        URIRef(CANONICAL_BASE_IRI + t[len(base_iri) :])
+        if isinstance(t, URIRef) and t.startswith(base_iri)
+        else t
+        for t in triple
+    )
+
+
+def _display_path(path: Path) -> str:
+    """Paths inside the project are shown relative to it, as curators type them."""
+    try:
+        return str(path.resolve().relative_to(paths.PROJECT_ROOT.resolve()))
+    except ValueError:
+        return str(path)
