@@ -56,3 +56,31 @@ def draft_eval() -> None:
 
     results = {folder.parent.name: score_case(folder.parent) for folder in paths.case_files()}
     click.echo(format_table(results))
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report format; turtle is the SHACL validation report graph.",
+)
+def validate_command(files: tuple[str, ...], output_format: str) -> None:
+    """Validate case files (default: every data/cases/*/case.trig) against shapes and ontology.
+
+    Exits 1 when there is a violation (or a file cannot be parsed), 0 otherwise;
+    warnings are printed but do not fail.
+    """
+    from casegraph import paths
+    from casegraph.validation import validate_files
+
+    targets = list(files) or [str(p) for p in paths.case_files()]
+    if not targets:
+        raise click.ClickException(f"no case files found under {paths.CASES_DIR}")
+    report = validate_files(targets)
+    rendered = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}
+    click.echo(rendered[output_format]())
+    raise SystemExit(0 if report.conforms else 1)
