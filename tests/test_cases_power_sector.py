@@ -1,0 +1,398 @@
+"""Key facts of the six power-sector cases, pinned with SPARQL over the curated files.
+
+The cases are condensed notes (data/cases/<slug>/source.txt); these tests check
+that the curated graphs say what the notes say: figures with their units,
+awards with issuer and rank, measured effects, the group hierarchies, brand
+lineage, and the IRIs these cases share with each other and with other cases.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from casegraph.paths import CASES_DIR, case_files, ontology_files
+from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
+
+CG = Namespace("https://w3id.org/casegraph/ns#")
+ID = "https://w3id.org/casegraph/id/"
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+POWER_CASES = (
+    "guoneng-liaocheng-power",
+    "huaneng-jining-power-plant",
+    "sgcc-qingzhou-rainbow-team",
+    "chayuan-power-generation-branch",
+    "crpower-xiantao",
+    "zhuhai-jinwan-power",
+)
+
+PREFIXES = """
+PREFIX cg: <https://w3id.org/casegraph/ns#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+#: Node classes that are case facts and so must cite a passage (docs/modelling.md).
+DOMAIN_CLASSES = {
+    CG[name]
+    for name in [
+        "EnterpriseGroup",
+        "Company",
+        "BranchCompany",
+        "PartyCommittee",
+        "PartyGeneralBranch",
+        "PartyBranch",
+        "PartyGroup",
+        "Workshop",
+        "Team",
+        "PublicBody",
+        "Community",
+        "MediaOutlet",
+        "PartyBuildingBrand",
+        "Practice",
+        "AwardConferral",
+        "Award",
+        "Innovation",
+        "TechnicalComponent",
+        "Figure",
+        "MeasuredEffect",
+        "Event",
+        "MediaCoverage",
+    ]
+} | {
+    URIRef("https://schema.org/Person"),
+    URIRef("https://schema.org/Place"),
+    URIRef("https://schema.org/Brand"),
+    ORG.Membership,
+}
+
+
+def graph_iri(slug: str) -> URIRef:
+    return URIRef(f"{ID}graph/case/{slug}")
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    """Ontology in its named graph plus every curated case, queried as one union."""
+    ds = Dataset(default_union=True)
+    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    for path in case_files():
+        ds.parse(path, format="trig")
+    return ds
+
+
+def select(ds: Dataset, query: str) -> list[tuple]:
+    return [tuple(row) for row in ds.query(PREFIXES + query)]
+
+
+@pytest.mark.parametrize("slug", POWER_CASES)
+def test_case_is_one_named_graph_with_exact_passages(dataset: Dataset, slug: str) -> None:
+    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
+    single = Dataset()
+    single.parse(CASES_DIR / slug / "case.trig", format="trig")
+    graphs = {g.identifier for g in single.graphs() if len(g)}
+    assert graphs == {graph_iri(slug)}
+    case = single.graph(graph_iri(slug))
+    passages = list(case.subjects(RDF.type, CG.Passage))
+    assert passages
+    for passage in passages:
+        start = int(case.value(passage, CG.charStart))
+        end = int(case.value(passage, CG.charEnd))
+        assert text[start:end] == str(case.value(passage, CG.quote)), passage
+
+
+@pytest.mark.parametrize("slug", POWER_CASES)
+def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
+    assert nodes
+    for node in nodes:
+        cited = set(case.objects(node, CG.statedIn))
+        assert cited, f"{node} has no cg:statedIn in {slug}"
+        for passage in cited:
+            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
+
+
+@pytest.mark.parametrize("slug", POWER_CASES)
+def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    for node, cls in case.subject_objects(RDF.type):
+        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
+            continue
+        langs = {label.language for label in case.objects(node, RDFS.label)}
+        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
+
+
+def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?case ?source ?issued WHERE {
+          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
+          OPTIONAL { ?case dcterms:issued ?issued }
+        }""",
+    )
+    by_case = {str(case).rsplit("/", 1)[-1]: (str(src), issued) for case, src, issued in rows}
+    assert by_case["crpower-xiantao"] == (
+        "http://gsjk.net.cn/fd/djwh/20250401/279625.html",
+        Literal("2025-04-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+    )
+    assert by_case["sgcc-qingzhou-rainbow-team"][1].toPython().isoformat() == "2025-07-04"
+    # The Liaocheng page shows no year, so the case records no issue date.
+    assert by_case["guoneng-liaocheng-power"][1] is None
+
+
+def test_jinwan_company_figures(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?metric ?value ?unit WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/zhuhai-jinwan-power> {
+            ?figure a cg:Figure ; cg:metric ?metric ; schema:value ?value ; schema:unitCode ?unit ;
+                    cg:figureOf ?of .
+            VALUES ?of { <https://w3id.org/casegraph/id/org/zhuhai-jinwan-power>
+                         <https://w3id.org/casegraph/id/org/zhuhai-jinwan-power-party-committee> }
+          }
+        }""",
+    )
+    figures = {str(m).rsplit("/", 1)[-1]: (v.toPython(), str(u)) for m, v, u in rows}
+    assert figures == {
+        "installed-capacity": (Decimal("1200"), "MAW"),
+        "staff-count": (Decimal("300"), "C62"),
+        "party-branches": (Decimal("10"), "C62"),
+        "party-members": (Decimal("122"), "C62"),
+    }
+
+
+def test_liaocheng_key_projects_add_up(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?label ?value WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/guoneng-liaocheng-power> {
+            ?figure cg:metric <https://w3id.org/casegraph/id/metric/key-projects> ;
+                    schema:value ?value ; rdfs:label ?label .
+            FILTER(lang(?label) = "zh-Hans")
+          }
+        }""",
+    )
+    values = {str(label): value.toPython() for label, value in rows}
+    total = values.pop("重点攻坚项目")
+    assert total == 33
+    assert sorted(values.values()) == [2, 6, 25]
+    assert sum(values.values()) == total
+
+
+def test_liaocheng_task_teams_and_measured_effects(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?metric ?value ?unit ?approx WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/guoneng-liaocheng-power> {
+            ?effect a cg:MeasuredEffect ; cg:metric ?metric ; schema:value ?value ;
+                    schema:unitCode ?unit .
+            OPTIONAL { ?effect cg:approximate ?approx }
+          }
+        }""",
+    )
+    effects = {str(m).rsplit("/", 1)[-1]: (v.toPython(), str(u), a) for m, v, u, a in rows}
+    assert effects["economic-benefit"][:2] == (Decimal("60000000"), "CNY")
+    assert effects["economic-benefit"][2].toPython() is True  # 6000余万元
+    assert effects["staff-reduction"][:2] == (Decimal("60"), "C62")
+    assert effects["duration"][:2] == (Decimal("20"), "MIN")
+
+
+def test_chayuan_blending_model_effects(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?value ?unit WHERE {
+          <https://w3id.org/casegraph/id/innovation/chayuan-dynamic-coal-blending-model>
+              cg:developedBy <https://w3id.org/casegraph/id/org/chayuan-power-plant-generation-party-branch> ;
+              cg:hasEffect ?effect .
+          ?effect cg:effectOf <https://w3id.org/casegraph/id/innovation/chayuan-dynamic-coal-blending-model> ;
+                  schema:value ?value .
+          OPTIONAL { ?effect schema:unitCode ?code }
+          OPTIONAL { ?effect schema:unitText ?text }
+          BIND(COALESCE(?code, ?text) AS ?unit)
+        }""",
+    )
+    assert sorted((v.toPython(), str(u)) for v, u in rows) == [
+        (Decimal("1.21"), "千克/万千瓦时"),
+        (Decimal("630"), "TNE"),
+        (Decimal("90000"), "CNY"),
+        (Decimal("4730000"), "CNY"),
+    ]
+
+
+def test_qingzhou_awards_name_the_city_as_issuer(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?award ?recipient ?issuerLabel WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/sgcc-qingzhou-rainbow-team> {
+            ?conferral a cg:AwardConferral ; cg:award/rdfs:label ?award ;
+                       cg:recipient ?recipient ; cg:issuer/rdfs:label ?issuerLabel .
+            FILTER(lang(?award) = "zh-Hans" && lang(?issuerLabel) = "zh-Hans")
+          }
+        }""",
+    )
+    found = {(str(a), str(r).rsplit("/", 1)[-1], str(i)) for a, r, i in rows}
+    assert found == {
+        ("“千年古城新崛起”突出贡献单位", "state-grid-qingzhou", "青州市"),
+        ("青州市抗灾抢险先进基层党组织", "state-grid-qingzhou-party-committee", "青州市"),
+    }
+
+
+def test_qingzhou_typhoon_repair(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?year ?unit ?value WHERE {
+          ?event a cg:Event ; schema:startDate ?year ;
+                 schema:location <https://w3id.org/casegraph/id/place/wangfen-town> .
+          ?figure cg:figureOf ?event ; schema:value ?value ; schema:unitCode ?unit .
+        }""",
+    )
+    assert {(str(y), str(u), v.toPython()) for y, u, v in rows} == {
+        ("2018", "DAY", Decimal("4")),
+        ("2018", "C62", Decimal("300")),
+    }
+
+
+def test_xiantao_honours(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?award ?recipientType ?rank WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/crpower-xiantao> {
+            ?conferral a cg:AwardConferral ; cg:award/rdfs:label ?award ;
+                       cg:recipient ?recipient ; cg:rank ?rank .
+            ?recipient a ?recipientType .
+            FILTER(lang(?award) = "zh-Hans")
+          }
+        }""",
+    )
+    found = {(str(a), str(t).rsplit("#", 1)[-1], str(r).rsplit("/", 1)[-1]) for a, t, r in rows}
+    assert found == {
+        ("中央企业先进集体", "Company", "title"),
+        ("现代工业企业党建创新成果", "PartyCommittee", "first-prize"),
+        ("全国电力行业示范工程", "Innovation", "title"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("unit", "group"),
+    [
+        ("state-grid-qingzhou", "state-grid"),
+        ("guoneng-liaocheng-power-hr-party-branch", "china-energy-investment-group"),
+        ("huaneng-jining-power-plant-party-committee", "china-huaneng-group"),
+        ("crpower-xiantao", "china-resources-group"),
+        ("zhuhai-jinwan-power-party-committee", "guangdong-energy-group"),
+    ],
+)
+def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
+    ask = dataset.query(
+        PREFIXES
+        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
+                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
+    )
+    assert ask.askAnswer
+
+
+def test_local_brands_derive_from_group_brands(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?brand ?owner WHERE {
+          ?brand cg:derivesFrom+ ?root .
+          ?root cg:brandOwner ?owner .
+          FILTER NOT EXISTS { ?root cg:derivesFrom ?parent }
+        }""",
+    )
+    pairs = {(str(b).rsplit("/", 1)[-1], str(o).rsplit("/", 1)[-1]) for b, o in rows}
+    assert ("state-grid-qingzhou-five-colours", "state-grid") in pairs
+    assert ("dangqi-linghang-sanse-dandang", "china-huaneng-group") in pairs
+
+
+def test_rainbow_team_covered_by_cctv_and_xinhua(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?outlet WHERE {
+          ?coverage a cg:MediaCoverage ; cg:outlet ?outlet ;
+                    cg:coverageOf/schema:brand <https://w3id.org/casegraph/id/brand/rainbow-party-member-service-team> .
+        }""",
+    )
+    assert {str(o) for (o,) in rows} >= {f"{ID}org/cctv", f"{ID}org/xinhua"}
+
+
+def test_commando_teams_link_power_companies_across_cases(dataset: Dataset) -> None:
+    """The same practice kind ties together units of different groups in different cases."""
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?g WHERE {
+          GRAPH ?g { ?practice cg:practiceKind
+                       <https://w3id.org/casegraph/id/practice-kind/party-member-commando-team> }
+        }""",
+    )
+    graphs = {str(g).rsplit("/", 1)[-1] for (g,) in rows}
+    assert {
+        "guoneng-liaocheng-power",
+        "chayuan-power-generation-branch",
+        "crpower-xiantao",
+        "zhuhai-jinwan-power",
+    } <= graphs
+
+
+def test_practice_kinds_and_metrics_used_are_defined(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?concept WHERE {
+          { ?x cg:practiceKind ?concept } UNION { ?x cg:metric ?concept }
+          UNION { ?x cg:level ?concept } UNION { ?x cg:rank ?concept }
+          FILTER NOT EXISTS {
+            GRAPH <https://w3id.org/casegraph/id/graph/ontology> { ?concept a skos:Concept }
+          }
+        }""",
+    )
+    assert rows == []
+
+
+def test_shared_entities_have_identical_labels_in_every_case(dataset: Dataset) -> None:
+    """One IRI, one set of labels: a shared organisation, place or brand reads the same everywhere."""
+    shared = [
+        "org/state-grid",
+        "org/state-grid-shandong",
+        "org/china-huaneng-group",
+        "org/china-energy-investment-group",
+        "org/china-resources-power",
+        "org/cctv",
+        "org/xinhua",
+        "place/shandong",
+        "place/jining",
+        "place/liaocheng",
+        "place/qingzhou",
+        "place/guangdong",
+        "place/zhuhai",
+        "place/hubei",
+        "place/xiantao",
+        "brand/rainbow-party-member-service-team",
+    ]
+    for path in shared:
+        iri = URIRef(f"{ID}{path}")
+        label_sets = {
+            frozenset(graph.objects(iri, RDFS.label))
+            for graph in dataset.graphs()
+            if (iri, RDFS.label, None) in graph
+        }
+        assert len(label_sets) == 1, f"{iri} is labelled differently: {label_sets}"
