@@ -22,6 +22,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from rdflib import Graph
@@ -140,6 +141,25 @@ class Store(ABC):
     @abstractmethod
     def triple_count(self, graph: URIRef | None = None) -> int:
         """Number of quads in the dataset, or triples in one graph."""
+
+    def bulk_load(self, source: Path | bytes, media_type: str, *, graph: URIRef | None = None):
+        """Add the quads of a file (or bytes) to the store; triples go into ``graph``.
+
+        Meant for filling an empty store (first start, benchmarks): the embedded
+        backend uses its fast bulk loader, which is NOT atomic.  Curated changes go
+        through ``replace_graphs``.  This generic version parses with rdflib and
+        merges each named graph of the input with its current content.
+        """
+        from casegraph.store.formats import parse_named_graphs
+
+        parsed = parse_named_graphs(source, media_type, graph=graph)
+        merged = {}
+        for iri, new in parsed.items():
+            current = self.graph(iri)
+            for triple in new:
+                current.add(triple)
+            merged[iri] = current
+        self.replace_graphs(merged)
 
     def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release files, processes and connections."""

@@ -1,0 +1,128 @@
+"""RDF serialisations shared by the backends: media types, parsing, N-Triples text.
+
+The backends exchange graphs as N-Triples/N-Quads text because both engines
+(rdflib and pyoxigraph) read and write it quickly and losslessly, and because
+N-Triples lines are also valid ``INSERT DATA`` content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.term import BNode, Identifier, Literal, URIRef
+
+from casegraph.store.base import QuerySyntaxError
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: media type -> (rdflib format name, holds named graphs)
+RDF_MEDIA_TYPES: dict[str, tuple[str, bool]] = {
+    "application/n-quads": ("nquads", True),
+    "application/trig": ("trig", True),
+    "text/turtle": ("turtle", False),
+    "application/n-triples": ("nt", False),
+    "application/ld+json": ("json-ld", True),
+    "application/rdf+xml": ("xml", False),
+}
+
+#: file suffix -> media type, for the CLI.
+SUFFIX_MEDIA_TYPES = {
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+}
+
+
+def media_type_for(path: Path) -> str:
+    """The media type of an RDF file, from its suffix; a clear error for unknown ones."""
+    try:
+        return SUFFIX_MEDIA_TYPES[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(SUFFIX_MEDIA_TYPES))
+        raise ValueError(f"{path}: unknown RDF file suffix (known: {known})") from None
+
+
+def rdflib_format(media_type: str) -> str:
+    try:
+        return RDF_MEDIA_TYPES[media_type][0]
+    except KeyError:
+        raise ValueError(f"unsupported RDF media type {media_type!r}") from None
+
+
+def parse_named_graphs(
+    source: Path | bytes, media_type: str, *, graph: URIRef | None = None
+) -> dict[URIRef, Graph]:
+    """Parse RDF into one rdflib Graph per named graph.
+
+    Triples outside any named graph go into ``graph``; without it they are an
+    error, because the default graph of the store is the union and holds nothing.
+    """
+    dataset = Dataset()
+    data = source.read_bytes() if isinstance(source, Path) else source
+    where = str(source) if isinstance(source, Path) else "input"
+    try:
+        dataset.parse(data=data, format=rdflib_format(media_type))
+    except Exception as error:  # rdflib parsers raise many types; all mean bad input
+        raise QuerySyntaxError(f"{where}: {error}") from error
+    graphs: dict[URIRef, Graph] = {}
+    for context in dataset.graphs():
+        triples = list(context)
+        if not triples:
+            continue
+        if context.identifier == dataset.default_graph.identifier:
+            if graph is None:
+                raise QuerySyntaxError(
+                    f"{where}: {len(triples)} triples are outside any named graph; "
+                    "give the graph they belong to (--graph IRI)"
+                )
+            target = graph
+        else:
+            target = URIRef(context.identifier)
+        into = graphs.setdefault(target, Graph(identifier=target))
+        for triple in triples:
+            into.add(triple)
+    return graphs
+
+
+def nt_term(term: Identifier) -> str:
+    """One rdflib term in N-Triples (and SPARQL) syntax."""
+    return term.n3()
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    """The triples of a graph as N-Triples lines."""
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
+
+
+def replace_graphs_update(graphs: Mapping[URIRef, Graph | None]) -> str:
+    """One SPARQL update request that replaces (or drops) the given graphs.
+
+    Engines run a whole request in one transaction (pyoxigraph, Fuseki, Oxigraph
+    server), so the replacement is all-or-nothing.  All inserts share one
+    ``INSERT DATA`` so a blank node shared between two graphs stays one node.
+    """
+    operations = [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
+    blocks = [
+        f"GRAPH <{iri}> {{\n{graph_to_ntriples(g)}}}"
+        for iri, g in graphs.items()
+        if g is not None and len(g)
+    ]
+    if blocks:
+        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)
+
+
+def term_from_parts(kind: str, value: str, language: str | None, datatype: str | None):
+    """Build an rdflib term from the parts a query worker sends back."""
+    if kind == "u":
+        return URIRef(value)
+    if kind == "b":
+        return BNode(value)
+    if language or datatype == XSD_STRING:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=datatype)

@@ -1,0 +1,187 @@
+"""The in-memory backend: an rdflib ``Dataset`` for tests and tiny datasets.
+
+It is the reference for the other backends' behaviour, not a production
+engine: rdflib cannot interrupt a running query, so ``timeout`` is enforced
+only after the fact (a slow query still runs to its end, then its answer is
+discarded with ``QueryTimeout``).  Use the ``oxigraph`` backend for a service.
+
+One re-entrant lock guards the dataset: rdflib updates are not isolated from
+concurrent reads, and its SPARQL parser must not be initialised by several
+threads at once (rdflib #1282), so queries, updates and writes take turns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import Dataset, Graph
+from rdflib.term import URIRef
+
+from casegraph.store.base import (
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    Store,
+)
+from casegraph.store.formats import rdflib_format
+from casegraph.store.update_scope import RDFLIB_PARSER_LOCK, parse_update_scope
+
+# FROM <iri> of an unknown graph must never fetch it from the web.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+_CHUNK = 64 * 1024
+
+
+class MemoryStore(Store):
+    """An rdflib Dataset whose default graph is the union of its named graphs."""
+
+    def __init__(self) -> None:
+        self._lock = RDFLIB_PARSER_LOCK
+        self._dataset = Dataset(default_union=True)
+        with self._lock:
+            # Initialise rdflib's query and update grammars once, under the lock.
+            self._dataset.query("ASK { ?s ?p ?o }")
+            Dataset().update("INSERT DATA { GRAPH <urn:x:warm-up> { <urn:x:a> <urn:x:b> 1 } }")
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        started = time.monotonic()
+        with self._lock:
+            dataset = self._dataset
+            if default_graph_uris or named_graph_uris:
+                dataset = self._protocol_dataset(default_graph_uris, named_graph_uris)
+            try:
+                result = dataset.query(sparql)
+                answer = _to_query_result(result, max_rows)
+            except ParseException as error:
+                raise QuerySyntaxError(
+                    f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",
+                    line=error.lineno,
+                    column=error.col,
+                ) from error
+        if timeout is not None and time.monotonic() - started > timeout:
+            raise QueryTimeout(f"query ran longer than {timeout:g} s")
+        return answer
+
+    def _protocol_dataset(
+        self, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+    ) -> Dataset:
+        """A copy whose default graph merges ``default_graph_uris`` (SPARQL Protocol)."""
+        view = Dataset(default_union=False)
+        sources = default_graph_uris or [g for g in self.named_graphs()]
+        for iri in sources:
+            for triple in self._dataset.graph(URIRef(iri)):
+                view.default_context.add(triple)
+        for iri in named_graph_uris or self.named_graphs():
+            target = view.graph(URIRef(iri))
+            for triple in self._dataset.graph(URIRef(iri)):
+                target.add(triple)
+        return view
+
+    def update_preview(
+        self, sparql_update: str, *, timeout: float | None = None
+    ) -> dict[URIRef, Graph | None]:
+        scope = parse_update_scope(sparql_update)
+        with self._lock:
+            scratch = Dataset(default_union=False)
+            before = {iri: self.graph(iri) for iri in self.named_graphs()}
+            for iri, graph in before.items():
+                target = scratch.graph(iri)
+                for triple in graph:
+                    target.add(triple)
+            scratch.update(sparql_update)
+            after = {
+                URIRef(c.identifier): c
+                for c in scratch.graphs()
+                if len(c) and c.identifier != scratch.default_graph.identifier
+            }
+        candidates = set(before) | set(after) if scope.writes_all else scope.writes
+        changes: dict[URIRef, Graph | None] = {}
+        for iri in candidates:
+            old, new = before.get(iri), after.get(iri)
+            if new is None:
+                if old is not None:
+                    changes[iri] = None
+            elif old is None or set(old) != set(new):
+                copy = Graph(identifier=iri)
+                for triple in new:
+                    copy.add(triple)
+                changes[iri] = copy
+        return changes
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
+        # Read every input first: if one of them fails, nothing has been touched.
+        prepared = {
+            URIRef(iri): (list(graph) if graph is not None else None)
+            for iri, graph in graphs.items()
+        }
+        with self._lock:
+            for iri, triples in prepared.items():
+                self._dataset.remove_graph(iri)
+                if triples:
+                    target = self._dataset.graph(iri)
+                    for triple in triples:
+                        target.add(triple)
+
+    def named_graphs(self) -> list[URIRef]:
+        with self._lock:
+            default = self._dataset.default_graph.identifier
+            return sorted(
+                URIRef(c.identifier)
+                for c in self._dataset.graphs()
+                if c.identifier != default and len(c)
+            )
+
+    def graph(self, iri: URIRef) -> Graph:
+        copy = Graph(identifier=iri)
+        with self._lock:
+            for triple in self._dataset.graph(URIRef(iri)):
+                copy.add(triple)
+        return copy
+
+    def dump(self, media_type: str, graph: URIRef | None = None) -> Iterator[bytes]:
+        with self._lock:
+            if graph is not None:
+                data = self.graph(graph).serialize(format=rdflib_format(media_type))
+            else:
+                view = Dataset()
+                for iri in self.named_graphs():
+                    target = view.graph(iri)
+                    for triple in self._dataset.graph(iri):
+                        target.add(triple)
+                data = view.serialize(format=rdflib_format(media_type))
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        for start in range(0, len(payload), _CHUNK):
+            yield payload[start : start + _CHUNK]
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        with self._lock:
+            if graph is not None:
+                return len(self._dataset.graph(URIRef(graph)))
+            return sum(len(self._dataset.graph(iri)) for iri in self.named_graphs())
+
+
+def _to_query_result(result, max_rows: int | None) -> QueryResult:
+    if result.type == "ASK":
+        return QueryResult(kind="boolean", boolean=bool(result.askAnswer))
+    if result.type in {"CONSTRUCT", "DESCRIBE"}:
+        return QueryResult(kind="graph", triples=list(result.graph))
+    variables = [str(v) for v in result.vars]
+    rows = []
+    truncated = False
+    for row in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(row))
+    return QueryResult(kind="bindings", variables=variables, rows=rows, truncated=truncated)

@@ -1,0 +1,318 @@
+"""The embedded persistent backend: one RocksDB pyoxigraph store, one writer.
+
+This process owns the read-write RocksDB store in ``data_dir`` (RocksDB allows
+one read-write process; a read-only opener beside a writer is undefined
+behaviour), and it is the only writer.  Queries and update previews run in
+``query_workers`` replica processes (see ``workers``), which the writer keeps
+current with a replication log:
+
+* ``replace_graphs`` commits every graph in one SPARQL update request, which
+  pyoxigraph runs as one RocksDB transaction; once it returns the change is in
+  the write-ahead log (durable across a killed process) and acknowledged;
+* then, under the same lock, the generation number goes up and the new content
+  of the replaced graphs (read back from RocksDB, N-Quads) is appended to the
+  log, which each worker applies before its next request.
+
+Replicas start from a snapshot: a RocksDB checkpoint taken under the write lock
+(instant, pins the generation) dumped to N-Quads outside the lock.  The log is
+trimmed to what live workers and the current snapshot still need; a large log
+makes the next worker start take a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import URIRef
+
+from casegraph.config import Settings
+from casegraph.store.base import QueryResult, QuerySyntaxError, Store, StoreError, StoreUnavailable
+from casegraph.store.formats import replace_graphs_update, term_from_parts
+from casegraph.store.update_scope import parse_update_scope
+from casegraph.store.workers import LogEntry, QueryWorkerPool
+
+#: A log this large (bytes of N-Quads) makes the next worker start take a new snapshot.
+SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
+_NQUADS = ox.RdfFormat.N_QUADS
+
+
+class OxigraphStore(Store):
+    """The persistent store of one ``casegraph`` process, queried through killable workers."""
+
+    def __init__(self, data_dir: Path, *, query_workers: int = 2, query_timeout: float = 10.0):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ox.Store(str(self.data_dir))
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot open the store in {self.data_dir}: {error} "
+                "(only one casegraph process may use a data directory at a time)"
+            ) from error
+        self._query_workers = query_workers
+        self._default_timeout = query_timeout
+        self._write_lock = threading.Lock()  # one writer; also pins generations
+        self._state_lock = threading.Lock()  # generation, log, snapshot bookkeeping
+        self._snapshot_lock = threading.Lock()  # one snapshot dump at a time
+        self._pool_lock = threading.Lock()
+        self._generation = 0
+        self._log: list[LogEntry] = []
+        self._log_bytes = 0
+        self._snapshot: tuple[str, int] | None = None
+        self._leases: dict[str, int] = {}
+        self._scratch = Path(tempfile.mkdtemp(prefix="casegraph-replicas-"))
+        self._pool: QueryWorkerPool | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OxigraphStore:
+        return cls(
+            settings.data_dir,
+            query_workers=settings.query_workers,
+            query_timeout=settings.query_timeout,
+        )
+
+    # ------------------------------------------------------------------ reads
+
+    def start_workers(self) -> None:
+        """Start the query workers now instead of at the first query (servers warm up)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryWorkerPool(self._query_workers, self)
+
+    def _run(self, operation: str, payload: tuple, timeout: float | None):
+        self.start_workers()
+        return self._pool.run(operation, payload, timeout or self._default_timeout)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        payload = (sparql, list(default_graph_uris), list(named_graph_uris), max_rows)
+        answer = self._run("query", payload, timeout)
+        if answer[0] == "boolean":
+            return QueryResult(kind="boolean", boolean=answer[1])
+        if answer[0] == "graph":
+            return QueryResult(
+                kind="graph", triples=[tuple(term_from_parts(*p) for p in t) for t in answer[1]]
+            )
+        _, variables, rows, truncated = answer
+        return QueryResult(
+            kind="bindings",
+            variables=variables,
+            rows=[tuple(None if p is None else term_from_parts(*p) for p in row) for row in rows],
+            truncated=truncated,
+        )
+
+    def update_preview(
+        self, sparql_update: str, *, timeout: float | None = None
+    ) -> dict[URIRef, Graph | None]:
+        scope = parse_update_scope(sparql_update)
+        payload = (sparql_update, sorted(scope.writes), scope.writes_all)
+        changes = self._run("preview", payload, timeout)
+        return {
+            URIRef(iri): None
+            if data is None
+            else Graph(identifier=URIRef(iri)).parse(data=data, format="nt")
+            for iri, data in changes.items()
+        }
+
+    def named_graphs(self) -> list[URIRef]:
+        return sorted(
+            URIRef(g.value)
+            for g in self._db.named_graphs()
+            if isinstance(g, ox.NamedNode) and _has_quads(self._db, g)
+        )
+
+    def graph(self, iri: URIRef) -> Graph:
+        data = ox.serialize(
+            (q.triple for q in self._db.quads_for_pattern(None, None, None, ox.NamedNode(iri))),
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        return Graph(identifier=URIRef(iri)).parse(data=data, format="nt")
+
+    def dump(self, media_type: str, graph: URIRef | None = None) -> Iterator[bytes]:
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        if rdf_format is None:
+            raise ValueError(f"unsupported RDF media type {media_type!r}")
+        options = {} if graph is None else {"from_graph": ox.NamedNode(graph)}
+        if graph is None and not rdf_format.supports_datasets:
+            raise ValueError(f"{media_type} holds one graph: name the graph to export")
+        return _stream_dump(self._db, rdf_format, options)
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self._db)
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        return int(next(iter(self._db.query(query)))["n"].value)
+
+    # ------------------------------------------------------------------ writes
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
+        if not graphs:
+            return
+        update = replace_graphs_update(graphs)
+        with self._write_lock:
+            try:
+                self._db.update(update)
+            except SyntaxError as error:
+                raise QuerySyntaxError(f"the graphs cannot be written: {error}") from error
+            except (OSError, RuntimeError) as error:
+                raise StoreError(f"the write was rolled back: {error}") from error
+            changes = {str(iri): self._graph_nquads(str(iri)) for iri in graphs}
+            self._append_log(changes)
+
+    def bulk_load(self, source: Path | bytes, media_type: str, *, graph: URIRef | None = None):
+        """Fast, non-atomic load with the RocksDB bulk loader (empty store, benchmarks).
+
+        Once query workers run, the generic path is used instead, so that the
+        change reaches them through the replication log.
+        """
+        if self._pool is not None:
+            return super().bulk_load(source, media_type, graph=graph)
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        options = {"to_graph": ox.NamedNode(graph)} if graph is not None else {}
+        if isinstance(source, Path):
+            options["path"] = str(source)
+        else:
+            options["input"] = source
+        with self._write_lock:
+            try:
+                self._db.bulk_load(format=rdf_format, **options)
+            except SyntaxError as error:
+                raise QuerySyntaxError(
+                    f"{source if isinstance(source, Path) else 'input'}: {error}"
+                ) from error
+            with self._state_lock:
+                self._generation += 1  # any existing snapshot is stale
+                self._snapshot = None
+
+    def _graph_nquads(self, iri: str) -> bytes | None:
+        quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        return ox.serialize(quads, format=_NQUADS) if quads else None
+
+    def _append_log(self, changes: dict[str, bytes | None]) -> None:
+        with self._state_lock:
+            self._generation += 1
+            self._log.append((self._generation, changes))
+            self._log_bytes += sum(len(d or b"") for d in changes.values())
+            floor = self._snapshot[1] if self._snapshot else self._generation
+            if self._pool is not None:
+                oldest = self._pool.min_generation()
+                floor = min(floor, oldest if oldest is not None else floor)
+            kept = [entry for entry in self._log if entry[0] > floor]
+            self._log_bytes -= sum(
+                len(d or b"")
+                for entry in self._log[: len(self._log) - len(kept)]
+                for d in entry[1].values()
+            )
+            self._log = kept
+
+    # ------------------------------------------------------------------ replication
+
+    def entries_since(self, generation: int) -> list[LogEntry]:
+        with self._state_lock:
+            return [entry for entry in self._log if entry[0] > generation]
+
+    def snapshot(self) -> tuple[str, int]:
+        with self._snapshot_lock:
+            with self._state_lock:
+                if self._snapshot is not None and self._log_bytes < SNAPSHOT_REFRESH_BYTES:
+                    path, generation = self._snapshot
+                    self._leases[path] = self._leases.get(path, 0) + 1
+                    return path, generation
+            checkpoint = self._scratch / f"checkpoint-{uuid.uuid4().hex}"
+            with self._write_lock:
+                generation = self._generation
+                self._db.backup(str(checkpoint))
+            path = str(self._scratch / f"snapshot-{generation}-{uuid.uuid4().hex}.nq")
+            reader = ox.Store.read_only(str(checkpoint))
+            reader.dump(path, _NQUADS)
+            del reader
+            shutil.rmtree(checkpoint, ignore_errors=True)
+            with self._state_lock:
+                old = self._snapshot
+                self._snapshot = (path, generation)
+                self._leases[path] = self._leases.get(path, 0) + 1
+                if old is not None and not self._leases.get(old[0]):
+                    Path(old[0]).unlink(missing_ok=True)
+            return path, generation
+
+    def release_snapshot(self, path: str) -> None:
+        with self._state_lock:
+            self._leases[path] -= 1
+            current = self._snapshot[0] if self._snapshot else None
+            if not self._leases[path] and path != current:
+                del self._leases[path]
+                Path(path).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        self._db.flush()
+        del self._db
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _has_quads(db: ox.Store, graph: ox.NamedNode) -> bool:
+    return next(iter(db.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
+class _QueueWriter:
+    """A binary file object that hands each write to a consumer thread via a bounded queue."""
+
+    def __init__(self, chunks: queue.Queue, cancelled: threading.Event):
+        self._chunks = chunks
+        self._cancelled = cancelled
+
+    def write(self, data) -> int:
+        if self._cancelled.is_set():
+            raise OSError("export cancelled by its reader")
+        self._chunks.put(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _stream_dump(db: ox.Store, rdf_format, options: dict) -> Iterator[bytes]:
+    """Dump in a background thread, yielding chunks: memory stays flat for any size."""
+    chunks: queue.Queue = queue.Queue(maxsize=32)
+    cancelled = threading.Event()
+    failure: list[BaseException] = []
+    done = object()
+
+    def produce() -> None:
+        try:
+            db.dump(_QueueWriter(chunks, cancelled), rdf_format, **options)
+        except BaseException as error:  # handed to the consumer
+            failure.append(error)
+        chunks.put(done)
+
+    threading.Thread(target=produce, name="casegraph-dump", daemon=True).start()
+    finished = False
+    try:
+        while (chunk := chunks.get()) is not done:
+            yield chunk
+        finished = True
+    finally:
+        if not finished:  # the reader stopped early: stop the producer and let it exit
+            cancelled.set()
+            while chunks.get() is not done:
+                pass
+    if failure:
+        raise StoreError(f"export failed: {failure[0]}")

@@ -1,0 +1,309 @@
+"""Query worker processes: in-memory replicas that can be killed at a deadline.
+
+pyoxigraph cannot cancel a query, and some queries crash the whole process
+(deep nesting overflows the stack; an entity bomb aborts).  So queries never
+run in the server process: each worker holds an in-memory ``pyoxigraph.Store``
+replica of the persistent store, and the parent SIGKILLs a worker that misses
+its deadline or notices that it died, and starts a replacement in the
+background while the other workers keep answering.
+
+A worker starts from an N-Quads snapshot taken at some *generation* and then
+applies, before every request, the committed graph replacements it has not
+seen yet (the *replication log*), so it answers from exactly the state of the
+last acknowledged write: never half an update, never an older state.
+
+Workers are started with the ``forkserver`` method: forking the threaded
+server process itself is unsafe.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from casegraph.store.base import (
+    EngineCrashed,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+#: One replicated commit: (generation, {graph IRI: N-Quads of its new content or None}).
+LogEntry = tuple[int, dict[str, bytes | None]]
+_NQUADS = ox.RdfFormat.N_QUADS
+_NTRIPLES = ox.RdfFormat.N_TRIPLES
+_SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def worker_main(conn, snapshot_path: str, generation: int) -> None:
+    """Entry point of a worker process: load the snapshot, then answer requests."""
+    replica = ox.Store()
+    replica.load(path=snapshot_path, format=_NQUADS, lenient=True)
+    conn.send(("ready",))
+    handlers = {"query": _run_query, "preview": _run_preview}
+    while True:
+        try:
+            operation, entries, payload = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        for entry_generation, changes in entries:
+            if entry_generation > generation:
+                _apply_changes(replica, changes)
+                generation = entry_generation
+        try:
+            reply = ("ok", generation, handlers[operation](replica, *payload))
+        except SyntaxError as error:
+            reply = ("syntax", generation, str(error))
+        except Exception as error:  # reported to the caller, the worker stays usable
+            reply = ("error", generation, f"{type(error).__name__}: {error}")
+        conn.send(reply)
+
+
+def _apply_changes(replica: ox.Store, changes: dict[str, bytes | None]) -> None:
+    for iri, nquads in changes.items():
+        replica.remove_graph(ox.NamedNode(iri))
+        if nquads:
+            replica.load(nquads, format=_NQUADS, lenient=True)
+
+
+def _term_parts(term) -> tuple | None:
+    """A term as plain tuples: cheap to pickle, rebuilt as rdflib terms by the parent."""
+    if term is None:
+        return None
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return ("u", term.value, None, None)
+    if kind is ox.BlankNode:
+        return ("b", term.value, None, None)
+    if kind is ox.Literal:
+        return ("l", term.value, term.language, term.datatype.value)
+    return ("l", str(term), None, None)  # RDF-star triple terms: shown as text
+
+
+def _run_query(
+    replica: ox.Store,
+    sparql: str,
+    default_graph_uris: list[str],
+    named_graph_uris: list[str],
+    max_rows: int | None,
+) -> tuple:
+    options: dict[str, Any] = {}
+    if default_graph_uris:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graph_uris:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+    result = replica.query(sparql, **options)
+    if isinstance(result, ox.QueryBoolean):
+        return ("boolean", bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return (
+            "graph",
+            [tuple(map(_term_parts, (t.subject, t.predicate, t.object))) for t in result],
+        )
+    variables = [v.value for v in result.variables]
+    rows = []
+    truncated = False
+    for solution in result:
+        if max_rows is not None and len(rows) >= max_rows:
+            truncated = True
+            break
+        rows.append(tuple(map(_term_parts, solution)))
+    return ("bindings", variables, rows, truncated)
+
+
+def _run_preview(
+    replica: ox.Store, sparql_update: str, writes: list[str], writes_all: bool
+) -> dict[str, bytes | None]:
+    """Apply an update to the replica, read the changed graphs, and undo it."""
+    existing = set(replica.named_graphs())
+    candidates = existing if writes_all else {ox.NamedNode(g) for g in writes}
+    before = {g: set(replica.quads_for_pattern(None, None, None, g)) for g in candidates}
+    replica.update(sparql_update)
+    try:
+        created = set(replica.named_graphs()) - existing
+        changes: dict[str, bytes | None] = {}
+        for graph in candidates | created:
+            after = set(replica.quads_for_pattern(None, None, None, graph))
+            if after != before.get(graph, set()):
+                triples = [q.triple for q in after]
+                changes[graph.value] = ox.serialize(triples, format=_NTRIPLES) if after else None
+        return changes
+    finally:
+        for graph in candidates | (set(replica.named_graphs()) - existing):
+            replica.remove_graph(graph)
+        for graph, quads in before.items():
+            replica.extend(quads)
+            if graph in existing:
+                replica.add_graph(graph)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Any
+    generation: int
+
+
+class Replication(Protocol):
+    """What the pool needs from the writer: snapshots and the replication log."""
+
+    def snapshot(self) -> tuple[str, int]:
+        """Lease a snapshot file (N-Quads) and the generation it holds."""
+
+    def release_snapshot(self, path: str) -> None:
+        """End the lease: the file may be deleted once superseded."""
+
+    def entries_since(self, generation: int) -> list[LogEntry]:
+        """The committed changes after ``generation``, oldest first."""
+
+
+class QueryWorkerPool:
+    """A fixed number of replica workers; requests queue for a free one."""
+
+    def __init__(self, size: int, replication: Replication):
+        self._replication = replication
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["casegraph.store.workers"])
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, size)):
+            self._start_replacement()
+
+    def min_generation(self) -> int | None:
+        """The oldest generation a live worker is at (log entries after it are needed)."""
+        with self._lock:
+            return min((w.generation for w in self._live), default=None)
+
+    def run(self, operation: str, payload: tuple, timeout: float | None):
+        """Run one request on a free worker; kill it at the deadline."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=_remaining(deadline))
+        except queue.Empty:
+            raise QueryTimeout(
+                f"no query worker became free within {timeout:g} s (all busy or restarting)"
+            ) from None
+        entries = self._replication.entries_since(worker.generation)
+        try:
+            worker.conn.send((operation, entries, payload))
+            if not worker.conn.poll(_remaining(deadline)):
+                self._discard(worker)
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as error:
+            code = self._discard(worker)
+            raise EngineCrashed(
+                f"the query engine died while answering (exit code {code}); "
+                "the query was not completed, other queries are unaffected"
+            ) from error
+        status, worker.generation, value = reply
+        self._idle.put(worker)
+        if status == "ok":
+            return value
+        if status == "syntax":
+            match = _SYNTAX_POSITION.search(value)
+            line, column = (int(match[1]), int(match[2])) if match else (None, None)
+            raise QuerySyntaxError(f"SPARQL syntax error: {value}", line=line, column=column)
+        if "SERVICE" in value or "LOAD" in value:
+            raise QueryRefused(value)
+        raise StoreError(value)
+
+    def _discard(self, worker: _Worker) -> int | None:
+        """SIGKILL a worker (stopping its query for real) and start a replacement."""
+        with self._lock:
+            self._live.discard(worker)
+        if worker.process.is_alive():
+            os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(5)
+        worker.conn.close()
+        self._start_replacement()
+        return worker.process.exitcode
+
+    def _start_replacement(self) -> None:
+        threading.Thread(
+            target=self._start_worker, name="casegraph-worker-start", daemon=True
+        ).start()
+
+    def _start_worker(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            try:
+                worker = self._spawn()
+            except Exception as error:  # keep trying: a query may be waiting for a worker
+                log.warning("query worker failed to start: %s; retrying in %.1f s", error, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30)
+                continue
+            with self._lock:
+                if self._closed:
+                    _kill(worker)
+                    return
+                self._live.add(worker)
+            self._idle.put(worker)
+            return
+
+    def _spawn(self) -> _Worker:
+        path, generation = self._replication.snapshot()
+        try:
+            parent_conn, child_conn = self._context.Pipe()
+            process = self._context.Process(
+                target=worker_main,
+                args=(child_conn, path, generation),
+                name="casegraph-query",
+                daemon=True,
+            )
+            process.start()
+            child_conn.close()
+            try:
+                parent_conn.recv()  # ("ready",) once the snapshot is loaded
+            except EOFError:
+                process.join(5)
+                raise StoreUnavailable(
+                    f"query worker died loading the snapshot (exit code {process.exitcode})"
+                ) from None
+        finally:
+            self._replication.release_snapshot(path)
+        return _Worker(process, parent_conn, generation)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._live)
+            self._live.clear()
+        for worker in workers:
+            _kill(worker)
+
+
+def _kill(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.join(5)
+    worker.conn.close()
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
