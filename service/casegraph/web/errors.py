@@ -1,0 +1,112 @@
+"""Error responses: one shape for every failure, as JSON, plain text or HTML by Accept.
+
+Bad input is never a 500: storage errors carry their status (``StoreError.status``),
+upload errors theirs (``DataSyntaxError``, ``DataRefused``, ``UnsupportedMediaType``),
+and every message says what was wrong and, when known, at which line and column.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from http import HTTPStatus
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from casegraph.rdf_input import DataRefused, DataSyntaxError, UnsupportedMediaType
+from casegraph.store.base import QueryTimeout, StoreError
+from casegraph.web.negotiation import NotAcceptable, prefers
+
+log = logging.getLogger(__name__)
+
+_ERROR_MEDIA_TYPES = ("application/json", "text/plain", "text/html")
+
+
+class ApiError(Exception):
+    """An error a view raises to answer with ``status`` and a message."""
+
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None,
+                 details: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.details = details or {}
+
+
+def error_response(status: int, message: str, *, line: int | None = None,
+                   column: int | None = None, headers: dict[str, str] | None = None,
+                   details: dict | None = None) -> Response:
+    """The error body the client asked for (JSON unless it prefers text or HTML)."""
+    title = HTTPStatus(status).phrase
+    media_type = prefers(request.headers.get("Accept"), _ERROR_MEDIA_TYPES) or "application/json"
+    if media_type == "application/json":
+        error = {"status": status, "title": title, "message": message}
+        if line is not None:
+            error["line"] = line
+        if column is not None:
+            error["column"] = column
+        error.update(details or {})
+        body = json.dumps({"error": error}, ensure_ascii=False)
+    else:
+        where = "" if line is None else f" (line {line}, column {column})"
+        text = f"{status} {title}: {message}{where}"
+        body = (
+            text + "\n"
+            if media_type == "text/plain"
+            else f"<!doctype html><title>{status} {escape(title)}</title>"
+            f"<h1>{status} {escape(title)}</h1><p>{escape(message + where)}</p>\n"
+        )
+    response = Response(body, status=status, mimetype=media_type)
+    response.headers["Vary"] = "Accept"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers for every error the HTTP layer can meet."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        return error_response(error.status, error.message, headers=error.headers,
+                              details=error.details)
+
+    @app.errorhandler(StoreError)
+    def store_error(error: StoreError):
+        message = str(error)
+        if isinstance(error, QueryTimeout):
+            limit = app.config["CASEGRAPH"].query_timeout
+            message = f"{message} — the time limit is {limit:g} s; narrow the query or add LIMIT"
+        if error.status >= 500:
+            log.warning("store error: %s", message)
+        return error_response(error.status, message, line=getattr(error, "line", None),
+                              column=getattr(error, "column", None))
+
+    @app.errorhandler(DataSyntaxError)
+    @app.errorhandler(DataRefused)
+    @app.errorhandler(UnsupportedMediaType)
+    def data_error(error: ValueError):
+        return error_response(error.status, str(error), line=getattr(error, "line", None),
+                              column=getattr(error, "column", None))
+
+    @app.errorhandler(NotAcceptable)
+    def not_acceptable(error: NotAcceptable):
+        return error_response(406, str(error), details={"available": error.offered})
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        message = error.description or error.name
+        if error.code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"]
+            message = f"the request body is larger than the limit of {limit:,} bytes"
+        response = error_response(error.code or 500, message)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("unexpected error answering %s %s", request.method, request.path)
+        return error_response(500, f"internal error ({type(error).__name__}); see the server log")
