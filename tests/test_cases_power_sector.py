@@ -319,7 +319,55 @@ def test_local_brands_derive_from_group_brands(dataset: Dataset) -> None:
     )
     pairs = {(str(b).rsplit("/", 1)[-1], str(o).rsplit("/", 1)[-1]) for b, o in rows}
     assert ("state-grid-qingzhou-five-colours", "state-grid") in pairs
-    assert ("dangqi-linghang-sanse-dandang", "china-huaneng-group") in pairs
+
+
+def test_jining_culture_and_its_practices(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?value ?unit WHERE {
+          ?figure cg:figureOf <https://w3id.org/casegraph/id/org/china-huaneng-group> ;
+                  cg:metric <https://w3id.org/casegraph/id/metric/history-years> ;
+                  schema:value ?value ; schema:unitCode ?unit .
+        }""",
+    )
+    assert [(v.toPython(), str(u)) for v, u in rows] == [(Decimal("40"), "ANN")]
+    kinds = select(
+        dataset,
+        """
+        SELECT DISTINCT ?kind WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/huaneng-jining-power-plant> {
+            ?practice cg:practisedBy
+                        <https://w3id.org/casegraph/id/org/huaneng-jining-power-plant-party-committee> ;
+                      cg:practiceKind ?kind .
+          }
+        }""",
+    )
+    assert {str(k).rsplit("/", 1)[-1] for (k,) in kinds} == {
+        "three-level-linkage",
+        "corporate-culture-building",
+        "theory-study",
+        "enterprise-history-compilation",
+        "integrity-culture-education",
+        "brand-building",
+    }
+
+
+def test_three_level_linkage_is_shared_by_jining_and_jinwan(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?owner WHERE {
+          ?practice cg:practiceKind <https://w3id.org/casegraph/id/practice-kind/three-level-linkage> ;
+                    cg:practisedBy ?committee .
+          ?committee cg:partyOrganisationOf/org:subOrganizationOf* ?owner .
+          ?owner a cg:EnterpriseGroup .
+        }""",
+    )
+    assert {str(o).rsplit("/", 1)[-1] for (o,) in rows} >= {
+        "china-huaneng-group",
+        "guangdong-energy-group",
+    }
 
 
 def test_rainbow_team_covered_by_cctv_and_xinhua(dataset: Dataset) -> None:

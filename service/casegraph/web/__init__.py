@@ -49,4 +49,9 @@ def create_app(
     ops.install_cors(app, settings.cors_origins)
     for blueprint in (sparql.bp, graph_store.bp, validate.bp, ops.bp):
         app.register_blueprint(blueprint)
+    from casegraph.web import export, i18n, pages, questions
+
+    i18n.install(app)
+    for blueprint in (pages.bp, questions.bp, export.bp):
+        app.register_blueprint(blueprint)
     return app
