@@ -1,0 +1,225 @@
+"""The curated questions: catalogue, one page each, JSON/CSV API, OpenAPI description.
+
+Everything here is generated from the ``questions/*.rq`` headers (see
+``casegraph.question_catalogue``): adding a question file adds its page, its
+API operations and its OpenAPI entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from casegraph import __name__ as package_name
+from casegraph.question_catalogue import (
+    Parameter,
+    ParameterError,
+    Question,
+    load_catalogue,
+    rebase,
+)
+from casegraph.store.base import QueryResult, StoreError
+from casegraph.web.term_view import Labeller, run_fixed, settings, store
+
+bp = Blueprint("questions", __name__)
+
+
+def _question(question_id: str) -> Question:
+    question = load_catalogue().get(question_id)
+    if question is None:
+        abort(404, description=f"no curated question {question_id!r}")
+    return question
+
+
+def concept_choices(parameter: Parameter) -> list[URIRef]:
+    """The concepts a ``concept`` parameter accepts: those of its scheme, from the store."""
+    base = settings().base_iri
+    scheme = URIRef(rebase(f"<{parameter.scheme}>", base)[1:-1])
+    rows = run_fixed("concepts_in_scheme", [{"scheme": scheme}]).dicts()
+    return [row["concept"] for row in rows]
+
+
+def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResult]:
+    """Validate the request's parameters, then run the question; raises ParameterError."""
+    cfg = settings()
+    bindings = question.bindings(args, cfg.base_iri)
+    for p in question.parameters:
+        if p.type == "concept" and p.name in bindings and bindings[p.name] not in (
+            concept_choices(p)
+        ):
+            raise ParameterError(p.name, f"<{bindings[p.name]}> is not a concept of <{p.scheme}>")
+    sparql = question.query_text(bindings, cfg.base_iri)
+    result = store().query(sparql, timeout=cfg.query_timeout, max_rows=cfg.max_result_rows)
+    return bindings, result
+
+
+@bp.get("/questions")
+def catalogue():
+    questions = list(load_catalogue().values())
+    return render_template("questions.html", questions=questions)
+
+
+@bp.get("/questions/<question_id>")
+def question_page(question_id: str):
+    question = _question(question_id)
+    error, result, bindings = None, None, {}
+    try:
+        bindings, result = answer(question, request.args)
+    except ParameterError as exc:
+        error = str(exc)
+    labeller = Labeller()
+    choices = {p.name: concept_choices(p) for p in question.parameters if p.type == "concept"}
+    rows = result.rows if result else []
+    labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs])
+    table = [[labeller.view(t) if t is not None else None for t in row] for row in rows]
+    return render_template(
+        "question.html",
+        question=question,
+        values={p.name: request.args.get(p.name, p.default or "") for p in question.parameters},
+        choices={name: [labeller.view(c) for c in cs] for name, cs in choices.items()},
+        error=error,
+        columns=result.variables if result else list(question.answer),
+        table=table,
+        truncated=result.truncated if result else False,
+        sparql=question.query_text(bindings, settings().base_iri),
+    ), 400 if error else 200
+
+
+@bp.get("/api/questions/<question_id>.json")
+def question_json(question_id: str):
+    question = _question(question_id)
+    try:
+        bindings, result = answer(question, request.args)
+    except ParameterError as exc:
+        return jsonify(error=str(exc), parameter=exc.parameter), 400
+    return jsonify(
+        question=question.id,
+        title=question.title,
+        parameters={name: _json_term(term) for name, term in bindings.items()},
+        columns=result.variables,
+        rows=[
+            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ],
+        truncated=result.truncated,
+    )
+
+
+@bp.get("/api/questions/<question_id>.csv")
+def question_csv(question_id: str):
+    question = _question(question_id)
+    try:
+        _, result = answer(question, request.args)
+    except ParameterError as exc:
+        return Response(f"error: {exc}\n", status=400, mimetype="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else str(t) for t in row])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={question.id}.csv"
+    if result.truncated:
+        response.headers["X-Casegraph-Truncated"] = "true"
+    return response
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError):
+    return jsonify(error=str(exc)), exc.status
+
+
+def _json_term(term: Identifier) -> dict:
+    """A term as in SPARQL 1.1 Query Results JSON."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "bnode", "value": str(term)}
+
+
+# --- OpenAPI --------------------------------------------------------------
+
+_SCHEMA_OF_TYPE = {
+    "iri": {"type": "string", "format": "iri"},
+    "concept": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "year": {"type": "string", "pattern": "^-?[0-9]{4}$"},
+}
+
+
+def openapi_document() -> dict:
+    """OpenAPI 3.0 description of the question API, generated from the .rq headers."""
+    paths: dict[str, dict] = {}
+    for q in load_catalogue().values():
+        parameters = []
+        for p in q.parameters:
+            schema = dict(_SCHEMA_OF_TYPE[p.type])
+            if p.default is not None:
+                schema["default"] = p.default
+            if p.allowed:
+                schema["enum"] = list(p.allowed)
+            description = p.description.get("en", "")
+            if p.type == "concept":
+                description += f" (a concept of <{p.scheme}>)"
+            parameters.append({
+                "name": p.name, "in": "query", "required": p.required and p.default is None,
+                "description": description.strip(), "schema": schema,
+            })
+        summary = q.title.get("en", q.id)
+        description = f"{q.title.get('zh-Hans', '')}\n\n{q.rationale.get('en', '')}"
+        for suffix, media, schema in (
+            ("json", "application/json", {"$ref": "#/components/schemas/Answer"}),
+            ("csv", "text/csv", {"type": "string"}),
+        ):
+            paths[f"/api/questions/{q.id}.{suffix}"] = {"get": {
+                "operationId": f"{q.id.replace('-', '_')}_{suffix}",
+                "summary": summary,
+                "description": description,
+                "tags": list(q.tags),
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": f"Columns: {', '.join(q.answer)}",
+                            "content": {media: {"schema": schema}}},
+                    "400": {"description": "A parameter is invalid; the message names it."},
+                },
+            }}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"{package_name} curated questions", "version": "1",
+                 "description": "Competency questions over the case graph; one JSON and one "
+                                "CSV operation per question."},
+        "paths": paths,
+        "components": {"schemas": {"Answer": {
+            "type": "object",
+            "properties": {
+                "question": {"type": "string"},
+                "columns": {"type": "array", "items": {"type": "string"}},
+                "rows": {"type": "array", "items": {"type": "object"}},
+                "truncated": {"type": "boolean"},
+            },
+        }}},
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/api/docs")
+def api_docs():
+    document = openapi_document()
+    operations = [(path, spec["get"]) for path, spec in document["paths"].items()]
+    return render_template("question_api_docs.html", operations=operations)
