@@ -21,6 +21,7 @@ from rdflib import Dataset, Graph
 from rdflib.term import URIRef
 
 from casegraph.store.base import (
+    QueryRefused,
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
@@ -93,31 +94,9 @@ class MemoryStore(Store):
     ) -> dict[URIRef, Graph | None]:
         scope = parse_update_scope(sparql_update)
         with self._lock:
-            scratch = Dataset(default_union=False)
-            before = {iri: self.graph(iri) for iri in self.named_graphs()}
-            for iri, graph in before.items():
-                target = scratch.graph(iri)
-                for triple in graph:
-                    target.add(triple)
-            scratch.update(sparql_update)
-            after = {
-                URIRef(c.identifier): c
-                for c in scratch.graphs()
-                if len(c) and c.identifier != scratch.default_graph.identifier
-            }
-        candidates = set(before) | set(after) if scope.writes_all else scope.writes
-        changes: dict[URIRef, Graph | None] = {}
-        for iri in candidates:
-            old, new = before.get(iri), after.get(iri)
-            if new is None:
-                if old is not None:
-                    changes[iri] = None
-            elif old is None or set(old) != set(new):
-                copy = Graph(identifier=iri)
-                for triple in new:
-                    copy.add(triple)
-                changes[iri] = copy
-        return changes
+            current = {iri: self.graph(iri) for iri in self.named_graphs()}
+            candidates = None if scope.writes_all else scope.writes
+            return preview_update(current, sparql_update, candidates)
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
         # Read every input first: if one of them fails, nothing has been touched.
@@ -169,6 +148,43 @@ class MemoryStore(Store):
             if graph is not None:
                 return len(self._dataset.graph(URIRef(graph)))
             return sum(len(self._dataset.graph(iri)) for iri in self.named_graphs())
+
+
+def preview_update(
+    graphs: Mapping[URIRef, Graph], sparql_update: str, candidates: frozenset[URIRef] | None
+) -> dict[URIRef, Graph | None]:
+    """Run an update on a scratch copy of ``graphs``; return the graphs it changed.
+
+    ``candidates`` are the graphs the update may write (``None``: any).  The
+    scratch dataset's default graph is its own empty default graph, as in
+    pyoxigraph updates (see ``update_scope``).
+    """
+    scratch = Dataset(default_union=False)
+    for iri, graph in graphs.items():
+        target = scratch.graph(iri)
+        for triple in graph:
+            target.add(triple)
+    with RDFLIB_PARSER_LOCK:
+        try:
+            scratch.update(sparql_update)
+        except Exception as error:  # rdflib raises plain exceptions for failed operations
+            raise QueryRefused(f"the update cannot be applied: {error}") from error
+    default = scratch.default_graph.identifier
+    after = {
+        URIRef(c.identifier): c for c in scratch.graphs() if len(c) and c.identifier != default
+    }
+    changes: dict[URIRef, Graph | None] = {}
+    for iri in set(graphs) | set(after) if candidates is None else candidates:
+        old, new = graphs.get(iri), after.get(iri)
+        if new is None:
+            if old is not None and len(old):
+                changes[iri] = None
+        elif old is None or set(old) != set(new):
+            copy = Graph(identifier=iri)
+            for triple in new:
+                copy.add(triple)
+            changes[iri] = copy
+    return changes
 
 
 def _to_query_result(result, max_rows: int | None) -> QueryResult:

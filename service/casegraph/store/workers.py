@@ -36,7 +36,6 @@ from casegraph.store.base import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
-    StoreError,
     StoreUnavailable,
 )
 
@@ -228,9 +227,9 @@ class QueryWorkerPool:
             match = _SYNTAX_POSITION.search(value)
             line, column = (int(match[1]), int(match[2])) if match else (None, None)
             raise QuerySyntaxError(f"SPARQL syntax error: {value}", line=line, column=column)
-        if "SERVICE" in value or "LOAD" in value:
-            raise QueryRefused(value)
-        raise StoreError(value)
+        # Evaluation errors are about the request (a failing CREATE, an unsupported
+        # SERVICE, a bad IRI): the engine itself is fine.
+        raise QueryRefused(f"the engine refused the request: {value}")
 
     def _discard(self, worker: _Worker) -> int | None:
         """SIGKILL a worker (stopping its query for real) and start a replacement."""

@@ -1,0 +1,84 @@
+"""Guarded writes: nothing reaches the store unless the graphs it produces conform.
+
+Every write — a SPARQL update, a Graph Store PUT/DELETE, ``casegraph load`` —
+goes preview → validate the changed case graphs with the SHACL shapes →
+commit all of them atomically.  When a changed graph does not conform,
+``WriteRejected`` (HTTP 422) carries the report and the store is untouched.
+
+One lock serialises writers: the preview of an update must still describe
+the store when it is committed, so no other write may slip in between.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+
+from rdflib import Graph
+from rdflib.term import URIRef
+
+from casegraph.config import CANONICAL_BASE_IRI, Settings
+from casegraph.store.base import Store, StoreError
+from casegraph.validation_report import ValidationReport
+
+Validator = Callable[..., ValidationReport]
+
+
+class WriteRejected(StoreError):
+    """The write would leave a case graph that does not conform; nothing was changed."""
+
+    status = 422
+
+    def __init__(self, report: ValidationReport):
+        super().__init__("the write does not conform to the shapes; nothing was changed")
+        self.report = report
+
+
+#: The name the HTTP layer uses for the same refusal.
+ShapesViolation = WriteRejected
+
+
+class GuardedWriter:
+    """The single writer of a store: validates each change, then commits it atomically."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        validator: Validator | None = None,
+    ):
+        if validator is None:
+            from casegraph.validation import validate_graph as validator
+        self.store = store
+        self.base_iri = settings.base_iri if settings else CANONICAL_BASE_IRI
+        self._validate = validator
+        self._ontology_graph = URIRef(self.base_iri + "graph/ontology")
+        self._lock = threading.Lock()
+
+    def replace_graphs(self, changes: Mapping[URIRef, Graph | None]) -> None:
+        """Replace (``None``: drop) whole graphs once every new case graph conforms."""
+        with self._lock:
+            self._check(changes)
+            self.store.replace_graphs(changes)
+
+    def apply_update(self, sparql_update: str, *, timeout: float | None = None) -> list[URIRef]:
+        """Run a SPARQL update under the shapes; return the graphs it changed."""
+        with self._lock:
+            changes = self.store.update_preview(sparql_update, timeout=timeout)
+            self._check(changes)
+            if changes:
+                self.store.replace_graphs(changes)
+            return sorted(changes)
+
+    #: The HTTP layer's name for ``apply_update``.
+    update = apply_update
+
+    def _check(self, changes: Mapping[URIRef, Graph | None]) -> None:
+        """Validate the changed case graphs (dropped graphs and the ontology need no check)."""
+        report = ValidationReport()
+        for iri, graph in sorted(changes.items()):
+            if graph is None or iri == self._ontology_graph:
+                continue
+            report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
+        if not report.conforms:
+            raise WriteRejected(report)
