@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from rdflib import Graph
 from rdflib.term import URIRef
@@ -82,3 +83,24 @@ class GuardedWriter:
             report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
         if not report.conforms:
             raise WriteRejected(report)
+
+
+def load_files(
+    writer: GuardedWriter, files: list[Path], graph: URIRef | None = None
+) -> list[URIRef]:
+    """Parse every file, validate every case graph, then replace them all in one commit.
+
+    Graphs named in several files are merged.  Nothing is stored unless every
+    file parses and every case graph conforms (``WriteRejected`` otherwise).
+    """
+    from casegraph.store.formats import media_type_for, parse_named_graphs
+
+    graphs: dict[URIRef, Graph] = {}
+    for path in files:
+        for iri, parsed in parse_named_graphs(path, media_type_for(path), graph=graph).items():
+            if iri in graphs:
+                graphs[iri] += parsed
+            else:
+                graphs[iri] = parsed
+    writer.replace_graphs(graphs)
+    return sorted(graphs)

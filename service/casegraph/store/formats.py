@@ -7,7 +7,9 @@ N-Triples lines are also valid ``INSERT DATA`` content.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -16,6 +18,21 @@ from rdflib.term import BNode, Identifier, Literal, URIRef
 from casegraph.store.base import QuerySyntaxError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: Prefixes written into Turtle and TriG exports (docs/modelling.md, "Namespaces").
+EXPORT_PREFIXES = {
+    "cg": "https://w3id.org/casegraph/ns#",
+    "id": "https://w3id.org/casegraph/id/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 #: media type -> (rdflib format name, holds named graphs)
 RDF_MEDIA_TYPES: dict[str, tuple[str, bool]] = {
@@ -126,3 +143,28 @@ def term_from_parts(kind: str, value: str, language: str | None, datatype: str |
     if language or datatype == XSD_STRING:
         return Literal(value, lang=language)
     return Literal(value, datatype=datatype)
+
+
+def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
+    """Stream chunks into ``target`` through a temporary sibling file, then rename.
+
+    A killed or failed export leaves the previous ``target`` untouched; memory
+    stays flat whatever the size.  Returns the number of bytes written.
+    """
+    target = Path(target)
+    descriptor, partial = tempfile.mkstemp(
+        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".part"
+    )
+    written = 0
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                written += len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return written

@@ -35,7 +35,7 @@ from rdflib.term import URIRef
 
 from casegraph.config import Settings
 from casegraph.store.base import QueryResult, QuerySyntaxError, Store, StoreError, StoreUnavailable
-from casegraph.store.formats import replace_graphs_update, term_from_parts
+from casegraph.store.formats import EXPORT_PREFIXES, replace_graphs_update, term_from_parts
 from casegraph.store.update_scope import parse_update_scope
 from casegraph.store.workers import LogEntry, QueryWorkerPool
 
@@ -147,7 +147,9 @@ class OxigraphStore(Store):
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         if rdf_format is None:
             raise ValueError(f"unsupported RDF media type {media_type!r}")
-        options = {} if graph is None else {"from_graph": ox.NamedNode(graph)}
+        options: dict = {} if graph is None else {"from_graph": ox.NamedNode(graph)}
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            options["prefixes"] = EXPORT_PREFIXES
         if graph is None and not rdf_format.supports_datasets:
             raise ValueError(f"{media_type} holds one graph: name the graph to export")
         return _stream_dump(self._db, rdf_format, options)
