@@ -190,14 +190,14 @@ def validate_files(paths_: Iterable[str | Path]) -> ValidationReport:
             if fmt in ("trig", "nquads"):
                 ds.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
             else:
-                ds.default_context.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+                ds.default_graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
         except Exception as err:  # noqa: BLE001 - every parser error becomes a located result
             report.results.append(_syntax_result(err, text, name))
             continue
         if fmt in ("trig", "nquads"):
             report.extend(validate_dataset(ds, file=name))
         else:
-            report.extend(validate_graph(ds.default_context, file=name))
+            report.extend(validate_graph(ds.default_graph, file=name))
         source_text = path.parent / "source.txt"
         if source_text.exists():
             report.results.extend(

@@ -220,11 +220,7 @@ def results_from_shacl_report(
         shape = report.value(node, SH.sourceShape)
         if isinstance(shape, BNode):
             shape = owner_of_property_shape.get(shape, shape)
-        messages = list(report.objects(node, SH.resultMessage))
-        en = next((str(m) for m in messages if getattr(m, "language", None) == "en"), None)
-        zh = next((str(m) for m in messages if getattr(m, "language", None) == "zh-Hans"), "")
-        if en is None:  # pyshacl's generated message (the shape has no sh:message)
-            en = next((str(m) for m in messages), "constraint not satisfied")
+        en, zh = _messages_by_language(list(report.objects(node, SH.resultMessage)))
         severity = report.value(node, SH.resultSeverity)
         path = report.value(node, SH.resultPath)
         yield ValidationResult(
@@ -239,3 +235,22 @@ def results_from_shacl_report(
             graph=graph,
             file=file,
         )
+
+
+def _messages_by_language(messages: list[Literal]) -> tuple[str, str]:
+    """The English and simplified Chinese messages of a result.
+
+    pyshacl drops the language tag of SPARQL-constraint messages, so untagged
+    messages are sorted by script; a shape without sh:message gets pyshacl's
+    generated English text and no Chinese one.
+    """
+    en = zh = None
+    for m in messages:
+        lang = getattr(m, "language", None)
+        if lang is None:
+            lang = "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in str(m)) else "en"
+        if lang == "en" and en is None:
+            en = str(m)
+        elif lang == "zh-Hans" and zh is None:
+            zh = str(m)
+    return en or "constraint not satisfied", zh or ""
