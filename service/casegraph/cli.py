@@ -84,3 +84,79 @@ def validate_command(files: tuple[str, ...], output_format: str) -> None:
     rendered = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}
     click.echo(rendered[output_format]())
     raise SystemExit(0 if report.conforms else 1)
+
+
+def _store_settings(**overrides):
+    """Settings from the environment, overridden by the flags that were given."""
+    from casegraph.config import Settings
+
+    return Settings.from_env(**overrides)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Embedded store directory.")
+@click.option("--store", type=click.Choice(["oxigraph", "memory", "remote"]),
+              help="Storage backend (default: CASEGRAPH_STORE or oxigraph).")
+@click.option("--endpoint", help="Remote store: SPARQL query endpoint URL.")
+@click.option("--update-endpoint", help="Remote store: SPARQL update endpoint URL.")
+@click.option("--store-endpoint", help="Remote store: Graph Store Protocol endpoint URL.")
+@click.option("--update-token", help="Bearer token that enables writes (default: read-only).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Threads; above 1 serves with gunicorn (one process, N threads).")
+@click.option("--production", is_flag=True, help="Serve with gunicorn even with --workers 1.")
+def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_endpoint,
+                  update_token, workers, production) -> None:
+    """Serve the SPARQL endpoint, Graph Store and pages; loads bundled data into an empty store.
+
+    Gunicorn always runs ONE worker process (the embedded store has one writer);
+    --workers sets its thread count.
+    """
+    from pathlib import Path
+
+    from casegraph.serving import serve
+
+    settings = _store_settings(
+        store=store, data_dir=Path(data_dir) if data_dir else None,
+        remote_query_url=endpoint, remote_update_url=update_endpoint,
+        remote_store_url=store_endpoint, update_token=update_token,
+    )
+    serve(settings, host, port, threads=workers, production=production)
+
+
+@main.command("query")
+@click.argument("query")
+@click.option("--endpoint", help="SPARQL endpoint URL (default: the local store).")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "json", "turtle"]))
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Local store directory.")
+@click.option("--store", type=click.Choice(["oxigraph", "memory", "remote"]),
+              help="Local storage backend (default: CASEGRAPH_STORE or oxigraph).")
+def query_command(query, endpoint, output_format, data_dir, store) -> None:
+    """Run QUERY (SPARQL text, or @file.rq) against an endpoint or the local store."""
+    from pathlib import Path
+
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from casegraph.query_command import (
+        query_endpoint,
+        query_local_store,
+        read_query_argument,
+        render,
+    )
+    from casegraph.store.base import StoreError
+
+    try:
+        text = read_query_argument(query)
+    except OSError as error:
+        raise click.ClickException(f"cannot read the query file: {error}") from None
+    settings = _store_settings(store=store, data_dir=Path(data_dir) if data_dir else None)
+    try:
+        if endpoint:
+            result = query_endpoint(endpoint, text, timeout=settings.query_timeout)
+        else:
+            result = query_local_store(settings, text)
+        click.echo(render(result, output_format))
+    except (StoreError, SPARQLWrapperException, OSError) as error:
+        raise click.ClickException(str(error)) from None

@@ -110,6 +110,11 @@ def answer_query(text: str) -> Response:
     checked = check_query(text, policy)
     default_graphs = _protocol_graphs("default-graph-uri", policy)
     named_graphs = _protocol_graphs("named-graph-uri", policy)
+    if not default_graphs and not named_graphs:
+        # The protocol's dataset overrides the query's; otherwise FROM / FROM NAMED
+        # (already checked to name graphs of the store) become the dataset, the same
+        # way on every backend.
+        default_graphs, named_graphs = checked.from_graphs, checked.from_named_graphs
     returns_graph = checked.form in {"CONSTRUCT", "DESCRIBE"}
     fmt = choose_format(GRAPH_FORMATS if returns_graph else RESULT_FORMATS)
     result = current_store().query(

@@ -64,7 +64,8 @@ def apply_update(text: str) -> Response:
     from casegraph.web.sparql import safety_policy
 
     checked = check_update(text, safety_policy())
-    outcome = _guarded(lambda writer: writer.update(checked.text))
+    timeout = current_settings().query_timeout
+    outcome = _guarded(lambda writer: writer.update(checked.text, timeout=timeout))
     return jsonify(changed_graphs=sorted(str(g) for g in outcome))
 
 

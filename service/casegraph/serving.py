@@ -1,0 +1,67 @@
+"""Run the web service: a threaded development server, or gunicorn for production.
+
+The embedded Oxigraph store allows ONE writing process, so production serving
+is gunicorn with exactly one worker process and several threads (``--workers N``
+sets the thread count); SPARQL queries still run in parallel in the store's own
+query worker processes (``settings.query_workers``).  The app, and with it the
+store, is created inside the gunicorn worker, never before the fork.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from casegraph.config import Settings
+
+#: Threads of the single gunicorn worker when ``--production`` is given without ``--workers``.
+DEFAULT_PRODUCTION_THREADS = 8
+
+
+def serve(settings: Settings, host: str, port: int, *, threads: int = 1,
+          production: bool = False) -> None:
+    """Open the store (loading the bundled data into an empty one) and serve until stopped."""
+    if production or threads > 1:
+        _serve_with_gunicorn(settings, host, port,
+                             threads if threads > 1 else DEFAULT_PRODUCTION_THREADS)
+    else:
+        _serve_threaded(settings, host, port)
+
+
+def _serve_threaded(settings: Settings, host: str, port: int) -> None:
+    from werkzeug.serving import make_server
+
+    from casegraph.web import create_app
+
+    app = create_app(settings)
+    server = make_server(host, port, app, threaded=True)
+    print(f"casegraph: serving http://{host}:{server.server_port}/ "
+          f"(SPARQL endpoint /sparql, store: {settings.store})", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.extensions["casegraph.store"].close()
+
+
+def _serve_with_gunicorn(settings: Settings, host: str, port: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class CasegraphApplication(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)  # one writer: see the module docstring
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", int(settings.query_timeout) + 30)
+            self.cfg.set("preload_app", False)
+
+        def load(self):
+            from casegraph.web import create_app
+
+            return create_app(settings)
+
+    print(f"casegraph: gunicorn on http://{host}:{port}/ with 1 worker, {threads} threads",
+          file=sys.stderr, flush=True)
+    CasegraphApplication().run()

@@ -1,0 +1,215 @@
+"""Fixtures of the SPARQL service tests: stores of each backend behind a REAL HTTP server.
+
+Every test talks to the app over a loopback socket (werkzeug ``make_server`` in a
+thread), with ``urllib`` or SPARQLWrapper, exactly as a client would.  The
+``loopback_listener`` records every connection made to it: pointing SERVICE,
+FROM, JSON-LD contexts and XML entities at it proves that nothing was fetched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from casegraph.bootstrap import load_bundled
+from casegraph.config import Settings
+from casegraph.store.base import Store
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app
+from werkzeug.serving import make_server
+
+UPDATE_TOKEN = "s3cret-token-for-tests"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_server(location) -> Iterator[str]:
+    """An ``oxigraph serve`` process (the remote backend's server); yields its base URL."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph", "--timeout-s", "5"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def open_backend(kind: str, tmp_path, *, query_timeout: float = 10.0) -> Iterator[Store]:
+    """A store of backend ``kind`` holding the bundled ontology and cases."""
+    if kind == "memory":
+        store: Store = MemoryStore()
+        server = contextlib.nullcontext()
+    elif kind == "oxigraph":
+        from casegraph.store.oxigraph import OxigraphStore
+
+        store = OxigraphStore(tmp_path / "store", query_workers=2, query_timeout=query_timeout)
+        server = contextlib.nullcontext()
+    else:
+        from casegraph.store.remote import RemoteStore
+
+        server = oxigraph_server(tmp_path / "remote")
+    with server as base:
+        if kind == "remote":
+            store = RemoteStore(f"{base}/query", f"{base}/update", f"{base}/store",
+                                timeout=query_timeout)
+        load_bundled(store, Settings())
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@dataclass
+class LiveService:
+    """A running app: its base URL, store and settings."""
+
+    url: str
+    store: Store
+    settings: Settings
+
+    def get(self, path: str, headers: dict[str, str] | None = None):
+        return request(self.url + path, headers=headers)
+
+    def post(self, path: str, body: bytes | str, content_type: str,
+             headers: dict[str, str] | None = None, method: str = "POST"):
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        return request(self.url + path, data=data, method=method,
+                       headers={"Content-Type": content_type, **(headers or {})})
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+def request(url: str, *, data: bytes | None = None, method: str | None = None,
+            headers: dict[str, str] | None = None) -> Answer:
+    """One HTTP exchange with urllib; error statuses are answers, not exceptions."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
+                          response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
+@contextlib.contextmanager
+def live_service(store: Store, settings: Settings) -> Iterator[LiveService]:
+    app = create_app(settings, {"TESTING": True}, store=store)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveService(f"http://127.0.0.1:{server.server_port}", store, settings)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def settings_for(kind: str, **overrides) -> Settings:
+    return Settings(store=kind, update_token=UPDATE_TOKEN, **overrides)
+
+
+BACKENDS = [
+    "memory",
+    "oxigraph",
+    pytest.param("remote", marks=pytest.mark.remote),
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request, tmp_path_factory) -> Iterator[LiveService]:
+    """The bundled data on each backend, served over HTTP; writes enabled by UPDATE_TOKEN."""
+    kind = request.param
+    with open_backend(kind, tmp_path_factory.mktemp(kind)) as store, \
+            live_service(store, settings_for(kind, max_result_rows=50)) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def memory_service() -> Iterator[LiveService]:
+    """The bundled data on the memory backend, for tests that do not depend on the engine."""
+    store = MemoryStore()
+    load_bundled(store, Settings())
+    with live_service(store, settings_for("memory", max_result_rows=50,
+                                          max_request_bytes=64 * 1024)) as live:
+        yield live
+
+
+@dataclass
+class LoopbackListener:
+    """A TCP listener on 127.0.0.1 that records each connection and what it received."""
+
+    url: str
+    connections: list[bytes] = field(default_factory=list)
+
+
+@pytest.fixture
+def loopback_listener() -> Iterator[LoopbackListener]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    listener = LoopbackListener(f"http://127.0.0.1:{server.getsockname()[1]}/")
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    listener.connections.append(conn.recv(4096))
+                except OSError:
+                    listener.connections.append(b"")
+                with contextlib.suppress(OSError):
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener
+    stop.set()
+    thread.join(timeout=5)
+    server.close()
