@@ -1,0 +1,72 @@
+"""`casegraph validate`: what a curator sees and the exit code CI relies on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from casegraph.cli import main
+from click.testing import CliRunner
+
+FIXTURE = Path(__file__).parent / "fixtures" / "western-heat-source" / "case.trig"
+CONFERRAL = "https://w3id.org/casegraph/id/case/western-heat-source/conferral/wuxiao-2021"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+def test_conforming_file_exits_zero():
+    result = run(str(FIXTURE))
+    assert result.exit_code == 0, result.output
+    assert "Conforms: 0 violation(s)" in result.output
+
+
+def test_violation_exits_one_and_names_file_and_focus_node(tmp_path):
+    broken = tmp_path / "case.trig"
+    text = FIXTURE.read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace("cg:issuer <org/shandong-housing-construction-system> ;", ""),
+        encoding="utf-8",
+    )
+    result = run(str(broken))
+    assert result.exit_code == 1
+    assert str(broken) in result.output
+    assert "id:case/western-heat-source/conferral/wuxiao-2021" in result.output
+    assert "cg:issuer" in result.output
+    assert "授奖必须有 cg:issuer" in result.output
+
+
+def test_syntax_error_reports_line_and_column(tmp_path):
+    broken = tmp_path / "case.trig"
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if "cg:competingEntries 291" in line)
+    lines[index] = lines[index].replace("291 ;", "291 ;;; ]")
+    broken.write_text("\n".join(lines), encoding="utf-8")
+    result = run(str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}:{index + 1}:" in result.output
+    assert "syntax error" in result.output
+
+
+def test_warnings_do_not_fail(tmp_path):
+    broken = tmp_path / "case.trig"
+    text = FIXTURE.read_text(encoding="utf-8")
+    broken.write_text(text.replace(', "Xie Wei"@en', ""), encoding="utf-8")
+    result = run(str(broken))
+    assert result.exit_code == 0
+    assert "WARNING" in result.output and "No English label" in result.output
+
+
+def test_json_report(tmp_path):
+    broken = tmp_path / "case.trig"
+    text = FIXTURE.read_text(encoding="utf-8")
+    broken.write_text(text.replace('cg:year "2021"^^xsd:gYear', 'cg:year "2021"'), "utf-8")
+    result = run("--format", "json", str(broken))
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["conforms"] is False
+    (year,) = [r for r in report["results"] if r["path"].endswith("#year")]
+    assert year["focusNode"] == CONFERRAL
+    assert year["sourceShape"].endswith("#YearShape")
+    assert year["messages"]["zh-Hans"] and year["messages"]["en"]
