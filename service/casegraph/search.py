@@ -59,10 +59,13 @@ FIELDS: dict[str, tuple[str, float]] = {
     NS_CG + "quote": ("quote", 1.0),
 }
 
+#: ORG's organisation classes (the ORG ontology itself is not loaded, so no closure to them).
+ORG_CLASSES = ("Organization", "FormalOrganization", "OrganizationalUnit")
+
 #: Result groups in precedence order: a document belongs to the first group one of its
 #: types (or their super-classes) names.  Keys are what pages and JSON show.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("organisation", (NS_ORG + "Organization",)),
+    ("organisation", tuple(NS_ORG + c for c in ORG_CLASSES)),
     ("brand", (NS_CG + "PartyBuildingBrand", NS_SCHEMA + "Brand")),
     ("award", (NS_CG + "Award",)),
     ("conferral", (NS_CG + "AwardConferral",)),
@@ -83,6 +86,9 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 GROUP_KEYS = tuple(key for key, _ in GROUPS)
 
+#: Engines may lower-case language tags (oxigraph does); results use the BCP 47 spelling.
+_LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
+
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 32
 MAX_PREFIX_EXPANSION = 50
@@ -92,6 +98,12 @@ _T2S = opencc.OpenCC("t2s")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _TOKEN = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
 _TOKEN_TEXT = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+
+
+def language_tag(literal: Literal) -> str:
+    """The literal's language in BCP 47 spelling ("zh-Hans"), "" when it has none."""
+    tag = literal.language or ""
+    return _LANGUAGE_TAGS.get(tag.lower(), tag)
 
 
 def fold(text: str) -> str:
@@ -216,6 +228,8 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        #: False until the first ``rebuild``: lets the app build lazily when the store is late.
+        self.built = False
         self._reset()
 
     def _reset(self) -> None:
@@ -239,6 +253,7 @@ class SearchIndex:
         with self._lock:
             self._reset()
             self._add_documents(self._entries(texts, types, supers))
+            self.built = True
 
     def update_graphs(self, store: Store, graph_iris: Iterable[str]) -> None:
         """Re-index the subjects of the named graphs that just changed (or were dropped).
@@ -285,7 +300,8 @@ class SearchIndex:
         for subject, predicate, text, graph in text_rows:
             if isinstance(subject, URIRef) and isinstance(text, Literal):
                 entry = entries.setdefault(str(subject), _Entry())
-                entry.texts.setdefault((FIELDS[str(predicate)][0], text.language or "", str(text)))
+                lang = language_tag(text)
+                entry.texts.setdefault((FIELDS[str(predicate)][0], lang, str(text)))
                 entry.graphs.add(str(graph))
         types: dict[str, set[str]] = {}
         for subject, cls in type_rows:
@@ -394,7 +410,9 @@ class SearchIndex:
                 ids, tfs = self._term_postings(expanded)
                 if not len(ids):
                     continue
-                df = len(ids)
+                df = int(np.count_nonzero(self._alive[ids]))  # retired documents do not count
+                if not df:
+                    continue
                 idf = np.log(1.0 + (live - df + 0.5) / (df + 0.5))
                 norm = BM25_K1 * (1 - BM25_B + BM25_B * self._length[ids] / avg_length)
                 parts.append((ids, weight * idf * tfs * (BM25_K1 + 1) / (tfs + norm)))

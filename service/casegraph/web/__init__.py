@@ -54,4 +54,8 @@ def create_app(
     i18n.install(app)
     for blueprint in (pages.bp, questions.bp, export.bp):
         app.register_blueprint(blueprint)
+    from casegraph.web import home, search
+
+    home.install(app)
+    search.install(app)
     return app
