@@ -82,7 +82,7 @@ class MemoryStore(Store):
         sources = default_graph_uris or [g for g in self.named_graphs()]
         for iri in sources:
             for triple in self._dataset.graph(URIRef(iri)):
-                view.default_context.add(triple)
+                view.default_graph.add(triple)
         for iri in named_graph_uris or self.named_graphs():
             target = view.graph(URIRef(iri))
             for triple in self._dataset.graph(URIRef(iri)):
