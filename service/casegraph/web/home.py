@@ -93,6 +93,8 @@ PAGE_STRINGS: dict[str, tuple[str, str, str]] = {
         "Without JavaScript, submit a query with this form:",
     ),
     "query_text": ("查询文本", "查詢文本", "Query text"),
+    "result_format": ("结果格式", "結果格式", "Result format"),
+    "format_auto": ("自动(按浏览器)", "自動(按瀏覽器)", "Automatic (by the browser)"),
     "run_query": ("运行查询", "運行查詢", "Run query"),
     "examples": ("示例查询", "示例查詢", "Example queries"),
     "ontology_title": ("本体文档", "本體文件", "Ontology documentation"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Identifier
 
@@ -84,6 +84,7 @@ def _describe(value: Identifier) -> str:
 class ShapeConstraint:
     """One constraint of a shape: a property path (or the node itself) and its rules."""
 
+    name: str | None
     path: str | None
     rules: list[tuple[str, str]]
     messages: list[str]
@@ -96,6 +97,7 @@ class Shape:
     name: str
     targets: list[tuple[str, str]]
     severity: str | None
+    comments: list[str]
     messages: list[str]
     constraints: list[ShapeConstraint]
 
@@ -138,7 +140,7 @@ def _shapes_of(files: tuple[tuple[str, int], ...]) -> list[Shape]:
         if not isinstance(node, URIRef):
             continue
         targets = [
-            (curie(str(t)), _short(str(kind)))
+            (_name(graph, t), _short(str(kind)))
             for kind in _TARGETS
             for t in graph.objects(node, kind)
         ]
@@ -146,13 +148,14 @@ def _shapes_of(files: tuple[tuple[str, int], ...]) -> list[Shape]:
         constraints.sort(key=lambda c: c.path or "")
         node_rules = _rules(graph, node)
         if node_rules:
-            constraints.insert(0, ShapeConstraint(None, node_rules, [], None))
+            constraints.insert(0, ShapeConstraint(None, None, node_rules, [], None))
         found.append(
             Shape(
                 iri=str(node),
-                name=curie(str(node)),
+                name=_name(graph, node),
                 targets=targets,
                 severity=_severity(graph, node),
+                comments=_texts(graph.objects(node, RDFS.comment)),
                 messages=_texts(graph.objects(node, SH.message)),
                 constraints=constraints,
             )
@@ -162,6 +165,7 @@ def _shapes_of(files: tuple[tuple[str, int], ...]) -> list[Shape]:
 
 def _constraint(graph: Graph, node: Identifier) -> ShapeConstraint:
     return ShapeConstraint(
+        name=_name(graph, node) if isinstance(node, URIRef) else None,
         path=_path(graph, graph.value(node, SH.path)),
         rules=_rules(graph, node),
         messages=_texts(graph.objects(node, SH.message)),
@@ -181,7 +185,7 @@ def _rules(graph: Graph, node: Identifier) -> list[tuple[str, str]]:
 def _render(graph: Graph, value: Identifier, depth: int = 0) -> str:
     """A readable Turtle-like rendering of a constraint value (lists, nested shapes)."""
     if isinstance(value, URIRef):
-        return curie(str(value))
+        return _name(graph, value)
     if isinstance(value, Literal):
         return str(value)
     if depth > 3:
@@ -203,7 +207,7 @@ def _path(graph: Graph, path: Identifier | None) -> str | None:
     if path is None:
         return None
     if isinstance(path, URIRef):
-        return curie(str(path))
+        return _name(graph, path)
     if graph.value(path, RDF.first) is not None:
         return "/".join(_path(graph, p) or "?" for p in Collection(graph, path))
     for kind, template in (
@@ -234,3 +238,8 @@ def _texts(values: Iterable[Identifier]) -> list[str]:
 
 def _short(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
+
+
+def _name(graph: Graph, iri: Identifier) -> str:
+    """``cgsh:EntityLabelShape``: the prefixes the shapes file itself declares."""
+    return iri.n3(graph.namespace_manager) if isinstance(iri, URIRef) else str(iri)

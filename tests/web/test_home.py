@@ -1,0 +1,109 @@
+"""The shell pages on the bundled data: home, query (YASGUI + plain form), ontology, shapes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bundled_app import bundled_app
+from casegraph import paths
+from casegraph.question_catalogue import load_catalogue
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = bundled_app(tmp_path_factory.mktemp("store"))
+    yield app.test_client()
+    app.extensions["casegraph.store"].close()
+
+
+def test_home_counts_every_case_and_links_entry_points(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
+    case_rows = re.findall(r'<tr>\s*<th scope="row">(.*?)</tr>', body, re.S)
+    assert len(case_rows) == len(paths.case_files())
+    for row in case_rows:
+        counts = [int(n) for n in re.findall(r'<td class="num"[^>]*>(\d+)</td>', row)]
+        assert len(counts) == 7 and counts[-1] > 0  # every case states facts in passages
+    assert "jinan-thermal-dongxin-hexin-branch" in html
+    for href in ("/search", "/questions", "/query", "/export", "/ontology", "/shapes"):
+        assert f'href="{href}"' in html
+
+
+def test_home_totals_count_shared_entities_once(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    footer = re.search(r"<tfoot>(.*?)</tfoot>", html, re.S).group(1)
+    totals = [int(n) for n in re.findall(r">(\d+)</td>", footer)]
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
+    per_case = [
+        [int(n) for n in re.findall(r">(\d+)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+    summed = [sum(column) for column in zip(*per_case, strict=True)]
+    assert all(0 < total <= s for total, s in zip(totals, summed, strict=True))
+    assert f"({len(paths.case_files())} Case)" in footer
+
+
+def test_query_page_serves_yasgui_locally_with_the_curated_questions(client):
+    html = client.get("/query").get_data(as_text=True)
+    config = json.loads(
+        re.search(
+            r'<script type="application/json" id="query-config">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    assert config["endpoint"] == "/sparql"
+    assert [e["id"] for e in config["examples"]] == list(load_catalogue())
+    assert all("SELECT" in e["query"] or "CONSTRUCT" in e["query"] for e in config["examples"])
+    for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
+        assert src.startswith("/"), f"{src} is not served by us"
+
+
+def test_query_page_form_works_without_javascript(client):
+    html = client.get("/query").get_data(as_text=True)
+    assert '<form class="query-form" method="post" action="/sparql">' in html
+    assert '<textarea id="query-text" name="query"' in html
+    answer = client.post(
+        "/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", "format": "csv"}
+    )
+    assert answer.status_code == 200
+    assert answer.get_data(as_text=True).splitlines()[0] == "n"
+
+
+def test_ontology_page_documents_classes_and_properties_in_three_languages(client):
+    html = client.get("/ontology").get_data(as_text=True)
+    branch = re.search(r'<article class="term" id="PartyBranch">(.*?)</article>', html, re.S)
+    assert branch, "cg:PartyBranch is documented"
+    text = branch.group(1)
+    assert "党支部" in text and "黨支部" in text and "Party branch" in text
+    assert 'href="#PartyOrganisation"' in text  # its super-class, linked
+    prop = re.search(
+        r'<article class="term" id="partyOrganisationOf">(.*?)</article>', html, re.S
+    ).group(1)
+    assert "org:subOrganizationOf" in prop and 'href="#PartyOrganisation"' in prop
+    assert "org:Organization" in prop
+
+
+def test_shapes_page_lists_each_shape_with_targets_and_messages(client):
+    html = client.get("/shapes").get_data(as_text=True)
+    assert 'id="cgsh-EntityLabelShape"' in html
+    section = re.search(r'id="cgsh-EntityLabelShape"(.*?)</article>', html, re.S).group(1)
+    assert "org:Organization" in section and "cg:Award" in section
+    assert "sh:languageIn" in section and "zh-Hans" in section
+    assert "标签必须带语言标签" in section
+
+
+@pytest.mark.parametrize("url", ["/", "/query", "/ontology", "/shapes", "/static/js/query-page.js"])
+def test_pages_carry_security_headers_and_name_their_controls(client, url):
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    policy = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    if answer.mimetype == "text/html":
+        html = answer.get_data(as_text=True)
+        for control in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+            if 'type="hidden"' in control:
+                continue
+            control_id = re.search(r'id="([^"]+)"', control).group(1)
+            assert f'for="{control_id}"' in html or "aria-label" in control
