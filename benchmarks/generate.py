@@ -4,13 +4,16 @@ Every IRI is under ``<base>synthetic/`` and every label starts with
 ``［合成］``/``[synthetic]``, so synthetic facts can never pass for curated ones;
 the output goes to ``benchmarks/out/`` (git-ignored), never to ``data/``.
 
-Each case is one named graph of about 100 triples with the same structure as a
-curated case: a company under one of a few groups, its party branch, two
+Each case is one named graph of about 180 triples with the same structure as a
+curated case, and it conforms to the shapes: a case document with sections
+and passages, a company under one of a few groups, its party branch, two
 workshops, a brand derived from its group's brand, practices typed by the
 real practice-kind concepts, award conferrals from shared issuers (with
 levels, ranks and years), an innovation with a before/after effect, figures,
 and a passage for every node.  Shared things (groups, group brands, issuers,
-award titles) are shared IRIs, so cross-case questions have real work to do.
+award titles) keep one IRI across cases and are restated in each case graph
+that uses them, as curated cases do, so cross-case questions have real work
+to do and every case graph validates on its own.
 
 Usage: ``python benchmarks/generate.py --cases 1000 --seed 7 -o benchmarks/out/corpus-1k.nq``
 """
@@ -31,6 +34,7 @@ SCHEMA = "https://schema.org/"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 PART_OF = "<http://purl.org/dc/terms/isPartOf>"
+TITLE = "<http://purl.org/dc/terms/title>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 PRACTICE_KINDS = [
@@ -40,6 +44,7 @@ PRACTICE_KINDS = [
     "volunteer-service", "community-dual-registration", "joint-party-building", "branch-on-project",
     "brand-building", "party-culture-corridor",
 ]
+SECTION_KINDS = ["introduction", "background", "practices", "effects"]
 LEVELS = ["national", "provincial", "municipal", "group", "enterprise"]
 RANKS = ["first-prize", "second-prize", "third-prize", "title"]
 UNITS = [("HUR", "MIN", 60), ("MIN", "MIN", 1), ("DAY", "HUR", 24)]
@@ -67,23 +72,31 @@ def labels(name_zh: str, name_en: str) -> list[tuple[str, str]]:
     ]
 
 
-def shared_quads() -> Iterator[str]:
-    """Groups, their brands, issuers and award titles: one graph, used by every case."""
-    graph = iri("graph/shared")
-    for g in range(GROUPS):
-        group = iri(f"org/group-{g}")
-        yield from quads(group, graph, [(RDF_TYPE, f"<{CG}EnterpriseGroup>"),
-                                        *labels(f"集团{g}号", f"Group {g}")])
-        brand = iri(f"brand/group-{g}")
-        yield from quads(brand, graph, [(RDF_TYPE, f"<{CG}PartyBuildingBrand>"),
-                                        (f"<{CG}brandOwner>", group),
-                                        *labels(f"集团品牌{g}", f"Group brand {g}")])
-    for i in range(ISSUERS):
-        yield from quads(iri(f"org/issuer-{i}"), graph, [(RDF_TYPE, f"<{CG}PublicBody>"),
-                                                         *labels(f"颁奖机构{i}", f"Issuer {i}")])
-    for a in range(AWARDS):
-        yield from quads(iri(f"award/title-{a}"), graph, [(RDF_TYPE, f"<{CG}Award>"),
-                                                          *labels(f"荣誉称号{a}", f"Award {a}")])
+def group_quads(g: int, graph: str, stated: tuple[str, str]) -> Iterator[str]:
+    """A group and its brand, restated (same IRIs) in every case graph that mentions them.
+
+    Curated cases do the same: a case graph is self-contained (every node it
+    uses is typed, labelled and stated in one of its passages), and shared IRIs
+    are what links cases across graphs.
+    """
+    group = iri(f"org/group-{g}")
+    yield from quads(group, graph, [(RDF_TYPE, f"<{CG}EnterpriseGroup>"),
+                                    *labels(f"集团{g}号", f"Group {g}"), stated])
+    yield from quads(iri(f"brand/group-{g}"), graph, [
+        (RDF_TYPE, f"<{CG}PartyBuildingBrand>"), (f"<{CG}brandOwner>", group),
+        *labels(f"集团品牌{g}", f"Group brand {g}"), stated])
+
+
+def issuer_quads(i: int, graph: str, stated: tuple[str, str]) -> Iterator[str]:
+    yield from quads(iri(f"org/issuer-{i}"), graph, [(RDF_TYPE, f"<{CG}PublicBody>"),
+                                                     *labels(f"颁奖机构{i}", f"Issuer {i}"),
+                                                     stated])
+
+
+def award_quads(a: int, graph: str, stated: tuple[str, str]) -> Iterator[str]:
+    yield from quads(iri(f"award/title-{a}"), graph, [(RDF_TYPE, f"<{CG}Award>"),
+                                                      *labels(f"荣誉称号{a}", f"Award {a}"),
+                                                      stated])
 
 
 def quads(subject: str, graph: str, pairs: list[tuple[str, str]]) -> Iterator[str]:
@@ -92,7 +105,7 @@ def quads(subject: str, graph: str, pairs: list[tuple[str, str]]) -> Iterator[st
 
 
 def case_quads(n: int, rng: random.Random) -> Iterator[str]:
-    """One synthetic case graph (about 100 quads)."""
+    """One synthetic case graph (about 180 quads)."""
     slug = f"case-{n:06d}"
     graph = iri(f"graph/case/{slug}")
     case = iri(f"case/{slug}")
@@ -103,15 +116,28 @@ def case_quads(n: int, rng: random.Random) -> Iterator[str]:
     def stated(k: int) -> tuple[str, str]:
         return (f"<{CG}statedIn>", passages[k % len(passages)])
 
-    yield from quads(case, graph, [(RDF_TYPE, f"<{CG}CaseDocument>"),
-                                   (f"<{CG}caseGraph>", graph), *labels(f"案例{n}", f"Case {n}")])
+    yield from quads(case, graph, [
+        (RDF_TYPE, f"<{CG}CaseDocument>"), (f"<{CG}caseGraph>", graph),
+        *((TITLE, text(title, lang)) for title, lang in (
+            (f"［合成］案例{n}", "zh-Hans"), (f"［合成］案例{n}", "zh-Hant"),
+            (f"[synthetic] Case {n}", "en"))),
+        *labels(f"案例{n}", f"Case {n}"), (f"<{CG}aboutOrganisation>", company),
+        (f"<{CG}sourceTextFile>", f'"data/cases/{slug}/source.txt"')])
+    sections = [iri(f"case/{slug}/section/{kind}") for kind in SECTION_KINDS]
+    for order, (section, kind) in enumerate(zip(sections, SECTION_KINDS, strict=True)):
+        yield from quads(section, graph, [
+            (RDF_TYPE, f"<{CG}Section>"), (f"<{CG}sectionKind>", f"<{BASE}section-kind/{kind}>"),
+            (f"<{CG}order>", typed(order, "integer")),
+            *labels(f"第{order}节", f"Section {order}")])
     for k, passage in enumerate(passages):
         quote = f"［合成］第{n}号案例第{k}段：公司{n}党支部开展党建工作。"
         yield from quads(passage, graph, [(RDF_TYPE, f"<{CG}Passage>"),
                                           (f"<{CG}quote>", text(quote, "zh-Hans")),
                                           (f"<{CG}charStart>", typed(k * 40, "integer")),
                                           (f"<{CG}charEnd>", typed(k * 40 + len(quote), "integer")),
-                                          (PART_OF, case)])
+                                          (PART_OF, case),
+                                          (f"<{CG}inSection>", sections[min(k // 2, 3)])])
+    yield from group_quads(group_number, graph, stated(0))
     yield from quads(company, graph, [(RDF_TYPE, f"<{CG}Company>"),
                                       (f"<{ORG}subOrganizationOf>", iri(f"org/group-{group_number}")),
                                       *labels(f"公司{n}", f"Company {n}"), stated(0)])
@@ -132,11 +158,14 @@ def case_quads(n: int, rng: random.Random) -> Iterator[str]:
             (f"<{CG}practiceKind>", f"<{BASE}practice-kind/{kind}>"),
             *labels(f"做法{n}-{k}", f"Practice {n}-{k}"), stated(3)])
     for k in range(rng.choice([1, 2])):
+        award, issuer = rng.randrange(AWARDS), rng.randrange(ISSUERS)
+        yield from award_quads(award, graph, stated(4))
+        yield from issuer_quads(issuer, graph, stated(4))
         yield from quads(iri(f"case/{slug}/conferral/{k}"), graph, [
             (RDF_TYPE, f"<{CG}AwardConferral>"),
-            (f"<{CG}award>", iri(f"award/title-{rng.randrange(AWARDS)}")),
+            (f"<{CG}award>", iri(f"award/title-{award}")),
             (f"<{CG}recipient>", branch),
-            (f"<{CG}issuer>", iri(f"org/issuer-{rng.randrange(ISSUERS)}")),
+            (f"<{CG}issuer>", iri(f"org/issuer-{issuer}")),
             (f"<{CG}level>", f"<{BASE}award-level/{rng.choice(LEVELS)}>"),
             (f"<{CG}rank>", f"<{BASE}award-rank/{rng.choice(RANKS)}>"),
             (f"<{CG}year>", typed(rng.randrange(2015, 2026), "gYear")), stated(4)])
@@ -166,7 +195,6 @@ def case_quads(n: int, rng: random.Random) -> Iterator[str]:
 def generate(cases: int, seed: int) -> Iterator[str]:
     """All quads of a corpus; the same (cases, seed) always gives the same lines."""
     rng = random.Random(seed)
-    yield from shared_quads()
     for n in range(cases):
         yield from case_quads(n, rng)
 
