@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 LogEntry = tuple[int, dict[str, bytes | None]]
 _NQUADS = ox.RdfFormat.N_QUADS
 _NTRIPLES = ox.RdfFormat.N_TRIPLES
+#: How long a request waits for the first worker to load its snapshot (seconds).
+WORKER_START_TIMEOUT = 300.0
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -200,12 +202,21 @@ class QueryWorkerPool:
     def run(self, operation: str, payload: tuple, timeout: float | None):
         """Run one request on a free worker; kill it at the deadline."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        wait = _remaining(deadline)
+        with self._lock:
+            starting = not self._live and wait is not None
+        if starting:
+            # Workers are still loading their snapshot (first start, or every one was
+            # replaced): loading is not the query's time, so wait for it separately.
+            wait = max(wait, WORKER_START_TIMEOUT)
         try:
-            worker = self._idle.get(timeout=_remaining(deadline))
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise QueryTimeout(
-                f"no query worker became free within {timeout:g} s (all busy or restarting)"
+                f"no query worker became free within {wait:g} s (all busy or restarting)"
             ) from None
+        if starting:
+            deadline = time.monotonic() + timeout
         entries = self._replication.entries_since(worker.generation)
         try:
             worker.conn.send((operation, entries, payload))
