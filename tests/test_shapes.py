@@ -173,10 +173,12 @@ def practice_kind_from_metrics(g: Graph):
 MUTATIONS = [
     # (id, mutation, expected source shape, expected path, expected severity)
     ("conferral-without-issuer", drop(CG.issuer, CG.AwardConferral),
-     CGSH.AwardConferralShape, CG.issuer, VIOLATION),
+     CGSH.ConferralIssuerRequired, None, VIOLATION),
     ("brand-as-issuer", brand_as_issuer, CGSH.AwardConferralShape, CG.issuer, VIOLATION),
     ("conferral-without-level", drop(CG.level, CG.AwardConferral),
-     CGSH.AwardConferralShape, CG.level, VIOLATION),
+     CGSH.ConferralLevelRequired, None, VIOLATION),
+    ("conferral-without-recipient", drop(CG.recipient, CG.AwardConferral),
+     CGSH.ConferralRecipientRequired, None, VIOLATION),
     ("year-as-plain-string",
      replace_value(CG.AwardConferral, CG.year, lambda g, n: Literal(str(g.value(n, CG.year)))),
      CGSH.YearShape, CG.year, VIOLATION),
