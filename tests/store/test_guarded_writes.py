@@ -8,7 +8,7 @@ from casegraph.store.formats import write_atomically
 from casegraph.validation_report import VIOLATION, ValidationReport, ValidationResult
 from casegraph.writes import GuardedWriter, WriteRejected
 from click.testing import CliRunner
-from conftest import STORE_FIXTURE_TRIG, fixture_graphs
+from tests.conftest import STORE_FIXTURE_TRIG, fixture_graphs
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 

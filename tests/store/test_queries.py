@@ -7,7 +7,7 @@ from casegraph import paths
 from casegraph.bootstrap import load_bundled
 from casegraph.config import Settings
 from casegraph.store.base import QuerySyntaxError
-from conftest import fixture_graphs
+from tests.conftest import fixture_graphs
 from rdflib import Literal, URIRef
 
 ID = "https://w3id.org/casegraph/id/"

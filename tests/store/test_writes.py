@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from casegraph.store import memory, oxigraph, remote
 from casegraph.store.base import QueryRefused, QuerySyntaxError, StoreError
-from conftest import fixture_graphs
+from tests.conftest import fixture_graphs
 from rdflib import Graph, Literal, URIRef
 
 ID = "https://w3id.org/casegraph/id/"

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from bundled_app import bundled_app
+from tests.web.bundled_app import bundled_app
 from casegraph import paths
 from casegraph.question_catalogue import load_catalogue
 

@@ -21,7 +21,7 @@ from casegraph.sparql_safety import (
 )
 from casegraph.store.base import QueryRefused, QuerySyntaxError
 from casegraph.store.memory import MemoryStore
-from conftest import UPDATE_TOKEN, live_service, settings_for
+from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bundled_app import bundled_app
+from tests.web.bundled_app import bundled_app
 from casegraph.search import SearchIndex, fold, index_terms, query_tokens
 from casegraph.store.memory import MemoryStore
 from hypothesis import given, settings

@@ -10,7 +10,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import live_service, open_backend, settings_for
+from tests.web.conftest import live_service, open_backend, settings_for
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 

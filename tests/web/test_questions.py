@@ -1,0 +1,152 @@
+"""The curated question catalogue, its pages, the JSON/CSV API and the OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from casegraph.bootstrap import load_bundled
+from casegraph.config import Settings
+from casegraph.question_catalogue import (
+    Parameter,
+    ParameterError,
+    QuestionFileError,
+    bind_values,
+    load_catalogue,
+    parse_question,
+)
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
+
+QUESTIONS = load_catalogue()
+#: Values for required parameters that have no default.
+REQUIRED = {"figures-of-organisation": {"organisation": "id:org/jinan-bus-3rd-branch-team7"}}
+
+
+@pytest.fixture(scope="module")
+def memory_store():
+    store = MemoryStore()
+    load_bundled(store, Settings(store="memory"))
+    return store
+
+
+@pytest.fixture(scope="module")
+def client(memory_store):
+    app = create_app(Settings(store="memory"), {"TESTING": True}, store=memory_store)
+    return app.test_client()
+
+
+def test_catalogue_has_enough_questions_linking_cases():
+    assert len(QUESTIONS) >= 20
+    assert sum(q.cross_case for q in QUESTIONS.values()) >= 10
+    for q in QUESTIONS.values():
+        assert {"zh-Hans", "zh-Hant", "en"} <= set(q.title), q.id
+
+
+@pytest.mark.parametrize("question_id", sorted(QUESTIONS))
+def test_every_question_answers_with_its_declared_columns(client, question_id):
+    response = client.get(f"/api/questions/{question_id}.json",
+                          query_string=REQUIRED.get(question_id, {}))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["columns"] == list(QUESTIONS[question_id].answer)
+    page = client.get(f"/questions/{question_id}", query_string=REQUIRED.get(question_id, {}))
+    assert page.status_code == 200
+    assert QUESTIONS[question_id].title["zh-Hans"] in page.get_data(as_text=True)
+
+
+def test_catalogue_page_lists_every_question(client):
+    html = client.get("/questions").get_data(as_text=True)
+    for question_id in QUESTIONS:
+        assert f'href="/questions/{question_id}"' in html
+
+
+def test_json_rows_are_sparql_json_terms(client):
+    body = client.get("/api/questions/issuers-of-rank.json").get_json()
+    assert body["parameters"]["rank"] == {
+        "type": "uri", "value": "https://w3id.org/casegraph/id/award-rank/first-prize"}
+    assert all(row["award"]["type"] == "uri" for row in body["rows"])
+
+
+def test_csv_has_header_and_rows(client):
+    response = client.get("/api/questions/issuers-and-levels.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == list(QUESTIONS["issuers-and-levels"].answer)
+    assert len(rows) > 1
+
+
+@pytest.mark.parametrize(
+    ("question_id", "args", "parameter"),
+    [
+        ("organisations-under-group", {"group": "not an iri"}, "group"),
+        ("organisations-under-group", {"group": "http://x/> } ; DROP ALL ; <"}, "group"),
+        ("awards-by-issuer-and-year", {"year": "2021 ) }"}, "year"),
+        ("issuers-of-rank", {"rank": "id:award-level/national"}, "rank"),
+        ("figures-of-organisation", {}, "organisation"),
+    ],
+)
+def test_bad_parameters_are_refused_naming_the_parameter(client, question_id, args, parameter):
+    response = client.get(f"/api/questions/{question_id}.json", query_string=args)
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == parameter
+    page = client.get(f"/questions/{question_id}", query_string=args)
+    assert page.status_code == 400
+    assert parameter in page.get_data(as_text=True)
+
+
+def test_unknown_question_is_404(client):
+    assert client.get("/questions/no-such-question").status_code == 404
+    assert client.get("/api/questions/no-such-question.json").status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1).filter(lambda s: s.strip() == s and "\x00" not in s))
+def test_string_values_are_bound_as_literals_never_as_syntax(memory_store, text):
+    query = bind_values("SELECT ?v WHERE { }", [{"v": Parameter("v", "string").to_term(text)}])
+    result = memory_store.query(query)
+    assert result.rows == [(Literal(text),)]
+
+
+def test_iri_parameters_are_validated():
+    p = Parameter("x", "iri")
+    assert p.to_term("id:org/a") == URIRef("https://w3id.org/casegraph/id/org/a")
+    assert p.to_term("id:org/a", "http://example.org/") == URIRef("http://example.org/org/a")
+    for bad in ("org a", "http://x/<y>", "noscheme", 'http://x/"'):
+        with pytest.raises(ParameterError):
+            p.to_term(bad)
+    with pytest.raises(ValueError):
+        bind_values("SELECT * { }", [{"x": URIRef("http://x/> } <y")}])
+
+
+def test_values_go_into_the_where_clause_not_a_construct_template():
+    query = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", [{"s": URIRef("http://x/")}])
+    assert query.startswith("CONSTRUCT { ?s ?p ?o } WHERE {\n  VALUES (?s)")
+
+
+def test_malformed_headers_are_reported_with_file_and_place(tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("#+ id: broken\n#+ title: {en: [unclosed\nSELECT * {}\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=r"broken\.rq: line 2"):
+        parse_question(path)
+    path.write_text("#+ id: broken\n#+ title: {en: a, zh-Hans: b}\n#+ rationale: {en: a, "
+                    "zh-Hans: b}\n#+ parameters: [{name: p, type: date}]\n#+ answer: [a]\n"
+                    "SELECT * {}\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match="type 'date'"):
+        parse_question(path)
+
+
+def test_openapi_describes_every_question_and_parameter(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert len(document["paths"]) == 2 * len(QUESTIONS)
+    operation = document["paths"]["/api/questions/organisations-under-group.json"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["group"]
+    assert operation["parameters"][0]["schema"]["default"] == "id:org/jinan-energy-group"
+    docs = client.get("/api/docs").get_data(as_text=True)
+    assert docs.count("<section class=\"operation\"") == len(document["paths"])
