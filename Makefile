@@ -12,6 +12,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .
+	bash scripts/build-assets.sh
 
 install-test: install
 	$(BIN)/pip install -q -e '.[test]'
@@ -20,6 +21,8 @@ install-test: install
 serve: install
 	$(BIN)/casegraph serve
 
+# The venv's bin goes first on PATH: tests start `casegraph` and `oxigraph` processes.
 test: install-test
 	$(BIN)/ruff check service tests benchmarks
-	$(BIN)/pytest -q
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
