@@ -167,7 +167,8 @@ class Hit:
         for tag in (lang, "zh-Hans", "zh-Hant", "en", ""):
             if tag in self.labels:
                 return self.labels[tag]
-        return next(iter(self.labels.values()), self.iri.rstrip("/#").rsplit("/", 1)[-1])
+        # Unlabelled nodes (passages) are named by their IRI path: "case/<slug>/passage/p03".
+        return next(iter(self.labels.values()), self.iri.split("/id/", 1)[-1])
 
 
 @dataclass
@@ -470,9 +471,6 @@ class SearchIndex:
         for kind, lang, text in doc.texts:
             if kind == "label":
                 labels.setdefault(lang, text)
-        if not labels and doc.texts:  # a passage: name it by the start of its quote
-            _, lang, text = doc.texts[0]
-            labels[lang] = text if len(text) <= 30 else text[:30] + "…"
         return Hit(doc.iri, doc.group, labels, round(score, 4), _snippet(doc.texts, terms))
 
 

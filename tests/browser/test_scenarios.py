@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.browser.conftest import screenshot
 from rdflib import Graph
+
+from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,10 @@ import json
 import re
 
 import pytest
-from tests.web.bundled_app import bundled_app
 from casegraph import paths
 from casegraph.question_catalogue import load_catalogue
+
+from tests.web.bundled_app import bundled_app
 
 
 @pytest.fixture(scope="module")

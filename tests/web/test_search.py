@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.web.bundled_app import bundled_app
 from casegraph.search import SearchIndex, fold, index_terms, query_tokens
 from casegraph.store.memory import MemoryStore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
+
+from tests.web.bundled_app import bundled_app
 
 BASE = "https://w3id.org/casegraph/id/"
 TURTLE_PREFIXES = """
