@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
@@ -77,6 +78,8 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "owl": str(OWL),
     "xsd": str(XSD),
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
 }
 
 
@@ -221,23 +224,40 @@ def ntriples_term(term: Identifier) -> str:
 
 # --- RDF graphs ---------------------------------------------------------------------------
 
+_OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
 
-def triples_to_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
+def serialize_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]],
+                    fmt: Format) -> bytes:
+    """Triples (a Graph or any iterable) in ``fmt``; quad formats write the default graph.
 
-def serialize_graph(graph: Graph, fmt: Format) -> bytes:
-    """One graph in ``fmt``; quad formats write it as the default graph."""
+    Oxigraph's serialisers are used because they keep every literal's lexical form
+    (rdflib's Turtle writer turns ``"841"^^xsd:decimal`` into ``841.0``), so what a
+    client reads back is the same term the store holds.
+    """
+    blank_nodes: dict[BNode, ox.BlankNode] = {}
+
+    def convert(term: Identifier):
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return blank_nodes.setdefault(term, ox.BlankNode())
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+
+    statements = [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
     if fmt.holds_quads:
-        dataset = Dataset()
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace)
-        for triple in graph:
-            dataset.add(triple)
-        return dataset.serialize(format=fmt.rdflib_format, encoding="utf-8")
-    return graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
+        statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in statements]
+    prefixes = None if fmt.name in {"ntriples", "nquads"} else PREFIXES
+    return ox.serialize(statements, format=_OXIGRAPH_FORMATS[fmt.name], prefixes=prefixes)

@@ -25,7 +25,6 @@ from casegraph.formats import (
     format_for_name,
     serialize_graph,
     serialize_result,
-    triples_to_graph,
 )
 from casegraph.sparql_safety import SafetyPolicy, check_query
 from casegraph.store.base import QueryResult, StoreError
@@ -93,7 +92,7 @@ def render(result: QueryResult, output: str) -> str:
         if output in {"table", "csv"}:
             output = "turtle"
         fmt = format_for_name("turtle" if output == "turtle" else "jsonld", GRAPH_FORMATS)
-        return serialize_graph(triples_to_graph(result.triples), fmt).decode("utf-8")
+        return serialize_graph(result.triples, fmt).decode("utf-8")
     if output == "turtle":
         raise StoreError("--format turtle is for CONSTRUCT and DESCRIBE queries; "
                          "use table, csv or json")

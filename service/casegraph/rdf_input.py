@@ -37,6 +37,7 @@ _OXIGRAPH_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
 }
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _POSITION = re.compile(r"line (\d+)(?: column| between columns) (\d+)")
 
 
@@ -123,6 +124,8 @@ def _term(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # rdflib spells simple literals without one
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise DataRefused(f"RDF 1.2 triple terms are not supported: {term}")
 

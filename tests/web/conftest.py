@@ -146,7 +146,7 @@ def live_service(store: Store, settings: Settings) -> Iterator[LiveService]:
 
 
 def settings_for(kind: str, **overrides) -> Settings:
-    return Settings(store=kind, update_token=UPDATE_TOKEN, **overrides)
+    return Settings(**{"store": kind, "update_token": UPDATE_TOKEN, **overrides})
 
 
 BACKENDS = [

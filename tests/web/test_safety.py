@@ -21,9 +21,10 @@ from casegraph.sparql_safety import (
 )
 from casegraph.store.base import QueryRefused, QuerySyntaxError
 from casegraph.store.memory import MemoryStore
-from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 
 WATER_GRAPH = "https://w3id.org/casegraph/id/graph/case/jinan-water-group"
 AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}

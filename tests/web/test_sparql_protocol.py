@@ -10,9 +10,10 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
-from tests.web.conftest import live_service, open_backend, settings_for
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+
+from tests.web.conftest import live_service, open_backend, settings_for
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 CG = "https://w3id.org/casegraph/ns#"

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from rdflib import Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from casegraph.formats import GRAPH_FORMATS, serialize_graph, triples_to_graph
+from casegraph.formats import GRAPH_FORMATS, serialize_graph
 from casegraph.rdf_input import parse_upload, upload_format
 from casegraph.web import current_store
 from casegraph.web.errors import ApiError
@@ -38,13 +38,13 @@ def read_graph():
     target = _target()
     store = current_store()
     if target is None:
-        graph = triples_to_graph(())
+        graph = Graph()
         for name in store.named_graphs():
             graph += store.graph(name)
     else:
         if target not in store.named_graphs():
             raise ApiError(404, f"the store has no graph <{target}>")
-        graph = triples_to_graph(store.graph(target))
+        graph = store.graph(target)
     body = serialize_graph(graph, fmt)
     response = Response(body if request.method == "GET" else b"",
                         content_type=f"{fmt.media_type}; charset=utf-8")

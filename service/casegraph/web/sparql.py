@@ -31,7 +31,6 @@ from casegraph.formats import (
     offered_media_types,
     serialize_graph,
     serialize_result,
-    triples_to_graph,
 )
 from casegraph.sparql_safety import SafetyPolicy, check_query
 from casegraph.web import current_settings, current_store
@@ -125,7 +124,7 @@ def answer_query(text: str) -> Response:
         max_rows=settings.max_result_rows,
     )
     if result.kind == "graph":
-        body = serialize_graph(triples_to_graph(result.triples), fmt)
+        body = serialize_graph(result.triples, fmt)
     else:
         body = serialize_result(result, fmt, row_limit=settings.max_result_rows)
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
