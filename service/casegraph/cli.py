@@ -48,6 +48,43 @@ def draft_case_command(source: str, slug: str, output: str | None) -> None:
     click.echo(f"draft: {summary}", err=True)
 
 
+@main.command("repair-text")
+@click.argument("raw", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Repaired text file.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the JSON report here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 2 when a span could not be repaired.")
+def repair_text_command(
+    raw: str, output: str | None, report: str | None, as_json: bool, strict: bool
+) -> None:
+    """Remove pinyin glosses and re-read misaligned GBK runs of a damaged case text."""
+    import json
+    from pathlib import Path
+
+    from casegraph.repair import repair_text
+
+    result = repair_text(Path(raw).read_text(encoding="utf-8"))
+    document = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
+    if report:
+        Path(report).write_text(document + "\n", encoding="utf-8")
+    if output:
+        Path(output).write_text(result.text, encoding="utf-8")
+    else:
+        click.echo(result.text, nl=False)
+    # The report goes to stdout unless the text itself does.
+    if as_json:
+        click.echo(document, err=not output)
+    elif not report:
+        for repair in result.repairs:
+            shown = repair.repaired if repair.kind != "flagged" else repair.note
+            where = f"{raw}:{repair.line}:{repair.column}"
+            click.echo(f"{where}: {repair.kind} {repair.raw!r} -> {shown!r}", err=not output)
+    summary = ", ".join(f"{n} {kind}" for kind, n in result.summary().items())
+    click.echo(f"repaired: {summary}", err=True)
+    if strict and result.flagged:
+        raise SystemExit(2)
+
+
 @main.command("draft-eval")
 def draft_eval() -> None:
     """Recall and precision of draft-case against every curated case in data/."""

@@ -1,0 +1,142 @@
+"""repair-text on the first case's damaged source, and its properties on arbitrary text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from casegraph.cli import main
+from casegraph.repair import repair_text
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+SEED = Path("/work/shared/sources/000_58817de6a3233908.txt")
+if not SEED.exists():  # CI lays shared/ beside the clone
+    SEED = Path(__file__).resolve().parents[2] / "shared/sources/000_58817de6a3233908.txt"
+
+# Counted independently of the module: "(" + letters with pinyin tone marks or plain
+# lowercase letters + ")"; plus the glosses whose "(" was swallowed by a misread pair,
+# recognisable as toned letters + ")" right after "?".
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+WHOLE_GLOSS = re.compile(rf"\([a-z{TONED}]+\)")
+BROKEN_GLOSS = re.compile(rf"(?<=\?)[a-z{TONED}]*[{TONED}][a-z{TONED}]*\)")
+
+
+@pytest.fixture(scope="module")
+def raw() -> str:
+    if not SEED.exists():
+        pytest.skip("the damaged seed text (shared/sources) is not present")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def repaired(raw: str):
+    return repair_text(raw)
+
+
+def test_every_gloss_is_removed_and_counted(raw: str, repaired) -> None:
+    expected = len(WHOLE_GLOSS.findall(raw)) + len(BROKEN_GLOSS.findall(raw))
+    assert expected > 200
+    assert repaired.summary()["gloss"] == expected
+    assert WHOLE_GLOSS.findall(repaired.text) == []
+    assert BROKEN_GLOSS.findall(repaired.text) == []
+
+
+def test_genuine_parentheses_survive(repaired) -> None:
+    for genuine in ("(青:青春朝氣;新:技術創新;", "(99%以上)", "(四)攻堅克難"):
+        assert genuine in repaired.text
+
+
+def test_headings_are_restored_or_flagged(repaired) -> None:
+    lines = repaired.text.splitlines()
+    for heading in ("一、案例背景", "二、主要做法", "三、案例效果"):
+        assert heading in lines
+    starts = [line[:3] for line in lines if line[:1] == "(" or line.startswith("?")]
+    # Practices (一)-(四), then effects (一)-(三); two headings lost too many bytes.
+    assert starts == ["?。ㄒ", "(二)", "(三)", "(四)", "(一)", "?。ǘ", "(三)"]
+    assert "(二)守正創新“青新熙源”黨建品牌“破土凌云”" in lines
+    assert "(三)賦能增效黨建帶動生產經營“碩果盈枝”" in lines
+    assert "(一)學習氛圍日益濃厚" in lines
+    assert "(三)青年干事創業的熱情日益提高" in lines
+    flagged = [(r.line, r.column, r.raw) for r in repaired.flagged]
+    assert flagged == [(9, 1, "?。ㄒ唬┲瘯瘑T"), (20, 1, "?。ǘh")]
+
+
+def test_misaligned_runs_inside_paragraphs_are_read_in_step(repaired) -> None:
+    assert "熙源和西部熱源是同音詞。“青新熙源”寓意發展創新、青春昂揚)" in repaired.text
+    assert "他們為西部分公司環保運維" in repaired.text
+
+
+def test_report_positions_point_into_the_raw_text(raw: str, repaired) -> None:
+    lines = raw.splitlines()
+    for repair in repaired.repairs:
+        line = lines[repair.line - 1]
+        assert line[repair.column - 1 :].startswith(repair.raw), repair
+
+
+def test_seed_repair_is_idempotent(repaired) -> None:
+    again = repair_text(repaired.text)
+    assert again.text == repaired.text
+    assert again.summary()["gloss"] == 0
+
+
+def test_cli_writes_text_and_json_report(tmp_path: Path, repaired) -> None:
+    out, report = tmp_path / "out.txt", tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main, ["repair-text", str(SEED), "-o", str(out), "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == repaired.text
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["summary"] == repaired.summary()
+    assert {"kind", "line", "column", "raw", "repaired"} <= set(document["repairs"][0])
+
+
+def test_cli_strict_exits_2_when_something_is_flagged(tmp_path: Path, raw: str) -> None:
+    args = ["repair-text", str(SEED), "-o", str(tmp_path / "out.txt"), "--json"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 2
+
+
+CJK_SAMPLE = "西部熱源分公司黨支部現有黨員青新熙源創新發展學習"
+text_without_glosses = st.text(
+    alphabet=st.sampled_from(list(CJK_SAMPLE + "abcxyz(),:;%0123456789 \n")), max_size=80
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text_without_glosses)
+def test_text_without_glosses_or_damage_is_unchanged(text: str) -> None:
+    # Parentheses holding pinyin right after a CJK character would be glosses: exclude them.
+    if re.search(r"[\u4e00-\u9fff]\((?:[a-z]+)\)", text):
+        return
+    result = repair_text(text)
+    assert result.text == text
+    assert result.repairs == []
+
+
+glossed = st.lists(
+    st.one_of(
+        st.sampled_from(list(CJK_SAMPLE)),
+        st.sampled_from(["(xiàn)", "(fā)", "(zhōng)", "(ni)", "(99%)", "(四)", "?", "。", ","]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(glossed)
+def test_gloss_removal_is_idempotent(text: str) -> None:
+    once = repair_text(text).text
+    assert repair_text(once).text == once
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=40))
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    result = repair_text(text)
+    assert isinstance(result.text, str)
+    assert sum(result.summary().values()) == len(result.repairs)
