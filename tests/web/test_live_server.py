@@ -1,0 +1,102 @@
+"""``casegraph serve`` and ``casegraph query`` as processes, the way an operator runs them."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.web.conftest import _free_port, request
+
+pytestmark = pytest.mark.remote
+
+CASEGRAPH = [sys.executable, "-m", "casegraph.cli"] if shutil.which("casegraph") is None \
+    else ["casegraph"]
+QUERY = "SELECT ?g WHERE { GRAPH ?g { ?s a <https://w3id.org/casegraph/ns#CaseDocument> } }"
+
+
+@contextlib.contextmanager
+def casegraph_serve(tmp_path, *extra: str, env: dict[str, str] | None = None):
+    port = _free_port()
+    process = subprocess.Popen(
+        [*CASEGRAPH, "serve", "--port", str(port), "--data-dir", str(tmp_path / "store"), *extra],
+        env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"casegraph serve exited: {process.stdout.read().decode()}")
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_loads_the_bundled_data_and_answers_the_query_command(tmp_path):
+    with casegraph_serve(tmp_path, "--update-token", "t0ken",
+                         env={"CASEGRAPH_CORS_ORIGINS": "https://yasgui.example"}) as base:
+        health = json.loads(request(base + "/healthz").body)
+        assert health["status"] == "ok" and health["graphs"] > 1
+        result = subprocess.run(
+            [*CASEGRAPH, "query", QUERY, "--endpoint", base + "/sparql", "--format", "json"],
+            capture_output=True, text=True, timeout=60, check=True,
+        )
+        graphs = {b["g"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]}
+        assert len(graphs) == health["graphs"] - 1  # every graph but the ontology's
+        table = subprocess.run([*CASEGRAPH, "query", QUERY, "--endpoint", base + "/sparql"],
+                               capture_output=True, text=True, timeout=60, check=True).stdout
+        assert f"{len(graphs)} row(s)" in table and "id:graph/case/" in table
+        cors = request(base + "/sparql?query=ASK%7B%7D",
+                       headers={"Origin": "https://yasgui.example"})
+        assert cors.header("Access-Control-Allow-Origin") == "https://yasgui.example"
+        other = request(base + "/sparql?query=ASK%7B%7D", headers={"Origin": "https://evil.example"})
+        assert other.header("Access-Control-Allow-Origin") is None
+        metrics = request(base + "/metrics").text
+        assert 'casegraph_http_requests_total{endpoint="sparql.sparql_endpoint",status="200"}' \
+            in metrics
+        assert "casegraph_http_request_duration_seconds_bucket" in metrics
+        quads = int(next(line.split()[1] for line in metrics.splitlines()
+                         if line.startswith("casegraph_store_quads ")))
+        assert quads > 1000
+
+
+def test_query_command_on_the_local_store_and_its_errors(tmp_path):
+    local = subprocess.run(
+        [*CASEGRAPH, "query", QUERY, "--store", "memory", "--format", "csv"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert local.stdout.splitlines()[0] == "g" and len(local.stdout.splitlines()) > 5
+    refused = subprocess.run(
+        [*CASEGRAPH, "query", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+         "--store", "memory"], capture_output=True, text=True, timeout=120,
+    )
+    assert refused.returncode == 1 and "SERVICE" in refused.stderr
+    query_file = tmp_path / "cases.rq"
+    query_file.write_text(QUERY, encoding="utf-8")
+    from_file = subprocess.run(
+        [*CASEGRAPH, "query", f"@{query_file}", "--store", "memory", "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert json.loads(from_file.stdout)["results"]["bindings"]
+
+
+def test_production_mode_is_gunicorn_with_one_worker(tmp_path):
+    with casegraph_serve(tmp_path, "--workers", "4") as base:
+        answers = [request(base + "/sparql?query=ASK%7B%7D") for _ in range(3)]
+        assert all(a.status == 200 for a in answers)
+        assert "gunicorn" in (answers[0].header("Server") or "")
