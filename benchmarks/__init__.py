@@ -1,0 +1,1 @@
+"""Synthetic corpus generator and the benchmark runner (see BENCHMARKS.md)."""
