@@ -19,6 +19,7 @@ Refusals raise :class:`~casegraph.store.base.QueryRefused`; syntax errors raise
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -32,6 +33,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
 from casegraph.store.base import QueryRefused, QuerySyntaxError
+from casegraph.store.update_scope import RDFLIB_PARSER_LOCK
 
 #: Longest query or update text analysed, in characters (bodies are also capped by
 #: ``max_request_bytes``; this bounds the parser's work on a single text).
@@ -266,6 +268,7 @@ def _parse_on_deep_stack(parser, text: str):
     """
     if sys.getrecursionlimit() < _PARSER_RECURSION_LIMIT:
         sys.setrecursionlimit(_PARSER_RECURSION_LIMIT)
+    _warm_up_parser()
     outcome: dict[str, object] = {}
 
     def parse() -> None:
@@ -291,6 +294,19 @@ def _parse_on_deep_stack(parser, text: str):
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["tree"]
+
+
+@functools.cache
+def _warm_up_parser() -> None:
+    """Initialise rdflib's grammar once, under the storage layer's parser lock.
+
+    rdflib builds parts of its grammar lazily and that first build is not
+    thread-safe (rdflib #1282); after it, concurrent parses are.  Holding the lock
+    for every parse would queue all requests behind the memory backend's queries.
+    """
+    with RDFLIB_PARSER_LOCK:
+        parseQuery("ASK {}")
+        parseUpdate("CLEAR SILENT GRAPH <urn:x-casegraph:warm-up>")
 
 
 def _field(node: CompValue, key: str, default=None):
