@@ -35,7 +35,7 @@ def draft_case_command(source: str, slug: str, output: str | None) -> None:
 
     from casegraph.drafting.draft_graph import draft_case
 
-    dataset, candidates = draft_case(Path(source).read_text(encoding="utf-8"), slug)
+    dataset, candidates, _ = draft_case(Path(source).read_text(encoding="utf-8"), slug)
     trig = dataset.serialize(format="trig")
     if output:
         Path(output).write_text(trig, encoding="utf-8")

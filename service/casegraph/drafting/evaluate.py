@@ -1,16 +1,20 @@
 """How good is a draft?  Recall and precision of the extractor against curated cases.
 
 For every case in ``data/cases`` the extractor drafts the repaired source text
-and its candidates are matched with the curated graph, kind by kind:
+and its candidates are matched with the curated graph, kind by kind.  Labels
+are compared after folding (simplified script, no quotes or spaces):
 
-* organisations, brands: a candidate matches a curated node when, after
-  folding to simplified script and dropping quotes, its label equals one of the
-  node's labels (``rdfs:label``, ``skos:altLabel``) or one contains the other
-  and the shorter has at least four characters (short forms such as
-  西部热源分公司 for the full registered name);
-* awards: the same, against the labels of the conferrals' award titles;
-* figures: a candidate matches a curated ``cg:Figure`` (or effect) with the
-  same value (before or after values count for effects).
+* brands and awards (the labels of the conferred titles): equal, or one
+  contains the other and the shorter has at least four characters
+  (五小竞赛 within 五小竞赛一等奖);
+* organisations: equal after normalising the legal form (集团有限公司 → 集团,
+  有限公司 → 公司, 支部委员会 → 党支部, leading 中共 dropped), or the shorter is
+  the *tail* of the longer (西部热源分公司 for 济南热电集团有限公司西部热源分公司)
+  with at least four characters and a name of two or more characters before its
+  suffix.  Containment anywhere would be unfair: 济南热电集团 is not the party
+  committee 济南热电集团有限公司党委, and 信党支部 is not 东新和信党支部;
+* figures: the same value in the same unit code (before or after values count
+  for effects).
 
 Recall is the share of curated items matched by some candidate; precision the
 share of candidates that match some curated item.
@@ -18,6 +22,7 @@ share of candidates that match some curated item.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,9 +30,14 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from casegraph import paths
-from casegraph.drafting.extract import Candidate, extract, fold
+from casegraph.drafting.candidates import Candidate, fold
+from casegraph.drafting.extract import extract
+from casegraph.drafting.organisations import ORGANISATION_SUFFIXES
 
 KINDS = ("organisation", "brand", "award", "figure")
+_ORGANISATION_SUFFIX = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_SUFFIXES), key=len, reverse=True)) + ")$"
+)
 
 
 @dataclass
@@ -48,7 +58,7 @@ class Score:
 
 
 def curated_items(case_file: Path) -> dict[str, dict[URIRef, set[str]]]:
-    """Curated items by kind: node → its folded labels (or values, for figures)."""
+    """Curated items by kind: node → its normalised labels (or value@unit, for figures)."""
     dataset = Dataset(default_union=True)
     dataset.parse(case_file, format="trig")
     for ontology_file in paths.ontology_files():
@@ -57,13 +67,15 @@ def curated_items(case_file: Path) -> dict[str, dict[URIRef, set[str]]]:
     query = (paths.QUERIES_DIR / "draft_eval_curated_items.rq").read_text(encoding="utf-8")
     for row in dataset.query(query):
         kind, node, text = str(row.kind), row.item, str(row.text)
-        normalised = _value_key(text) if kind == "figure" else fold(text)
-        if normalised:
-            items[kind].setdefault(node, set()).add(normalised)
+        unit = str(row.unit or "")
+        key = _value_key(text, unit) if kind == "figure" else _label_key(kind, text)
+        if key:
+            items[kind].setdefault(node, set()).add(key)
     return items
 
 
 def score_case(case_dir: Path) -> list[Score]:
+    """Scores of the draft of one case folder (``source.txt`` against ``case.trig``)."""
     text = (case_dir / "source.txt").read_text(encoding="utf-8")
     candidates = extract(text)
     curated = curated_items(case_dir / "case.trig")
@@ -84,28 +96,48 @@ def _score(kind: str, curated: dict[URIRef, set[str]], candidates: list[Candidat
 
 
 def _candidate_keys(kind: str, candidate: Candidate) -> set[str]:
+    details = candidate.details
     if kind != "figure":
-        return {fold(candidate.label)}
-    values = [candidate.details.get(k) for k in ("value", "before", "after")]
-    return {key for v in values if v and (key := _value_key(v))}
+        return {_label_key(kind, candidate.label)}
+    pairs = [("value", "unit"), ("before", "before_unit"), ("after", "after_unit")]
+    return {
+        key
+        for value, unit in pairs
+        if value in details and (key := _value_key(details[value], details[unit]))
+    }
+
+
+def _label_key(kind: str, label: str) -> str:
+    key = fold(label)
+    if kind == "organisation":
+        key = re.sub(r"^中共", "", key)
+        key = re.sub(r"集团(?:股份)?有限(?:责任)?公司", "集团", key)
+        key = re.sub(r"(?:股份)?有限(?:责任)?公司", "公司", key)
+        key = re.sub(r"(?:党)?支部委员会$", "党支部", key)
+    return key
 
 
 def _matches(kind: str, keys: set[str], labels: set[str]) -> bool:
     if kind == "figure":
         return bool(keys & labels)
-    for key in keys:
-        for label in labels:
-            if key == label:
-                return True
-            shorter = min(len(key), len(label))
-            if shorter >= 4 and (key in label or label in key):
-                return True
-    return False
+    return any(_labels_match(kind, key, label) for key in keys for label in labels)
 
 
-def _value_key(text: str) -> str:
+def _labels_match(kind: str, first: str, second: str) -> bool:
+    if first == second:
+        return True
+    shorter, longer = sorted((first, second), key=len)
+    if len(shorter) < 4:
+        return False
+    if kind != "organisation":
+        return shorter in longer
+    name = _ORGANISATION_SUFFIX.sub("", shorter)
+    return longer.endswith(shorter) and len(name) >= 2
+
+
+def _value_key(value: str, unit: str) -> str:
     try:
-        return str(Decimal(text).normalize())
+        return f"{Decimal(value).normalize():f}@{unit}"
     except InvalidOperation:
         return ""
 

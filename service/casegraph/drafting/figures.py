@@ -1,0 +1,132 @@
+"""Figure candidates: numbers with units, and before/after pairs.
+
+Values are converted to the base units the data uses (518万平方米 → 5180000 MTK,
+5厘米 → 0.05 MTR); 余/多/以上 mark a value as approximate; 从3小时降到了10分钟
+is one measured effect with a before and an after (units may differ).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from casegraph.drafting.candidates import Candidate, Passage
+
+#: Unit word → (UN/CEFACT code allowed by the shapes, factor to the base unit).
+UNITS: dict[str, tuple[str, Decimal]] = {
+    "万平方米": ("MTK", Decimal(10_000)),
+    "平方米": ("MTK", Decimal(1)),
+    "万吨": ("TNE", Decimal(10_000)),
+    "吨": ("TNE", Decimal(1)),
+    "公斤": ("KGM", Decimal(1)),
+    "千克": ("KGM", Decimal(1)),
+    "亿元": ("CNY", Decimal(100_000_000)),
+    "万元": ("CNY", Decimal(10_000)),
+    "元": ("CNY", Decimal(1)),
+    "万千瓦时": ("KWH", Decimal(10_000)),
+    "千瓦时": ("KWH", Decimal(1)),
+    "兆瓦": ("MAW", Decimal(1)),
+    "MW": ("MAW", Decimal(1)),
+    "万千瓦": ("KWT", Decimal(10_000)),
+    "千瓦": ("KWT", Decimal(1)),
+    "公里": ("KMT", Decimal(1)),
+    "千米": ("KMT", Decimal(1)),
+    "厘米": ("MTR", Decimal("0.01")),
+    "米": ("MTR", Decimal(1)),
+    "小时": ("HUR", Decimal(1)),
+    "分钟": ("MIN", Decimal(1)),
+    "秒": ("SEC", Decimal(1)),
+    "天": ("DAY", Decimal(1)),
+    "个月": ("MON", Decimal(1)),
+    "周": ("WEE", Decimal(1)),
+    "年": ("ANN", Decimal(1)),
+    "岁": ("ANN", Decimal(1)),
+    "%": ("P1", Decimal(1)),
+    "％": ("P1", Decimal(1)),
+    "万人次": ("C62", Decimal(10_000)),
+    "万人": ("C62", Decimal(10_000)),
+    "人次": ("C62", Decimal(1)),
+    "人": ("C62", Decimal(1)),
+    "万户": ("C62", Decimal(10_000)),
+    "户": ("C62", Decimal(1)),
+    "个": ("C62", Decimal(1)),
+    "支": ("C62", Decimal(1)),
+    "条": ("C62", Decimal(1)),
+    "次": ("C62", Decimal(1)),
+    "项": ("C62", Decimal(1)),
+    "名": ("C62", Decimal(1)),
+    "家": ("C62", Decimal(1)),
+    "台": ("C62", Decimal(1)),
+    "件": ("C62", Decimal(1)),
+    "场": ("C62", Decimal(1)),
+    "期": ("C62", Decimal(1)),
+}
+_UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+CHINESE_DIGITS = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_NUMBER = r"(\d+(?:\.\d+)?|[一两二三四五六七八九十])"
+_FIGURE = re.compile(rf"{_NUMBER}\s*(余|多)?\s*({_UNIT})(余|多|以上|左右)?")
+_BEFORE_AFTER = re.compile(
+    rf"从{_NUMBER}\s*(余|多)?({_UNIT})[^，。,；;]{{0,8}}?"
+    r"(?:降|减|缩短|压缩|提升|提高|增加|增长|上升|下降|减少)(?:低|少|短|高|长)?"
+    rf"(?:到|至|为)了?{_NUMBER}\s*(余|多)?({_UNIT})"
+)
+#: After a Chinese numeral these characters make a word, not a count: 一支部, 两个班组.
+_WORD_AFTER_NUMERAL = "部队班级线"
+
+
+def figures(passage: Passage) -> Iterator[Candidate]:
+    text = passage.folded
+    paired: list[tuple[int, int]] = []
+    for match in _BEFORE_AFTER.finditer(text):
+        paired.append(match.span())
+        before_code, before_factor = UNITS[match.group(3)]
+        after_code, after_factor = UNITS[match.group(6)]
+        details = {
+            "before": _decimal(_number(match.group(1)) * before_factor),
+            "before_unit": before_code,
+            "after": _decimal(_number(match.group(4)) * after_factor),
+            "after_unit": after_code,
+        }
+        yield Candidate("figure", match.group(), passage, "MeasuredEffect", details)
+    for match in _FIGURE.finditer(text):
+        if any(start <= match.start() < end for start, end in paired):
+            continue
+        number, unit = match.group(1), match.group(3)
+        if unit == "年" and (
+            _number(number) >= 1900 or text[match.end() : match.end() + 1] == "度"
+        ):
+            continue  # a calendar year, not a duration
+        if unit == "年" and re.match(r"\s*\d{1,2}月", text[match.end() :]):
+            continue
+        if not number[0].isdigit() and text[match.end() : match.end() + 1] in _WORD_AFTER_NUMERAL:
+            continue
+        if match.start() > 0 and text[match.start() - 1] in "第.":
+            continue  # an ordinal (第3次) or a decimal's tail
+        code, factor = UNITS[unit]
+        details = {"value": _decimal(_number(number) * factor), "unit": code}
+        if match.group(2) or match.group(4):
+            details["approximate"] = "true"
+        yield Candidate("figure", match.group(), passage, "Figure", details)
+
+
+def _number(token: str) -> Decimal:
+    return Decimal(CHINESE_DIGITS.get(token, 0)) if token in CHINESE_DIGITS else Decimal(token)
+
+
+def _decimal(value: Decimal) -> str:
+    """A plain decimal string without exponent or trailing zeros: 5180000, 0.05, 3."""
+    text = format(value.normalize(), "f")
+    return text

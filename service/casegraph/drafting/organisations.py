@@ -1,0 +1,174 @@
+"""Organisation candidates: names that end in an organisational suffix.
+
+A Chinese organisation name is a run of characters ending in a suffix that says
+what it is (集团有限公司, 分公司, 党支部, 车间, 工会, 网 …) and often a chain of
+such names: 济南热电集团有限公司 | 西部热源分公司 | 党支部.  The rules find
+the suffixes, walk left to where the name starts (the previous name in the
+chain, a function word, a verb, a number), and propose the whole chain and
+every shorter tail of it (西部热源分公司党支部, 西部热源分公司), because case
+texts use both the registered name and its short forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from casegraph.drafting.candidates import CJK, Candidate, Passage
+
+#: Suffix → the ontology class a curator would most likely choose.
+ORGANISATION_SUFFIXES: dict[str, str] = {
+    "党支部委员会": "PartyBranch",
+    "集团股份有限公司": "EnterpriseGroup",
+    "集团有限责任公司": "EnterpriseGroup",
+    "集团有限公司": "EnterpriseGroup",
+    "股份有限公司": "Company",
+    "有限责任公司": "Company",
+    "有限公司": "Company",
+    "分公司": "BranchCompany",
+    "公司": "Company",
+    "集团": "EnterpriseGroup",
+    "党总支": "PartyGeneralBranch",
+    "党支部": "PartyBranch",
+    "党小组": "PartyGroup",
+    "党委": "PartyCommittee",
+    "发电厂": "BranchCompany",
+    "电厂": "BranchCompany",
+    "分厂": "BranchCompany",
+    "车间": "Workshop",
+    "班组": "Team",
+    "服务队": "Team",
+    "突击队": "Team",
+    "总工会": "PublicBody",
+    "工会": "PublicBody",
+    "团委": "PublicBody",
+    "协会": "PublicBody",
+    "学会": "PublicBody",
+    "委员会": "PublicBody",
+    "社区": "Community",
+    "日报": "MediaOutlet",
+    "晚报": "MediaOutlet",
+    "电视台": "MediaOutlet",
+    "网站": "MediaOutlet",
+    "网": "MediaOutlet",
+    "社": "MediaOutlet",
+}
+_SUFFIX = "|".join(sorted(map(re.escape, ORGANISATION_SUFFIXES), key=len, reverse=True))
+# 社会/社区 are not 社; 网 must not be the start of 网格/网络/网点 (words, not outlets).
+_SEGMENT = re.compile(rf"([{CJK}()·]{{0,30}}?)({_SUFFIX})(?![会区格络点络上])")
+
+#: Words that end the text before a name: verbs and function words that link a
+#: name to the rest of the sentence ("支部按照公司…": the name is 公司, generic).
+_BREAK_WORDS = (
+    "按照|呼应|围绕|依托|通过|推动|带动|结合|参加|召开|开展|来自|属于|所属|下属|下设|成立|组建|"
+    "举办|发布|打造|建设|引领|推进|指导|帮助|领导|对接|服务于|成为|加入|走进|深入|全体|带头|"
+    "获得|荣获|获评|斩获|授予|命名|评为|推测|单位为|视为|列入|取自|提到|介绍|同属|邀请|深化|"
+    "贯穿|作为|其中|以及|包括|联合|协同|携手|会同|挂靠|搬到|转载|刊发|报道|现设|设立|促进|实现|"
+    "负责|提高|提升|下沉|斩获|一次"
+)
+#: Single characters that never sit inside the names these texts use.
+_BREAK_CHARS = "的被曾或让把从按在于附转即其该此本各等了是向将对由为获评到这那每以进他她们"
+NAME_BREAK = re.compile(rf"(?:{_BREAK_WORDS}|[{_BREAK_CHARS}])")
+#: Conjunctions that also occur inside names (东新和信, 管理与法律事务部): both readings are proposed.
+_AMBIGUOUS_JOINS = "和与及"
+#: A leading count: 2个党小组, 两支突击队, 300余名党员骨干和服务队.
+_LEADING_COUNT = re.compile(r"^[一二两三四五六七八九十百千万几数多余]*[个支名位家批届次项条]")
+#: Words that alone name no particular organisation (公司, 本支部, 一线车间, 电网 …).
+GENERIC_NAMES = {
+    "公司",
+    "集团",
+    "党支部",
+    "党委",
+    "支部",
+    "车间",
+    "班组",
+    "分公司",
+    "社区",
+    "工会",
+    "党小组",
+    "党总支",
+    "服务队",
+    "突击队",
+    "委员会",
+    "电厂",
+    "网",
+    "社",
+    "网站",
+    "日报",
+    "电网",
+    "管网",
+    "联网",
+    "国网",
+    "上网",
+    "一线车间",
+    "基层党支部",
+    "党员突击队",
+    "党员服务队",
+    "青年突击队",
+    "上级集团",
+    "企业集团",
+    "厂党委",
+    "一线班组",
+    "结对班组",
+    "专业车间",
+}
+
+
+def organisations(passage: Passage) -> Iterator[Candidate]:
+    """Every name chain in the passage and its tails, each a candidate."""
+    text = passage.folded
+    chain: list[tuple[str, str]] = []  # (name part, suffix) of adjacent segments
+    chain_end = -1
+    for match in _SEGMENT.finditer(text):
+        stem, suffix = match.group(1), match.group(2)
+        longest, *shorter = _name_starts(stem)
+        # Ambiguous starts (和/与) are proposed on their own; the chain goes on
+        # with the longest reading.
+        for start in shorter:
+            yield from _chain_candidates([(start, suffix)], passage)
+        if match.start() == chain_end and longest == stem:
+            chain.append((stem, suffix))
+        else:
+            yield from _chain_candidates(chain, passage)
+            chain = [(longest, suffix)]
+        chain_end = match.end()
+    yield from _chain_candidates(chain, passage)
+
+
+def _name_starts(stem: str) -> list[str]:
+    """Where a name may start inside ``stem``: after the last break, count or bracket.
+
+    Returns the longest reading first; a conjunction that may be part of the
+    name adds the reading that starts after it.
+    """
+    stem = stem[_last_break(stem) :]
+    if stem.count("(") != stem.count(")"):
+        stem = re.split(r"[()]", stem)[-1]
+    stem = _LEADING_COUNT.sub("", stem)
+    readings = [stem]
+    for index, char in enumerate(stem):
+        if char in _AMBIGUOUS_JOINS and len(stem) - index - 1 >= 3:
+            readings.append(stem[index + 1 :])
+    return readings
+
+
+def _last_break(stem: str) -> int:
+    ends = [m.end() for m in NAME_BREAK.finditer(stem)]
+    return ends[-1] if ends else 0
+
+
+def _chain_candidates(chain: list[tuple[str, str]], passage: Passage) -> Iterator[Candidate]:
+    """The chain and every tail of it that starts with a name of its own."""
+    for first in range(len(chain)):
+        if first > 0 and not chain[first][0]:
+            continue  # a tail that starts with a bare suffix (党支部) names nothing
+        for last in range(first, len(chain)):
+            name = "".join(stem + suffix for stem, suffix in chain[first : last + 1])
+            name = name.strip("()·")
+            if _is_name(name):
+                cg_class = ORGANISATION_SUFFIXES[chain[last][1]]
+                yield Candidate("organisation", name, passage, cg_class)
+
+
+def _is_name(name: str) -> bool:
+    return len(name) >= 3 and name not in GENERIC_NAMES and "品牌" not in name
