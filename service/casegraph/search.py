@@ -180,6 +180,12 @@ class SearchResult:
     all_terms_matched: bool
 
 
+def _contains(sorted_ids: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Mask of ``candidates`` present in ``sorted_ids`` (binary search, no sorting)."""
+    pos = np.minimum(np.searchsorted(sorted_ids, candidates), len(sorted_ids) - 1)
+    return sorted_ids[pos] == candidates
+
+
 @dataclass
 class _Entry:
     """A subject's texts (ordered, de-duplicated), the graphs they came from, its group."""
@@ -240,6 +246,8 @@ class SearchIndex:
         self._segments: list[Segment] = []
         self._length = np.zeros(0, dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
+        self._retired = 0  # documents replaced or removed since the last compaction
+        self._avg_length = 1.0
         self._group = np.zeros(0, dtype=np.int8)
         self._words: list[str] = []  # sorted vocabulary of word terms, for prefix expansion
         self._df: Counter[str] = Counter()
@@ -283,8 +291,7 @@ class SearchIndex:
                 if doc_id is not None:
                     self._retire(doc_id)
             self._add_documents(self._entries(texts, types, supers))
-            live = int(self._alive.sum())
-            if len(self._segments) > 8 or len(self._alive) > 2 * max(live, 1000):
+            if len(self._segments) > 8 or self._retired > max(len(self), 1000):
                 self._compact()
 
     @staticmethod
@@ -337,15 +344,18 @@ class SearchIndex:
             groups.append(GROUP_KEYS.index(entry.group))
             self._df.update(counts.keys())
         if not batch:
+            self._update_statistics()
             return
         self._segments.append(Segment(batch))
         self._length = np.concatenate([self._length, np.asarray(lengths, dtype=np.float32)])
         self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
+        self._update_statistics()
         self._group = np.concatenate([self._group, np.asarray(groups, dtype=np.int8)])
         self._words = sorted(t for t in self._df if t.isascii())
 
     def _retire(self, doc_id: int) -> None:
         self._alive[doc_id] = False
+        self._retired += 1
         self.documents[doc_id] = None
         for docs in self._docs_of_graph.values():
             docs.discard(doc_id)
@@ -366,8 +376,13 @@ class SearchIndex:
 
     # -- searching --------------------------------------------------------------------------
 
+    def _update_statistics(self) -> None:
+        live_lengths = self._length[self._alive]
+        self._avg_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
+        self._avg_length = self._avg_length or 1.0
+
     def __len__(self) -> int:
-        return int(self._alive.sum())
+        return len(self._alive) - self._retired
 
     def _expansions(self, term: str, is_word: bool) -> list[tuple[str, float]]:
         if not is_word:
@@ -392,6 +407,31 @@ class SearchIndex:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         return np.concatenate(ids), np.concatenate(tfs)
 
+    def _scored_postings(self, term: str, is_word: bool, live: int) -> list:
+        """Per matching term: doc ids (ascending) and each posting's BM25 contribution."""
+        parts = []
+        for expanded, weight in self._expansions(term, is_word):
+            ids, tfs = self._term_postings(expanded)
+            # retired documents do not count towards document frequency
+            df = int(np.count_nonzero(self._alive[ids])) if self._retired else len(ids)
+            if not df:
+                continue
+            idf = np.log(1.0 + (live - df + 0.5) / (df + 0.5))
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * self._length[ids] / self._avg_length)
+            parts.append((ids, weight * idf * tfs * (BM25_K1 + 1) / (tfs + norm)))
+        return parts
+
+    def _union(self, id_arrays: list[np.ndarray]) -> np.ndarray:
+        """Sorted distinct doc ids of several ascending arrays; a bitmap when they are big."""
+        if len(id_arrays) == 1:
+            return id_arrays[0]
+        if sum(len(a) for a in id_arrays) * 8 < len(self._alive):
+            return np.unique(np.concatenate(id_arrays))
+        present = np.zeros(len(self._alive), dtype=bool)
+        for ids in id_arrays:
+            present[ids] = True
+        return np.flatnonzero(present).astype(np.int32)
+
     def search(self, query: str, *, limit: int = 50, group: str | None = None) -> SearchResult:
         """Rank documents for ``query``; never raises on any string."""
         with self._lock:
@@ -400,51 +440,35 @@ class SearchIndex:
     def _search(self, query: str, limit: int, group: str | None) -> SearchResult:
         tokens = query_tokens(query)
         empty = SearchResult(query, [], 0, {}, False)
-        live = int(self._alive.sum())
+        live = len(self)
         if not tokens or live == 0:
             return empty
-        avg_length = float(self._length[self._alive].mean()) or 1.0
-        token_postings = []  # per token: list of (ids, bm25 contribution per posting)
-        for term, is_word in tokens:
-            parts = []
-            for expanded, weight in self._expansions(term, is_word):
-                ids, tfs = self._term_postings(expanded)
-                if not len(ids):
-                    continue
-                df = int(np.count_nonzero(self._alive[ids]))  # retired documents do not count
-                if not df:
-                    continue
-                idf = np.log(1.0 + (live - df + 0.5) / (df + 0.5))
-                norm = BM25_K1 * (1 - BM25_B + BM25_B * self._length[ids] / avg_length)
-                parts.append((ids, weight * idf * tfs * (BM25_K1 + 1) / (tfs + norm)))
-            token_postings.append(parts)
-        token_docs = [
-            np.unique(np.concatenate([ids for ids, _ in parts])) if parts else np.zeros(0, np.int32)
-            for parts in token_postings
-        ]
-        order = sorted(range(len(token_docs)), key=lambda i: len(token_docs[i]))
-        candidates = token_docs[order[0]]
-        for i in order[1:]:
-            if not len(candidates):
-                break
-            candidates = np.intersect1d(candidates, token_docs[i], assume_unique=True)
-        all_matched = bool(len(candidates))
+        token_postings = [self._scored_postings(t, is_word, live) for t, is_word in tokens]
+        token_docs = [self._union([ids for ids, _ in parts]) for parts in token_postings if parts]
+        if not token_docs:
+            return empty
+        token_docs.sort(key=len)
+        candidates = token_docs[0]
+        if len(token_docs) == len(tokens):  # every token occurs somewhere: try all of them
+            for docs in token_docs[1:]:
+                candidates = candidates[_contains(docs, candidates)]
+                if not len(candidates):
+                    break
+        all_matched = len(token_docs) == len(tokens) and bool(len(candidates))
         if not all_matched:
-            candidates = np.unique(np.concatenate(token_docs))
-        candidates = candidates[self._alive[candidates]]
+            candidates = self._union(token_docs)
+        if self._retired:
+            candidates = candidates[self._alive[candidates]]
         if group is not None and group in GROUP_KEYS:
             candidates = candidates[self._group[candidates] == GROUP_KEYS.index(group)]
         if not len(candidates):
             return empty
         scores = np.zeros(len(candidates), dtype=np.float64)
         for parts in token_postings:
-            for ids, contribution in parts:
-                order_ids = np.argsort(ids, kind="stable")
-                sorted_ids = ids[order_ids]
-                pos = np.searchsorted(sorted_ids, candidates)
-                pos_clipped = np.minimum(pos, len(sorted_ids) - 1)
-                hit = sorted_ids[pos_clipped] == candidates
-                scores[hit] += contribution[order_ids][pos_clipped[hit]]
+            for ids, contribution in parts:  # ids ascend: segments hold ascending doc ids
+                pos = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
+                hit = ids[pos] == candidates
+                scores[hit] += contribution[pos[hit]]
         counts = np.bincount(self._group[candidates], minlength=len(GROUP_KEYS))
         if len(scores) > limit:
             best = np.argpartition(-scores, limit)[:limit]

@@ -243,3 +243,20 @@ def test_every_response_carries_security_headers(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "script-src 'self'" in headers["Content-Security-Policy"]
         assert "http" not in headers["Content-Security-Policy"]
+
+
+def test_refresh_after_write_reindexes_the_changed_graph(tmp_path):
+    from casegraph.config import Settings
+    from casegraph.web import create_app
+    from casegraph.web.search import refresh_after_write
+
+    store = MemoryStore()
+    store.replace_graphs({CASE_A: turtle('<org/x> rdfs:label "旧名称"@zh-Hans .')})
+    app = create_app(Settings(store="memory"), {"TESTING": True}, store=store)
+    client = app.test_client()
+    assert client.get("/search.json?q=旧名称").json["total"] == 1
+    store.replace_graphs({CASE_A: turtle('<org/x> rdfs:label "新名稱"@zh-Hant .')})
+    with app.app_context():
+        refresh_after_write([CASE_A])
+    assert client.get("/search.json?q=旧名").json["total"] == 0
+    assert client.get("/search.json?q=新名称").json["results"][0]["labels"] == {"zh-Hant": "新名稱"}

@@ -2,8 +2,8 @@
 
 The index (``casegraph.search.SearchIndex``) lives in ``app.extensions["casegraph.search"]``.
 It is built from the store when the blueprint is installed if the store is already there,
-otherwise on the first search.  Whoever writes graphs calls
-``app.extensions["casegraph.search"].update_graphs(store, graph_iris)`` after committing.
+otherwise on the first search.  Whoever writes graphs calls ``refresh_after_write(graph_iris)`` (or
+``app.extensions["casegraph.search"].update_graphs(store, graph_iris)``) after committing.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ def install(app: Flask) -> None:
     store = app.extensions.get("casegraph.store")
     if store is not None:
         index.rebuild(store)
+
+
+def refresh_after_write(graph_iris) -> None:
+    """Re-index the named graphs a committed write changed (call after every write).
+
+    An index not built yet needs nothing: its first build reads the store as it is.
+    """
+    index: SearchIndex | None = current_app.extensions.get(EXTENSION)
+    if index is not None and index.built:
+        index.update_graphs(current_app.extensions["casegraph.store"], [str(g) for g in graph_iris])
 
 
 def search_index() -> SearchIndex:
