@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.workload import Latency, QuestionRun, repeat
+from benchmarks.workload import Latency, QuestionRun, question_series, repeat
 
 SPARQL_JSON = "application/sparql-results+json"
 
@@ -63,14 +63,9 @@ class SparqlClient:
 
 
 def question_latencies(client: SparqlClient, runs: list[QuestionRun], times: int,
-                       budget: float) -> dict[str, dict]:
+                       budget: float, total_budget: float) -> dict[str, dict]:
     """p50/p95 of each curated question's SPARQL on this endpoint."""
-    results = {}
-    for run in runs:
-        latency = repeat(lambda run=run: client.select(run.sparql), times, budget,
-                         time.perf_counter)
-        results[run.id] = latency.summary()
-    return results
+    return question_series(runs, client.select, times, budget, total_budget, time.perf_counter)
 
 
 def path_latency(client: SparqlClient, url: str, times: int, budget: float,

@@ -26,6 +26,7 @@ from benchmarks.workload import (
     EXPORT_REQUEST,
     SEARCH_REQUESTS,
     question_runs,
+    question_series,
     repeat,
 )
 
@@ -92,7 +93,8 @@ def embedded(corpus: Path, data_dir: Path, times: int, budget: float) -> dict:
     }
 
 
-def plain_rdflib(corpus: Path, times: int, budget: float, timeout: float) -> dict:
+def plain_rdflib(corpus: Path, times: int, budget: float, timeout: float,
+                 total_budget: float) -> dict:
     from rdflib import Dataset
 
     dataset = Dataset(default_union=True)
@@ -108,10 +110,8 @@ def plain_rdflib(corpus: Path, times: int, budget: float, timeout: float) -> dic
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    questions = {}
-    for run in question_runs():
-        latency = repeat(lambda run=run: bounded_query(run.sparql), times, budget, CLOCK)
-        questions[run.id] = latency.summary()
+    questions = question_series(question_runs(), bounded_query, times, budget, total_budget,
+                                CLOCK)
     return {"quads": quads, "load_seconds": round(load_seconds, 3),
             "triples_per_second": round(quads / load_seconds),
             "questions": questions, "memory": _memory()}
@@ -131,14 +131,17 @@ def whole_corpus_validation(corpus: Path, budget: float) -> dict:
     for quad in ox.parse(path=str(corpus), format=ox.RdfFormat.N_QUADS):
         if isinstance(quad.graph_name, ox.NamedNode) and "/graph/case/" in quad.graph_name.value:
             cases.setdefault(quad.graph_name.value, []).append(quad.triple)
-    validated, violations = 0, 0
+    validated, violations, failing = 0, 0, []
     started = CLOCK()
     for iri, triples in cases.items():
         graph = Graph(identifier=URIRef(iri)).parse(
             data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
         report = validate_graph(graph, graph=URIRef(iri))
         validated += 1
-        violations += sum(1 for r in report.results if r.severity == "Violation")
+        found = sum(1 for r in report.results if r.severity == "Violation")
+        violations += found
+        if found:
+            failing.append(iri)
         if CLOCK() - started > budget:
             break
     elapsed = CLOCK() - started
@@ -146,7 +149,7 @@ def whole_corpus_validation(corpus: Path, budget: float) -> dict:
     return {"case_graphs": len(cases), "validated": validated, "violations": violations,
             "seconds": round(elapsed, 2), "seconds_per_case": round(per_case, 3),
             "whole_corpus_seconds": round(per_case * len(cases), 1),
-            "extrapolated": validated < len(cases)}
+            "extrapolated": validated < len(cases), "graphs_with_violations": failing}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -158,12 +161,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--times", type=int, default=5)
     parser.add_argument("--budget", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--question-budget", type=float, default=90.0)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
     if args.phase == "embedded":
         result = embedded(args.corpus, args.data_dir, args.times, args.budget)
     elif args.phase == "rdflib":
-        result = plain_rdflib(args.corpus, args.times, args.budget, args.timeout)
+        result = plain_rdflib(args.corpus, args.times, args.budget, args.timeout,
+                              args.question_budget)
     else:
         result = whole_corpus_validation(args.corpus, args.budget)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -90,7 +90,8 @@ def child_phase(phase: str, corpus: Path, work: Path, args, *extra: str) -> dict
     fragment = work / f"{phase}.json"
     command = [sys.executable, "-m", "benchmarks.inprocess", phase, "--corpus", str(corpus),
                "--out", str(fragment), "--times", str(args.times), "--budget",
-               str(args.budget), "--timeout", str(args.timeout), *extra]
+               str(args.budget), "--timeout", str(args.timeout),
+               "--question-budget", str(args.question_budget), *extra]
     try:
         subprocess.run(command, cwd=ROOT, check=True, timeout=args.phase_timeout)
     except subprocess.TimeoutExpired:
@@ -104,7 +105,8 @@ def http_common(server: Server, endpoint: str, args) -> dict:
     """Question latencies and throughput at concurrency 1 and 8 on one SPARQL endpoint."""
     client = SparqlClient(server.url + endpoint, args.timeout)
     runs = question_runs()
-    result = {"questions": question_latencies(client, runs, args.times, args.budget)}
+    result = {"questions": question_latencies(client, runs, args.times, args.budget,
+                                              args.question_budget)}
     # Throughput mixes every curated question that answered in time on this backend.
     answered = [r for r in runs if result["questions"][r.id]["failure"] is None]
     if answered:
@@ -213,7 +215,8 @@ def run_size(label: str, cases: int, out: Path, args) -> dict:
         ("oxigraph_serve", lambda: bench_oxigraph(corpus, work, args)),
         ("rdflib_endpoint", lambda: bench_rdflib_endpoint(corpus, work, args)),
         ("rdflib", lambda: child_phase("rdflib", corpus, work, args)),
-        ("validation", lambda: child_phase("validation", corpus, work, args)),
+        ("validation", lambda: child_phase("validation", corpus, work, args,
+                                           "--budget", "25")),
     ]
     for name, phase in phases:
         t0 = time.perf_counter()
@@ -237,8 +240,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--times", type=int, default=5, help="repetitions per latency series")
     parser.add_argument("--budget", type=float, default=8.0, help="seconds per latency series")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    parser.add_argument("--throughput-seconds", type=float, default=5.0)
-    parser.add_argument("--phase-timeout", type=float, default=300.0,
+    parser.add_argument("--throughput-seconds", type=float, default=4.0)
+    parser.add_argument("--question-budget", type=float, default=90.0,
+                        help="seconds for all question series of one backend")
+    parser.add_argument("--phase-timeout", type=float, default=420.0,
                         help="seconds for one load or in-process phase")
     args = parser.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
