@@ -21,7 +21,10 @@ def new_case(slug: str) -> None:
     """Scaffold data/cases/SLUG: a commented case graph and an empty source text slot."""
     from casegraph.drafting.scaffold import scaffold_case
 
-    folder = scaffold_case(slug)
+    try:
+        folder = scaffold_case(slug)
+    except (ValueError, FileExistsError) as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"created {folder}/case.trig and {folder}/source.txt")
 
 
@@ -35,7 +38,10 @@ def draft_case_command(source: str, slug: str, output: str | None) -> None:
 
     from casegraph.drafting.draft_graph import draft_case
 
-    dataset, candidates, _ = draft_case(Path(source).read_text(encoding="utf-8"), slug)
+    try:
+        dataset, candidates, _ = draft_case(Path(source).read_text(encoding="utf-8"), slug)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     trig = dataset.serialize(format="trig")
     if output:
         Path(output).write_text(trig, encoding="utf-8")

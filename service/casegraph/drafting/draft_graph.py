@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS
 from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
 from casegraph.drafting.candidates import Candidate, Passage, to_simplified
 from casegraph.drafting.extract import extract
+from casegraph.drafting.scaffold import SLUG
 from casegraph.drafting.sections import Section, section_at, split_sections
 from casegraph.repair import repair_text
 
@@ -33,6 +34,8 @@ def draft_case(raw_text: str, slug: str) -> tuple[Dataset, list[Candidate], str]
     and the repaired text the passages' offsets refer to (save it as the case's
     ``source.txt``).
     """
+    if not SLUG.match(slug):
+        raise ValueError(f"slug {slug!r}: use lower-case ASCII words joined by hyphens")
     text = repair_text(raw_text).text
     candidates = extract(text)
     dataset = Dataset()

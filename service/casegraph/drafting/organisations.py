@@ -170,5 +170,14 @@ def _chain_candidates(chain: list[tuple[str, str]], passage: Passage) -> Iterato
                 yield Candidate("organisation", name, passage, cg_class)
 
 
+#: Common nouns ending in 网 (电网 grid, 管网 pipe network …): never an outlet's name.
+_NETWORK_NOUNS = ("电网", "管网", "联网", "上网", "光网", "路网", "水网")
+
+
 def _is_name(name: str) -> bool:
-    return len(name) >= 3 and name not in GENERIC_NAMES and "品牌" not in name
+    return (
+        len(name) >= 3
+        and name not in GENERIC_NAMES
+        and "品牌" not in name
+        and not name.endswith(_NETWORK_NOUNS)
+    )

@@ -1,0 +1,174 @@
+"""Extraction rules on small snippets written the way case texts are."""
+
+from __future__ import annotations
+
+from casegraph.drafting.extract import extract, split_sections
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def labels(text: str, kind: str) -> list[str]:
+    return [c.label for c in extract(text) if c.kind == kind]
+
+
+def only(text: str, kind: str, label: str):
+    return next(c for c in extract(text) if c.kind == kind and c.label == label)
+
+
+def test_organisation_chain_and_its_short_forms():
+    text = "济南热电集团有限公司西部热源分公司党支部现有党员23人。"
+    found = labels(text, "organisation")
+    assert "济南热电集团有限公司西部热源分公司党支部" in found
+    assert "济南热电集团有限公司" in found
+    assert "西部热源分公司" in found
+    assert "西部热源分公司党支部" in found
+    assert only(text, "organisation", "西部热源分公司党支部").cg_class == "PartyBranch"
+    assert only(text, "organisation", "济南热电集团有限公司").cg_class == "EnterpriseGroup"
+
+
+def test_organisation_starts_after_verbs_prepositions_and_counts():
+    text = "在济南热电集团有限公司党委的正确领导下,下设2个党小组,2021年6月被路桥集团党委命名。"
+    found = labels(text, "organisation")
+    assert "济南热电集团有限公司党委" in found
+    assert "路桥集团党委" in found
+    assert not any(name.startswith(("在", "个", "被", "月")) for name in found)
+    assert "党小组" not in found  # a bare suffix names no organisation
+
+
+def test_conjunction_inside_a_name_keeps_both_readings():
+    found = labels("企业管理与法律事务部党支部开展活动。东新和信党支部获表彰。", "organisation")
+    assert "企业管理与法律事务部党支部" in found
+    assert "法律事务部党支部" in found
+    assert "东新和信党支部" in found
+    assert "信党支部" not in found  # one character after 和 is no name
+
+
+def test_media_outlets_and_no_generic_networks():
+    found = labels("在“学习强国”平台、中青网、中国山东网等媒体报道,供水管网改造。", "organisation")
+    assert {"中青网", "中国山东网"} <= set(found)
+    assert "供水管网" not in found and "管网" not in found
+
+
+def test_quoted_brand_followed_by_pinpai_even_with_a_stray_space():
+    text = "以濟南熱電集團“初心+熾心安源”黨 建品牌為引領,提煉“青新熙源”黨建品牌。"
+    assert labels(text, "brand") == ["初心+炽心安源", "青新熙源"]
+
+
+def test_brand_listed_after_a_colon():
+    text = "品牌/载体:彩虹共产党员服务队(国家电网系统品牌)、“五色赋能”。"
+    assert set(labels(text, "brand")) == {"彩虹共产党员服务队", "五色赋能"}
+
+
+def test_competition_prize_with_issuer_year_and_rank():
+    award = only("斩获山东省住建系统2021年度“五小”竞赛一等奖。", "award", "“五小”竞赛一等奖")
+    assert award.details["issuer"] == "山东省住建系统"
+    assert award.details["year"] == "2021"
+    assert award.details["rank"] == "first-prize"
+    assert award.details["competition"] == "“五小”竞赛"
+
+
+def test_prize_issuer_after_a_preposition():
+    text = "此系统在济南市工会2023年度“聚合力 促发展”全市职工代表提案活动中获得一等奖。"
+    (award,) = [c for c in extract(text) if c.kind == "award"]
+    assert award.details["issuer"] == "济南市工会"
+    assert award.details["year"] == "2023"
+    assert award.label.endswith("职工代表提案活动一等奖")
+    assert "济南市工会" in labels(text, "organisation")
+
+
+def test_quoted_title_with_issuer_and_year_range():
+    award = only("2022-2023年度,连续两年荣获济南能源集团“先进党组织”称号。", "award", "先进党组织")
+    assert award.details == {"year": "2022", "yearEnd": "2023", "issuer": "济南能源集团"}
+
+
+def test_issuer_named_with_bei_and_title_tail():
+    text = "公司被青州市授予“千年古城新崛起”突出贡献单位。"
+    award = only(text, "award", "千年古城新崛起突出贡献单位")
+    assert award.details["issuer"] == "青州市"
+
+
+def test_unquoted_honour_and_honour_list():
+    assert "青州市抗灾抢险先进基层党组织" in labels(
+        "公司党委获评青州市抗灾抢险先进基层党组织,多名队员获抗灾救灾先进个人。", "award"
+    )
+    listed = labels("所列荣誉:全国文明单位、全国五一劳动奖状、国家级青年文明号。", "award")
+    assert listed == ["全国文明单位", "全国五一劳动奖状", "国家级青年文明号"]
+
+
+def test_before_after_pair_with_different_units():
+    (effect,) = [c for c in extract("故障处置时间也从3小时降到了10分钟。") if c.kind == "figure"]
+    assert effect.cg_class == "MeasuredEffect"
+    assert effect.details == {
+        "before": "3",
+        "before_unit": "HUR",
+        "after": "10",
+        "after_unit": "MIN",
+    }
+
+
+def test_figures_in_base_units_and_approximate():
+    figures = {
+        c.label: c.details
+        for c in extract(
+            "2022年度新增供热面积518余万平方米,出动保电人员800余人次,回收率99%以上,插销5厘米。"
+        )
+        if c.kind == "figure"
+    }
+    assert figures["518余万平方米"] == {"value": "5180000", "unit": "MTK", "approximate": "true"}
+    assert figures["800余人次"] == {"value": "800", "unit": "C62", "approximate": "true"}
+    assert figures["99%以上"]["approximate"] == "true"
+    assert figures["5厘米"] == {"value": "0.05", "unit": "MTR"}
+    assert not any(label.startswith("2022") for label in figures)  # a year is not a duration
+
+
+def test_traditional_script_reads_like_simplified_and_keeps_offsets():
+    text = "濟南熱電集團有限公司黨委授予西部熱源黨支部榮譽。黨員23人。"
+    candidates = extract(text)
+    assert "济南热电集团有限公司党委" in [c.label for c in candidates]
+    (figure,) = [c for c in candidates if c.kind == "figure"]
+    assert figure.details["value"] == "23"
+    for candidate in candidates:
+        span = candidate.passage
+        assert text[span.start : span.end] == span.text
+
+
+def test_sections_and_numbered_practices():
+    text = (
+        "案例简介:\n某支部现有党员9人。\n一、案例背景\n背景。\n二、主要做法\n"
+        "(一)支委主动向前,延长工作手臂\n一是支委委员进班组。二是党员包片联系群众。\n"
+        "1. 保供护安:13支服务队带头特巡。\n三、案例效果\n(一)学习氛围日益浓厚\n效果。\n"
+    )
+    sections = split_sections(text)
+    assert [(s.heading, s.kind, s.level) for s in sections] == [
+        ("案例简介", "introduction", 1),
+        ("一、案例背景", "background", 1),
+        ("二、主要做法", "practices", 1),
+        ("(一)支委主动向前,延长工作手臂", "practices", 2),
+        ("三、案例效果", "effects", 1),
+        ("(一)学习氛围日益浓厚", "effects", 2),
+    ]
+    practices = labels(text, "practice")
+    assert practices == [
+        "支委主动向前,延长工作手臂",
+        "支委委员进班组",
+        "党员包片联系群众",
+        "保供护安",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_extract_never_raises_and_quotes_are_slices(text: str):
+    for candidate in extract(text):
+        assert text[candidate.passage.start : candidate.passage.end] == candidate.passage.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(
+        alphabet='集团有限公司党支部委员会从降到了至年度“”"品牌称号一等奖余多%0123456789 。,\n(一)、是',
+        max_size=200,
+    )
+)
+def test_extract_never_raises_on_pattern_fragments(text: str):
+    extract(text)
