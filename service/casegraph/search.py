@@ -10,7 +10,7 @@ passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms:
 * other text gives lower-cased word tokens; a query word also matches words it is a
   prefix of, so typing-as-you-go works.
 
-Postings live in compact numpy arrays (``Segment``).  Changes to named graphs add a
+Folding and cutting live in ``search_text``.  Postings live in compact numpy arrays (``Segment``).  Changes to named graphs add a
 small delta segment and retire the old documents; when deltas grow, everything is
 re-compacted from the texts kept per document.  Ranking is BM25 with field weights
 (labels count three times); a query first requires every term and falls back to
@@ -19,22 +19,30 @@ re-compacted from the texts kept per document.  Ranking is BM25 with field weigh
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import opencc
 from rdflib import URIRef
 from rdflib.term import Literal
 
+from casegraph.search_text import (
+    MAX_QUERY_CHARS,
+    cut,
+    fold,
+    index_terms,
+    language_tag,
+    query_needles,
+    query_tokens,
+    snippet,
+)
 from casegraph.store.base import Store
+
+__all__ = ["MAX_QUERY_CHARS", "SearchIndex", "fold", "index_terms", "language_tag", "query_tokens"]
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -86,62 +94,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 GROUP_KEYS = tuple(key for key, _ in GROUPS)
 
-#: Engines may lower-case language tags (oxigraph does); results use the BCP 47 spelling.
-_LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
-
-MAX_QUERY_CHARS = 200
-MAX_QUERY_TERMS = 32
 MAX_PREFIX_EXPANSION = 50
 BM25_K1, BM25_B = 1.2, 0.75
-
-_T2S = opencc.OpenCC("t2s")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_TOKEN = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
-_TOKEN_TEXT = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
-
-
-def language_tag(literal: Literal) -> str:
-    """The literal's language in BCP 47 spelling ("zh-Hans"), "" when it has none."""
-    tag = literal.language or ""
-    return _LANGUAGE_TAGS.get(tag.lower(), tag)
-
-
-def fold(text: str) -> str:
-    """Normalise text so that spellings a reader treats as equal compare equal."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
-
-
-def index_terms(text: str) -> list[str]:
-    """Terms a text is indexed under: Chinese bigrams and unigrams, English words."""
-    return _cut(fold(text))
-
-
-def _cut(folded: str) -> list[str]:
-    terms: list[str] = []
-    for cjk, word in _TOKEN.findall(folded):
-        if word:
-            terms.append(word)
-            continue
-        terms.extend(cjk)
-        terms.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
-    return terms
-
-
-def query_tokens(text: str) -> list[tuple[str, bool]]:
-    """What a query asks for: ``(term, is_word)`` pairs, words being prefix-expandable.
-
-    A Chinese run of two or more characters asks for its bigrams (so the match is
-    positionally tight); a single character asks for itself.
-    """
-    tokens: list[tuple[str, bool]] = []
-    for cjk, word in _TOKEN.findall(fold(text[:MAX_QUERY_CHARS])):
-        if word:
-            tokens.append((word, True))
-        elif len(cjk) == 1:
-            tokens.append((cjk, False))
-        else:
-            tokens.extend((cjk[i : i + 2], False) for i in range(len(cjk) - 1))
-    return list(dict.fromkeys(tokens))[:MAX_QUERY_TERMS]
 
 
 @dataclass
@@ -335,7 +289,7 @@ class SearchIndex:
                     continue  # zh-Hans and zh-Hant labels fold to one text: count it once
                 seen_folded.add((kind, folded))
                 weight = 3.0 if kind == "label" else 1.0
-                terms = _cut(folded)
+                terms = cut(folded)
                 length += len(terms)
                 for term in terms:
                     counts[term] += weight
@@ -475,11 +429,7 @@ class SearchIndex:
             top = best[np.argsort(-scores[best], kind="stable")]
         else:
             top = np.argsort(-scores, kind="stable")
-        needles = sorted(
-            {t for t, _ in tokens} | set(_TOKEN_TEXT.findall(fold(query[:200]))),
-            key=len,
-            reverse=True,
-        )
+        needles = query_needles(query, tokens)
         hits = [self._hit(int(candidates[i]), float(scores[i]), needles) for i in top]
         return SearchResult(
             query=query,
@@ -495,7 +445,7 @@ class SearchIndex:
         for kind, lang, text in doc.texts:
             if kind == "label":
                 labels.setdefault(lang, text)
-        return Hit(doc.iri, doc.group, labels, round(score, 4), _snippet(doc.texts, terms))
+        return Hit(doc.iri, doc.group, labels, round(score, 4), snippet(doc.texts, terms))
 
 
 def _group_of(types: set[str], supers: dict[str, set[str]]) -> str:
@@ -506,35 +456,3 @@ def _group_of(types: set[str], supers: dict[str, set[str]]) -> str:
         if any(c in closure for c in classes):
             return key
     return "other"
-
-
-@lru_cache(maxsize=4096)
-def _folded(text: str) -> str:
-    return fold(text)
-
-
-def _snippet(texts, terms: list[str], width: int = 40) -> tuple[str, str, str] | None:
-    """The first description or quote containing a query term, cut around the match.
-
-    ``terms`` come longest first, so a whole query run ("济南热电") wins over its bigrams.
-    """
-    for kind, _, text in texts:
-        if kind == "label":
-            continue
-        folded = _folded(text)
-        aligned = len(folded) == len(text)
-        for term in terms:
-            at = folded.find(term)
-            if at < 0:
-                continue
-            if not aligned:
-                return (text[: 2 * width], "", "…" if len(text) > 2 * width else "")
-            end = at + len(term)
-            before = text[max(0, at - width) : at]
-            after = text[end : end + width]
-            return (
-                ("…" if at > width else "") + before,
-                text[at:end],
-                after + ("…" if end + width < len(text) else ""),
-            )
-    return None
