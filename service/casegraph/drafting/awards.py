@@ -110,7 +110,9 @@ def _prizes(passage: Passage) -> Iterator[Candidate]:
         if issuer:
             details["issuer"] = issuer
         details["competition"] = competition
-        yield Candidate("award", competition + rank.group(), passage, "AwardConferral", details)
+        # The title is the competition's prize (cg:Award); the rank is a separate
+        # concept on the conferral (docs/modelling.md), so it is not in the label.
+        yield Candidate("award", competition + "奖", passage, "AwardConferral", details)
 
 
 def _trim_competition(competition: str) -> str:
@@ -128,6 +130,7 @@ def _award(title: str, passage: Passage, year: dict[str, str], issuer: str | Non
     rank = re.search(f"({_RANK})$", title)
     if rank:
         details["rank"] = RANKS[rank.group(1)]
+        title = title[: rank.start()] + "奖"
     return Candidate("award", title, passage, "AwardConferral", details)
 
 

@@ -39,6 +39,7 @@ ORGANISATION_SUFFIXES: dict[str, str] = {
     "班组": "Team",
     "服务队": "Team",
     "突击队": "Team",
+    "小组": "Team",
     "总工会": "PublicBody",
     "工会": "PublicBody",
     "团委": "PublicBody",
@@ -114,9 +115,15 @@ GENERIC_NAMES = {
 }
 
 
+#: A quoted name followed by what it is: 在“学习强国”平台 — an outlet or platform.
+_QUOTED_OUTLET = re.compile(r"[“\"]([^”\"]{2,12})[”\"](?:平台|客户端|APP|App|公众号|网站|媒体)")
+
+
 def organisations(passage: Passage) -> Iterator[Candidate]:
-    """Every name chain in the passage and its tails, each a candidate."""
+    """Every name chain in the passage and its tails, each a candidate; quoted platforms."""
     text = passage.folded
+    for match in _QUOTED_OUTLET.finditer(text):
+        yield Candidate("organisation", match.group(1), passage, "MediaOutlet")
     chain: list[tuple[str, str]] = []  # (name part, suffix) of adjacent segments
     chain_end = -1
     for match in _SEGMENT.finditer(text):
