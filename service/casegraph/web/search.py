@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, render_template
 from rdflib import URIRef
 
 from casegraph.search import GROUP_KEYS, MAX_QUERY_CHARS, Hit, SearchIndex
+from casegraph.store.base import StoreError
 from casegraph.web.negotiation import prefers
 from casegraph.web.term_view import page_href
 
@@ -34,7 +35,10 @@ def install(app: Flask) -> None:
     app.extensions[EXTENSION] = index
     store = app.extensions.get("casegraph.store")
     if store is not None:
-        index.rebuild(store)
+        try:
+            index.rebuild(store)
+        except StoreError as error:  # e.g. a remote store still starting: build on first use
+            app.logger.warning("search index not built at start-up: %s", error)
 
 
 def refresh_after_write(graph_iris) -> None:
