@@ -166,7 +166,7 @@ def bind_values(sparql: str, rows: Sequence[Mapping[str, Identifier]]) -> str:
             term = row.get(v)
             if isinstance(term, URIRef) and not _IRI.match(str(term)):
                 raise ValueError(f"not an IRI SPARQL can carry: {str(term)!r}")
-            cells.append("UNDEF" if term is None else term.n3())
+            cells.append("UNDEF" if term is None else _sparql_term(term))
         lines.append("(" + " ".join(cells) + ")")
     block = (
         "\n  VALUES (" + " ".join("?" + v for v in variables) + ") {\n    "
@@ -309,3 +309,9 @@ QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 def fixed_query(name: str) -> str:
     """A fixed query used by pages and exports (``queries/<name>.rq``)."""
     return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _sparql_term(term) -> str:
+    """``n3()`` plus escapes for the whitespace rdflib leaves raw: some SPARQL
+    parsers (rdflib's among them) fold a raw tab in a literal into a space."""
+    return term.n3().replace("\t", "\\t")

@@ -141,7 +141,7 @@ def term_from_parts(kind: str, value: str, language: str | None, datatype: str |
     if kind == "b":
         return BNode(value)
     if language or datatype == XSD_STRING:
-        return Literal(value, lang=language)
+        return Literal(value, lang=canonical_language_tag(language) if language else None)
     return Literal(value, datatype=datatype)
 
 
@@ -168,3 +168,18 @@ def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
         Path(partial).unlink(missing_ok=True)
         raise
     return written
+
+
+def canonical_language_tag(tag: str) -> str:
+    """BCP 47 case conventions (``zh-Hans``, ``en-GB``): Oxigraph returns tags
+    lower-cased, and pages compare tags with the ontology's spelling."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)

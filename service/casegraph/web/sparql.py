@@ -66,14 +66,14 @@ def _operation() -> tuple[str | None, str | None]:
         if "update" in request.args:
             raise ApiError(400, "updates must be sent with POST (form field update= or "
                                 "Content-Type application/sparql-update)")
-        return request.args.get("query"), None
+        return _single(request.args, "query"), None
     media_type = (request.mimetype or "").lower()
     if media_type == "application/sparql-query":
         return _body_text(), None
     if media_type == "application/sparql-update":
         return None, _body_text()
     if media_type in {_FORM_MEDIA_TYPE, "multipart/form-data"}:
-        query, update = request.form.get("query"), request.form.get("update")
+        query, update = _single(request.form, "query"), _single(request.form, "update")
         if query is not None and update is not None:
             raise ApiError(400, "send either query= or update=, not both")
         if query is None and update is None:
@@ -87,8 +87,19 @@ def _operation() -> tuple[str | None, str | None]:
     )
 
 
+def _single(fields, name: str) -> str | None:
+    """The one value of a protocol parameter; the protocol allows no more than one."""
+    values = fields.getlist(name)
+    if len(values) > 1:
+        raise ApiError(400, f"{len(values)} {name}= parameters: send exactly one operation")
+    return values[0] if values else None
+
+
 def _body_text() -> str:
     charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower().replace("-", "") != "utf8":
+        # The protocol requires UTF-8 for direct POST bodies.
+        raise ApiError(415, f"charset={charset} is not accepted: send the body as UTF-8")
     try:
         return request.get_data(cache=False).decode(charset)
     except (LookupError, UnicodeDecodeError) as error:
@@ -135,14 +146,13 @@ def answer_query(text: str) -> Response:
 
 
 def _protocol_graphs(parameter: str, policy: SafetyPolicy) -> list[str]:
-    """``default-graph-uri``/``named-graph-uri`` values, which must name graphs we hold."""
+    """``default-graph-uri``/``named-graph-uri`` values.
+
+    A graph the store does not hold is an empty graph, as in every SPARQL store:
+    the stores are opened so that they never fetch a graph by its IRI.
+    """
     source = request.form if request.mimetype == _FORM_MEDIA_TYPE else {}
-    iris = request.args.getlist(parameter) + (source.getlist(parameter) if source else [])
-    unknown = [iri for iri in iris if iri not in policy.known_graphs]
-    if unknown:
-        raise ApiError(400, f"{parameter}=<{unknown[0]}> refused: the store holds no such graph, "
-                            "and the service never fetches graphs from URLs")
-    return iris
+    return request.args.getlist(parameter) + (source.getlist(parameter) if source else [])
 
 
 def choose_format(formats: tuple[Format, ...]) -> Format:

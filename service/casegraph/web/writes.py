@@ -23,6 +23,7 @@ from casegraph.validation_report import ValidationReport
 from casegraph.web import current_settings, current_store
 from casegraph.web.errors import ApiError
 from casegraph.web.negotiation import best_media_type
+from casegraph.web.search import refresh_after_write
 
 #: Media types a SHACL report is written in (the first is the default).
 REPORT_MEDIA_TYPES = ("application/json", "text/turtle", "text/plain")
@@ -63,15 +64,23 @@ def apply_update(text: str) -> Response:
     require_write_access()
     from casegraph.web.sparql import safety_policy
 
+    for parameter in ("using-graph-uri", "using-named-graph-uri"):
+        if parameter in request.args or parameter in request.form:
+            # Every write names its target case graph in the update itself (WITH,
+            # GRAPH, USING), so a protocol dataset could only conflict with it.
+            raise ApiError(400, f"{parameter}= is not accepted: name graphs in the update "
+                                "with USING, WITH or GRAPH")
     checked = check_update(text, safety_policy())
     timeout = current_settings().query_timeout
     outcome = _guarded(lambda writer: writer.update(checked.text, timeout=timeout))
+    refresh_after_write(outcome)
     return jsonify(changed_graphs=sorted(str(g) for g in outcome))
 
 
 def replace_graphs(graphs: dict[URIRef, Graph | None]) -> None:
     """Replace (``None``: drop) whole named graphs after the SHACL check."""
     _guarded(lambda writer: writer.replace_graphs(graphs))
+    refresh_after_write(graphs.keys())
 
 
 def _guarded(write):
