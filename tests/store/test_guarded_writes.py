@@ -8,9 +8,10 @@ from casegraph.store.formats import write_atomically
 from casegraph.validation_report import VIOLATION, ValidationReport, ValidationResult
 from casegraph.writes import GuardedWriter, WriteRejected
 from click.testing import CliRunner
-from tests.conftest import STORE_FIXTURE_TRIG, fixture_graphs
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+
+from tests.conftest import STORE_FIXTURE_TRIG, fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"
 CG = "https://w3id.org/casegraph/ns#"

@@ -7,8 +7,9 @@ from casegraph import paths
 from casegraph.bootstrap import load_bundled
 from casegraph.config import Settings
 from casegraph.store.base import QuerySyntaxError
-from tests.conftest import fixture_graphs
 from rdflib import Literal, URIRef
+
+from tests.conftest import fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"
 ALPHA = URIRef(ID + "graph/case/alpha-heat")

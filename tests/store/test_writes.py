@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from casegraph.store import memory, oxigraph, remote
 from casegraph.store.base import QueryRefused, QuerySyntaxError, StoreError
-from tests.conftest import fixture_graphs
 from rdflib import Graph, Literal, URIRef
+
+from tests.conftest import fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"
 ALPHA = URIRef(ID + "graph/case/alpha-heat")
