@@ -53,7 +53,7 @@ def test_first_prize_of_the_chuxin_speech_contest_went_to_zhang_shuai(store):
 def test_awards_by_issuer_and_year(store):
     rows = answer(store, "awards-by-issuer-and-year", issuer="id:org/jinan-energy-group",
                   year="2023")
-    assert len(rows) == 6
+    assert len(rows) == 7  # six speech-contest prizes and the first case's 先進黨組織 (2023)
     assert {r["level"] for r in rows} == {"award-level/group"}
     community = answer(store, "awards-by-issuer-and-year", issuer="id:org/huaxianchang-community")
     assert {r["year"] for r in community} == {"2024", "2025"}
@@ -62,7 +62,7 @@ def test_awards_by_issuer_and_year(store):
 def test_issuers_and_levels(store):
     rows = {(r["issuer"], r["level"]): int(r["conferrals"])
             for r in answer(store, "issuers-and-levels")}
-    assert rows[("org/jinan-energy-group", "award-level/group")] == 6
+    assert rows[("org/jinan-energy-group", "award-level/group")] == 8  # plus the first case's 先進黨組織 2022 and 2023
     assert rows[("org/qingzhou-city", "award-level/county")] == 2
 
 
@@ -148,7 +148,7 @@ def test_shared_award_title_and_yearly_counts(store):
     assert len(contest) == 6
     by_year = {(r["year"], r.get("level")): int(r["conferrals"])
                for r in answer(store, "awards-by-level-and-year")}
-    assert by_year[("2023", "award-level/group")] == 6
+    assert by_year[("2023", "award-level/group")] == 7
 
 
 def test_brands_of_the_jinan_energy_group(store):
