@@ -39,9 +39,9 @@ def _ratio(a: float | None, b: float | None) -> str:
 def throughput_ratio(size: dict, other: str, concurrency: int) -> float | None:
     ours = _get(size, "casegraph_http", f"throughput_c{concurrency}", "per_second")
     theirs = _get(size, other, f"throughput_c{concurrency}", "per_second")
-    if ours is None or not theirs:
+    if ours is None or theirs is None:
         return None
-    return ours / theirs
+    return ours / theirs if theirs else float("inf")
 
 
 def _size_section(label: str, size: dict) -> list[str]:
@@ -117,6 +117,8 @@ def _size_section(label: str, size: dict) -> list[str]:
 
 
 def _fmt_ratio(value: float | None) -> str:
+    if value == float("inf"):
+        return "∞ (the other completed none)"
     return "–" if value is None else f"{value:.2f}×"
 
 

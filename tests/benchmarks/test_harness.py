@@ -155,3 +155,5 @@ def test_report_shows_every_backend_ratios_and_failures(results):
     assert "c=1 0.80×" in text and "c=1 16.00×" in text
     assert "(e) rdflib in memory: phase timeout (> 420 s)" in text
     assert report.throughput_ratio(results["sizes"]["1k"], "oxigraph_serve", 8) is None
+    results["sizes"]["1k"]["rdflib_endpoint"]["throughput_c1"]["per_second"] = 0
+    assert "c=1 ∞ (the other completed none)" in report.markdown(results)
