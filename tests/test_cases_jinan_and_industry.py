@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from casegraph.paths import CASES_DIR, case_files, ontology_files
 from rdflib import RDF, Dataset, Literal, Namespace, URIRef
+
+from tests.shared_material import CASE_NOTES
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ID = "https://w3id.org/casegraph/id/"
@@ -31,7 +32,7 @@ CASES = (
     "huadian-shiliquan-power-plant",
 )
 #: The condensed notes these cases were curated from, by case slug.
-NOTES = Path("/work/shared/cases")
+NOTES = CASE_NOTES
 FIRST_CASE = "jinan-thermal-western-heat-source"
 
 PREFIXES = """

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from casegraph.cli import main
 from casegraph.drafting.draft_graph import CG, draft_case
@@ -11,7 +9,6 @@ from casegraph.drafting.scaffold import scaffold_case
 from click.testing import CliRunner
 from rdflib import RDF, Dataset, Literal
 
-FIRST_CASE_RAW = Path("/work/shared/sources/000_58817de6a3233908.txt")
 SNIPPET = (
     "案例简介:\n濟南熱電集團有限公司西部熱源分公司黨支部現有黨員23人,"
     "斬獲山東省住建系統2021年度“五小”競賽一等獎。\n二、主要做法\n"

@@ -7,17 +7,16 @@ and the tests then skip saying so.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-_DEFAULT = Path(__file__).resolve().parents[2].parent / "shared/w3c-rdf-tests/sparql/sparql11"
-W3C_SPARQL11: Path | None = Path(os.environ.get("CASEGRAPH_W3C_TESTS", _DEFAULT))
-if not W3C_SPARQL11.is_dir():
-    W3C_SPARQL11 = None
+from tests.shared_material import SHARED
+
+_SUITES = SHARED / "w3c-rdf-tests/sparql/sparql11"
+W3C_SPARQL11: Path | None = _SUITES if _SUITES.is_dir() else None
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

@@ -26,7 +26,7 @@ from tests.web.conftest import UPDATE_TOKEN, Answer, LiveService, live_service
 
 if W3C_SPARQL11 is None:
     pytest.skip(
-        "the W3C test suites are not at ../shared/w3c-rdf-tests (set CASEGRAPH_W3C_TESTS)",
+        "the W3C test suites are not at ../shared/w3c-rdf-tests (set CASEGRAPH_SHARED)",
         allow_module_level=True,
     )
 
