@@ -23,7 +23,7 @@ import functools
 import re
 import sys
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pyparsing import ParseBaseException, ParseResults
@@ -32,6 +32,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
+from casegraph.sparql_prescreen import prescreen_query
 from casegraph.store.base import QueryRefused, QuerySyntaxError
 from casegraph.store.update_scope import RDFLIB_PARSER_LOCK
 
@@ -81,6 +82,30 @@ class SafetyPolicy:
         return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 
+class LazyGraphNames(Collection[str]):
+    """The store's graph names, listed only if a query actually names a graph.
+
+    Most queries have no ``FROM``/``USING``, so listing the graphs for each of them
+    (one per case) would be wasted work on the request path.
+    """
+
+    def __init__(self, list_graphs: Callable[[], Iterable[object]]):
+        self._list_graphs = list_graphs
+
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(str(g) for g in self._list_graphs())
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 @dataclass(frozen=True)
 class CheckedQuery:
     """A query that may run: ``text`` is what to hand to the store."""
@@ -108,12 +133,65 @@ _QUERY_FORMS = {
 
 
 def check_query(text: str, policy: SafetyPolicy) -> CheckedQuery:
-    """Analyse a query; return it ready to run or raise ``QueryRefused``/``QuerySyntaxError``."""
-    expanded = _prepare(text, policy)
+    """Analyse a query; return it ready to run or raise ``QueryRefused``/``QuerySyntaxError``.
+
+    The policy-free part of the analysis is cached per text (clients repeat their
+    queries), and queries that the pre-screen proves harmless skip rdflib's parser.
+    """
+    limits = (policy.max_text_chars, policy.max_nesting_depth, policy.max_triple_patterns)
+    if len(text) <= _CACHED_TEXT_CHARS:
+        analysis = _cached_query_analysis(text, *limits)
+    else:
+        analysis = _query_analysis(text, *limits)
+    if analysis.patterns > policy.max_triple_patterns:
+        raise QueryRefused(
+            f"{analysis.patterns} triple patterns; at most {policy.max_triple_patterns} "
+            "are accepted"
+        )
+    for endpoint in analysis.services:
+        _check_service(endpoint, policy)
+    _require_known_graphs(list(analysis.from_graphs + analysis.from_named), "FROM", policy)
+    return CheckedQuery(
+        analysis.text, analysis.form, list(analysis.from_graphs), list(analysis.from_named)
+    )
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    """The endpoint of a SERVICE clause: an absolute IRI or a variable's name."""
+
+    name: str
+    is_variable: bool = False
+
+
+@dataclass(frozen=True)
+class _QueryAnalysis:
+    """What a query text asks for, independent of the policy it is judged by."""
+
+    text: str
+    form: str
+    patterns: int  # the exact count, or an upper bound from the pre-screen
+    services: tuple[_Endpoint, ...] = ()  # SERVICE endpoints in walk order
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+
+def _query_analysis(
+    text: str, max_text_chars: int, max_nesting_depth: int, max_triple_patterns: int
+) -> _QueryAnalysis:
+    limits = SafetyPolicy(
+        max_text_chars=max_text_chars,
+        max_nesting_depth=max_nesting_depth,
+        max_triple_patterns=max_triple_patterns,
+    )
+    expanded = _prepare(text, limits)
+    screened = prescreen_query(expanded, max_triple_patterns)
+    if screened is not None:
+        return _QueryAnalysis(expanded, screened[0], screened[1])
     parsed = _parse_on_deep_stack(parseQuery, expanded)
     prologue = translatePrologue(parsed[0], None)
     body = parsed[1]
-    _check_tree(body, prologue, policy)
+    services, patterns = _tree_facts(body, prologue)
     from_graphs: list[str] = []
     from_named: list[str] = []
     for clause in _field(body, "datasetClause", []):
@@ -121,8 +199,15 @@ def check_query(text: str, policy: SafetyPolicy) -> CheckedQuery:
             from_graphs.append(str(prologue.absolutize(clause["default"])))
         else:
             from_named.append(str(prologue.absolutize(clause["named"])))
-    _require_known_graphs(from_graphs + from_named, "FROM", policy)
-    return CheckedQuery(expanded, _QUERY_FORMS[body.name], from_graphs, from_named)
+    return _QueryAnalysis(
+        expanded, _QUERY_FORMS[body.name], patterns, tuple(services),
+        tuple(from_graphs), tuple(from_named),
+    )
+
+
+#: Texts up to this length have their analysis cached (bounds the cache's memory).
+_CACHED_TEXT_CHARS = 20_000
+_cached_query_analysis = functools.lru_cache(maxsize=512)(_query_analysis)
 
 
 def check_update(text: str, policy: SafetyPolicy) -> CheckedUpdate:
@@ -210,33 +295,44 @@ def _prepare(text: str, policy: SafetyPolicy) -> str:
 
 
 def _check_tree(tree: CompValue, prologue, policy: SafetyPolicy) -> None:
-    patterns = 0
-    for node in _walk(tree):
-        if node.name == "ServiceGraphPattern":
-            _check_service(node["term"], prologue, policy)
-        elif node.name == "TriplesBlock":
-            patterns += sum(len(group) // 3 for group in _field(node, "triples", []))
+    services, patterns = _tree_facts(tree, prologue)
+    for endpoint in services:
+        _check_service(endpoint, policy)
     if patterns > policy.max_triple_patterns:
         raise QueryRefused(
             f"{patterns} triple patterns; at most {policy.max_triple_patterns} are accepted"
         )
 
 
-def _check_service(term, prologue, policy: SafetyPolicy) -> None:
-    if isinstance(term, Variable):
-        raise QueryRefused(f"SERVICE ?{term} refused: the endpoint must be a fixed IRI")
-    endpoint = str(prologue.absolutize(term))
-    if endpoint not in policy.service_allowlist:
+def _tree_facts(tree: CompValue, prologue) -> tuple[list[_Endpoint], int]:
+    """SERVICE endpoints and the number of triple patterns."""
+    services: list[_Endpoint] = []
+    patterns = 0
+    for node in _walk(tree):
+        if node.name == "ServiceGraphPattern":
+            term = node["term"]
+            if isinstance(term, Variable):
+                services.append(_Endpoint(str(term), is_variable=True))
+            else:
+                services.append(_Endpoint(str(prologue.absolutize(term))))
+        elif node.name == "TriplesBlock":
+            patterns += sum(len(group) // 3 for group in _field(node, "triples", []))
+    return services, patterns
+
+
+def _check_service(endpoint: _Endpoint, policy: SafetyPolicy) -> None:
+    if endpoint.is_variable:
+        raise QueryRefused(f"SERVICE ?{endpoint.name} refused: the endpoint must be a fixed IRI")
+    if endpoint.name not in policy.service_allowlist:
         raise QueryRefused(
-            f"SERVICE <{endpoint}> refused: federated queries may only call endpoints "
+            f"SERVICE <{endpoint.name}> refused: federated queries may only call endpoints "
             "in the service allow-list (CASEGRAPH_SERVICE_ALLOWLIST)"
         )
 
 
 def _require_known_graphs(iris: list[str], keyword: str, policy: SafetyPolicy) -> None:
-    known = set(policy.known_graphs)
     for iri in iris:
-        if iri not in known:
+        if iri not in policy.known_graphs:
             raise QueryRefused(
                 f"{keyword} <{iri}> refused: the store holds no such graph, and the service "
                 "never fetches graphs from URLs (see GET /sparql for the graphs it holds)"
@@ -324,6 +420,7 @@ def _syntax_error(error: ParseBaseException) -> QuerySyntaxError:
 
 __all__ = [
     "CheckedQuery",
+    "LazyGraphNames",
     "CheckedUpdate",
     "SafetyPolicy",
     "check_query",

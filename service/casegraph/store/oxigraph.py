@@ -70,6 +70,10 @@ class OxigraphStore(Store):
         self._leases: dict[str, int] = {}
         self._scratch = Path(tempfile.mkdtemp(prefix="casegraph-replicas-"))
         self._pool: QueryWorkerPool | None = None
+        # Names of the non-empty named graphs, kept current by every write: listing
+        # them from RocksDB probes each graph (O(cases)), and /sparql needs them per request.
+        self._graph_names: set[str] | None = None
+        self._sorted_names: list[URIRef] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OxigraphStore:
@@ -130,11 +134,21 @@ class OxigraphStore(Store):
         }
 
     def named_graphs(self) -> list[URIRef]:
-        return sorted(
-            URIRef(g.value)
-            for g in self._db.named_graphs()
-            if isinstance(g, ox.NamedNode) and _has_quads(self._db, g)
-        )
+        with self._state_lock:
+            if self._sorted_names is not None:
+                return list(self._sorted_names)
+        with self._write_lock:  # no write may slip between listing and caching
+            names = self._graph_names
+            if names is None:
+                names = {
+                    g.value
+                    for g in self._db.named_graphs()
+                    if isinstance(g, ox.NamedNode) and _has_quads(self._db, g)
+                }
+            ordered = sorted(map(URIRef, names))
+            with self._state_lock:
+                self._graph_names, self._sorted_names = names, ordered
+            return list(ordered)
 
     def graph(self, iri: URIRef) -> Graph:
         data = ox.serialize(
@@ -175,6 +189,7 @@ class OxigraphStore(Store):
                 raise StoreError(f"the write was rolled back: {error}") from error
             changes = {str(iri): self._graph_nquads(str(iri)) for iri in graphs}
             self._append_log(changes)
+            self._note_graph_names(changes)
 
     def bulk_load(self, source: Path | bytes, media_type: str, *, graph: URIRef | None = None):
         """Fast, non-atomic load with the RocksDB bulk loader (empty store, benchmarks).
@@ -200,6 +215,19 @@ class OxigraphStore(Store):
             with self._state_lock:
                 self._generation += 1  # any existing snapshot is stale
                 self._snapshot = None
+                self._graph_names = self._sorted_names = None
+
+    def _note_graph_names(self, changes: Mapping[str, bytes | None]) -> None:
+        """Keep the cached graph names in step with a committed replacement."""
+        with self._state_lock:
+            if self._graph_names is None:
+                return
+            for iri, nquads in changes.items():
+                if nquads:
+                    self._graph_names.add(iri)
+                else:
+                    self._graph_names.discard(iri)
+            self._sorted_names = None
 
     def _graph_nquads(self, iri: str) -> bytes | None:
         quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(iri)))

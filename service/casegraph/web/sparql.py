@@ -32,7 +32,7 @@ from casegraph.formats import (
     serialize_graph,
     serialize_result,
 )
-from casegraph.sparql_safety import SafetyPolicy, check_query
+from casegraph.sparql_safety import LazyGraphNames, SafetyPolicy, check_query
 from casegraph.web import current_settings, current_store
 from casegraph.web.errors import ApiError
 from casegraph.web.negotiation import NotAcceptable, best_media_type
@@ -109,7 +109,7 @@ def _body_text() -> str:
 def safety_policy() -> SafetyPolicy:
     settings = current_settings()
     return SafetyPolicy(
-        known_graphs=frozenset(str(g) for g in current_store().named_graphs()),
+        known_graphs=LazyGraphNames(current_store().named_graphs),
         service_allowlist=SafetyPolicy.parse_allowlist(settings.service_allowlist),
     )
 
