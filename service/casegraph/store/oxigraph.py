@@ -41,6 +41,8 @@ from casegraph.store.workers import LogEntry, QueryWorkerPool
 
 #: A log this large (bytes of N-Quads) makes the next worker start take a new snapshot.
 SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
+#: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
+FREE_SPACE_MARGIN = 1024 * 1024
 _NQUADS = ox.RdfFormat.N_QUADS
 
 

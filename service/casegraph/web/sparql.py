@@ -2,12 +2,19 @@
 
 * Queries: ``GET ?query=``, ``POST`` with ``application/sparql-query``, or ``POST``
   form ``query=``; ``default-graph-uri`` / ``named-graph-uri`` name graphs of the
-  store (never URLs to fetch).  Without them the **default graph is the union of
-  all named graphs** (every case graph and the ontology graph).
-* Results: SELECT/ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as
+  store (never URLs to fetch).  Without them (and without FROM / FROM NAMED) the
+  **default graph is the union of all named graphs** (every case graph and the
+  ontology graph) and every named graph can be matched by ``GRAPH``.  A dataset
+  that names only named graphs has an empty default graph, one that names only
+  default graphs has no named graphs (Protocol §2.1.4, Query §13.2).
+* Relative IRIs resolve against the dataset's base IRI (see :mod:`casegraph.web.base_iri`).
+* Results: SELECT as SPARQL JSON, XML, CSV or TSV, ASK as JSON or XML (CSV and
+  TSV have no boolean form: 406); CONSTRUCT/DESCRIBE as
   Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads — by ``Accept`` (q-values
   honoured) or ``format=``.  A SELECT cut at ``max_result_rows`` says so in the
   ``X-Casegraph-Truncated: true`` header and, in JSON, a top-level ``casegraph`` key.
+  Results holding characters XML 1.0 cannot carry (U+0001 …) are 406 in the XML
+  formats, naming the formats that can carry them.
 * Updates: ``POST`` form ``update=`` or ``application/sparql-update``, with
   ``Authorization: Bearer <token>``; they are validated against the SHACL shapes
   before anything is stored (see :mod:`casegraph.web.writes`).
@@ -17,6 +24,8 @@ Every query and update is analysed by :mod:`casegraph.sparql_safety` first.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, Response, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -33,7 +42,9 @@ from casegraph.formats import (
     serialize_result,
 )
 from casegraph.sparql_safety import LazyGraphNames, SafetyPolicy, check_query
+from casegraph.store.base import QueryResult
 from casegraph.web import current_settings, current_store
+from casegraph.web.base_iri import client_positions, with_base
 from casegraph.web.errors import ApiError
 from casegraph.web.negotiation import NotAcceptable, best_media_type
 from casegraph.web.writes import apply_update
@@ -48,6 +59,11 @@ _FORMAT_IRIS = {
     "jsonld": "JSON-LD", "rdfxml": "RDF_XML", "trig": "TriG", "nquads": "N-Quads",
 }
 _FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+#: ASK answers in these only: SPARQL CSV and TSV define no boolean result.
+BOOLEAN_FORMATS = tuple(f for f in RESULT_FORMATS if f.name in {"json", "xml"})
+_XML_FORMATS = {"xml", "rdfxml"}
+#: Characters XML 1.0 cannot carry, not even as character references.
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -117,23 +133,23 @@ def safety_policy() -> SafetyPolicy:
 def answer_query(text: str) -> Response:
     settings = current_settings()
     policy = safety_policy()
-    checked = check_query(text, policy)
-    default_graphs = _protocol_graphs("default-graph-uri", policy)
-    named_graphs = _protocol_graphs("named-graph-uri", policy)
-    if not default_graphs and not named_graphs:
-        # The protocol's dataset overrides the query's; otherwise FROM / FROM NAMED
-        # (already checked to name graphs of the store) become the dataset, the same
-        # way on every backend.
-        default_graphs, named_graphs = checked.from_graphs, checked.from_named_graphs
-    returns_graph = checked.form in {"CONSTRUCT", "DESCRIBE"}
-    fmt = choose_format(GRAPH_FORMATS if returns_graph else RESULT_FORMATS)
-    result = current_store().query(
-        checked.text,
-        default_graph_uris=default_graphs,
-        named_graph_uris=named_graphs,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_result_rows,
-    )
+    with client_positions():
+        checked = check_query(with_base(text, settings.base_iri), policy)
+    default_graphs, named_graphs = _dataset(checked.from_graphs, checked.from_named_graphs)
+    if checked.form in {"CONSTRUCT", "DESCRIBE"}:
+        fmt = choose_format(GRAPH_FORMATS)
+    else:
+        fmt = choose_format(BOOLEAN_FORMATS if checked.form == "ASK" else RESULT_FORMATS)
+    with client_positions():
+        result = current_store().query(
+            checked.text,
+            default_graph_uris=default_graphs,
+            named_graph_uris=named_graphs,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_result_rows,
+        )
+    if fmt.name in _XML_FORMATS:
+        _require_xml_characters(result)
     if result.kind == "graph":
         body = serialize_graph(result.triples, fmt)
     else:
@@ -145,7 +161,38 @@ def answer_query(text: str) -> Response:
     return response
 
 
-def _protocol_graphs(parameter: str, policy: SafetyPolicy) -> list[str]:
+def _dataset(
+    from_graphs: list[str], from_named_graphs: list[str]
+) -> tuple[list[str] | None, list[str] | None]:
+    """The query's dataset: the Protocol's, else FROM / FROM NAMED, else ``None`` (union).
+
+    Whichever part the chosen source leaves out is empty: naming only named graphs
+    means an empty default graph, naming only default graphs means no named graphs.
+    """
+    default_graphs = _protocol_graphs("default-graph-uri")
+    named_graphs = _protocol_graphs("named-graph-uri")
+    if default_graphs or named_graphs:
+        return default_graphs, named_graphs
+    if from_graphs or from_named_graphs:  # checked to name graphs of the store
+        return list(from_graphs), list(from_named_graphs)
+    return None, None
+
+
+def _require_xml_characters(result: QueryResult) -> None:
+    """406 when a term holds a character that no XML 1.0 document can contain."""
+    rows = result.triples if result.kind == "graph" else result.rows
+    for row in rows:
+        for term in row:
+            found = term is not None and _NOT_XML_CHARACTER.search(str(term))
+            if found:
+                alternatives = "JSON, CSV or TSV" if result.kind == "bindings" else (
+                    "Turtle, N-Triples, JSON-LD, TriG or N-Quads")
+                raise ApiError(406, f"the results hold the character U+{ord(found[0]):04X} "
+                                    f"(in {term.n3()[:80]}), which XML 1.0 cannot carry; "
+                                    f"ask for {alternatives}")
+
+
+def _protocol_graphs(parameter: str) -> list[str]:
     """``default-graph-uri``/``named-graph-uri`` values.
 
     A graph the store does not hold is an empty graph, as in every SPARQL store:
