@@ -21,6 +21,7 @@ makes the next worker start take a fresh snapshot.
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import tempfile
@@ -43,6 +44,8 @@ from casegraph.store.workers import LogEntry, QueryWorkerPool
 SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
 #: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
 FREE_SPACE_MARGIN = 1024 * 1024
+#: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
+FREE_SPACE_MARGIN = 1024 * 1024
 _NQUADS = ox.RdfFormat.N_QUADS
 
 
@@ -51,14 +54,8 @@ class OxigraphStore(Store):
 
     def __init__(self, data_dir: Path, *, query_workers: int = 2, query_timeout: float = 10.0):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = ox.Store(str(self.data_dir))
-        except OSError as error:
-            raise StoreUnavailable(
-                f"cannot open the store in {self.data_dir}: {error} "
-                "(only one casegraph process may use a data directory at a time)"
-            ) from error
+        self._db = _open_rocksdb(self.data_dir)
+        self._reopen_before_writing = False
         self._query_workers = query_workers
         self._default_timeout = query_timeout
         self._write_lock = threading.Lock()  # one writer; also pins generations
@@ -183,11 +180,17 @@ class OxigraphStore(Store):
             return
         update = replace_graphs_update(graphs)
         with self._write_lock:
+            self._ensure_space_for(len(update.encode("utf-8")))
+            if self._reopen_before_writing:
+                self._reopen()
             try:
                 self._db.update(update)
             except SyntaxError as error:
                 raise QuerySyntaxError(f"the graphs cannot be written: {error}") from error
             except (OSError, RuntimeError) as error:
+                if "No space left" in str(error):
+                    self._reopen_before_writing = True  # RocksDB refuses writes until then
+                    raise InsufficientStorage(self._no_space_message()) from error
                 raise StoreError(f"the write was rolled back: {error}") from error
             changes = {str(iri): self._graph_nquads(str(iri)) for iri in graphs}
             self._append_log(changes)
@@ -230,6 +233,32 @@ class OxigraphStore(Store):
                 else:
                     self._graph_names.discard(iri)
             self._sorted_names = None
+
+    def _ensure_space_for(self, update_bytes: int) -> None:
+        """Refuse a write the disk cannot hold before RocksDB sees it.
+
+        A write that fails inside RocksDB for lack of space leaves RocksDB refusing
+        every later write until it is reopened; refusing early keeps the store
+        writable the moment space is freed.
+        """
+        disk = os.statvfs(self.data_dir)
+        if disk.f_bavail * disk.f_frsize < 2 * update_bytes + FREE_SPACE_MARGIN:
+            raise InsufficientStorage(self._no_space_message())
+
+    def _no_space_message(self) -> str:
+        return (f"no space left on the device holding {self.data_dir}: the write was "
+                "rolled back and the store is unchanged; free some space and retry")
+
+    def _reopen(self) -> None:
+        """Close and reopen RocksDB (called under the write lock after an out-of-space write).
+
+        The old handle must be closed first: RocksDB locks the directory even
+        against the same process.
+        """
+        old, self._db = self._db, None
+        del old
+        self._db = _open_rocksdb(self.data_dir)
+        self._reopen_before_writing = False
 
     def _graph_nquads(self, iri: str) -> bytes | None:
         quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
@@ -298,6 +327,24 @@ class OxigraphStore(Store):
         self._db.flush()
         del self._db
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+class InsufficientStorage(StoreError):
+    """The disk holding the store is full: the write was refused, nothing changed."""
+
+    status = 507
+
+
+def _open_rocksdb(data_dir: Path) -> ox.Store:
+    """Open (creating) the store, or say in one sentence what stops it and where."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(data_dir))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        hint = ("; only one casegraph process may use a data directory at a time"
+                if "lock" in str(error).lower() else "")
+        raise StoreUnavailable(f"cannot open the store in {data_dir}: {reason}{hint}") from error
 
 
 def _has_quads(db: ox.Store, graph: ox.NamedNode) -> bool:

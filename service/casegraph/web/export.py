@@ -16,7 +16,14 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from casegraph import paths
-from casegraph.web.term_view import Labeller, rdf_response, requested_format, run_fixed, settings
+from casegraph.web.term_view import (
+    Labeller,
+    html_or_json,
+    rdf_response,
+    requested_format,
+    run_fixed,
+    settings,
+)
 from casegraph.web.term_view import store as current_store
 
 bp = Blueprint("export", __name__)
@@ -84,8 +91,32 @@ def export_page():
         for row in cases
         if str(row["graph"]).startswith(settings().base_iri + "graph/case/")
     ]
-    return render_template("export.html", formats=DATASET_FORMATS, cases=listed,
-                           total=store.triple_count())
+    total = store.triple_count()
+    return html_or_json(
+        lambda: render_template("export.html", formats=DATASET_FORMATS, cases=listed,
+                                total=total),
+        lambda: {
+            "triples": total,
+            "dataset": [
+                {"href": f"/export/dataset.{name}", "media_type": media,
+                 "file_name": f"casegraph.{name}", "named_graphs": with_graphs}
+                for name, (media, with_graphs) in DATASET_FORMATS.items()
+            ],
+            "schema": [
+                {"href": "/export/ontology.ttl", "media_type": "text/turtle",
+                 "file_name": "casegraph-ontology.ttl"},
+                {"href": "/export/shapes.ttl", "media_type": "text/turtle",
+                 "file_name": "casegraph-shapes.ttl"},
+            ],
+            "void": "/void",
+            "cases": [
+                {"slug": c["slug"], "case": c["doc"].text, "title": c["title"],
+                 "triples": c["triples"], "href": f"/export/case/{c['slug']}.ttl",
+                 "media_type": "text/turtle", "file_name": f"{c['slug']}.ttl"}
+                for c in listed
+            ],
+        },
+    )
 
 
 @bp.get("/export/dataset.<fmt>")

@@ -42,6 +42,7 @@ LABEL_PREDICATES = {
     URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
 }
+TITLE = URIRef("http://purl.org/dc/terms/title")
 
 
 @dataclass
@@ -108,6 +109,8 @@ def _entity(iri: URIRef):
         + [t for row in incoming + counts for t in row.values()]
         + [t for row in passages + cases for t in row.values()]
     )
+    for row in run_fixed("case_documents").dicts():  # case documents are named by title
+        labeller.fall_back(row["doc"], row.get("title"))
     total_incoming = sum(int(row["n"]) for row in counts)
     return _vary(render_template(
         "entity.html",
@@ -139,12 +142,13 @@ def _vary(body: str, status: int = 200):
     return body, status, {"Vary": "Accept"}
 
 
-def _labels_by_language(statements: list[dict[str, Identifier]]) -> dict[str, list[str]]:
-    """The entity's own labels by language tag, every language kept."""
+def _labels_by_language(statements: list[dict[str, Identifier]],
+                        predicates=frozenset(LABEL_PREDICATES)) -> dict[str, list[str]]:
+    """The entity's own labels (or other naming literals) by language tag, every one kept."""
     labels: dict[str, list[str]] = defaultdict(list)
     for row in statements:
         o = row["o"]
-        if row["p"] in LABEL_PREDICATES and isinstance(o, Literal) and str(o) not in labels[
+        if row["p"] in predicates and isinstance(o, Literal) and str(o) not in labels[
             o.language or ""
         ]:
             labels[o.language or ""].append(str(o))
@@ -238,8 +242,7 @@ def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
         "case_document.html",
         iri=str(iri),
         subject=labeller.view(iri),
-        labels=_labels_by_language(statements),
-        title=[str(r["o"]) for r in statements if str(r["p"]).endswith("/terms/title")],
+        labels=_labels_by_language(statements, {TITLE} | LABEL_PREDICATES),
         segments=highlight_segments(text, list(passages.values())) if text else [],
         text_missing=text is None,
         passages=list(passages.values()),

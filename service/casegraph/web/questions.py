@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
@@ -24,7 +24,14 @@ from casegraph.question_catalogue import (
     rebase,
 )
 from casegraph.store.base import QueryResult, StoreError
-from casegraph.web.term_view import Labeller, run_fixed, settings, store
+from casegraph.web.term_view import (
+    Labeller,
+    html_or_json,
+    json_twin_requested,
+    run_fixed,
+    settings,
+    store,
+)
 
 bp = Blueprint("questions", __name__)
 
@@ -61,12 +68,39 @@ def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResu
 @bp.get("/questions")
 def catalogue():
     questions = list(load_catalogue().values())
-    return render_template("questions.html", questions=questions)
+    return html_or_json(
+        lambda: render_template("questions.html", questions=questions),
+        lambda: {"questions": [question_summary(q) for q in questions]},
+    )
+
+
+def question_summary(question: Question) -> dict:
+    """What the catalogue says about one question (the JSON twin of its entry)."""
+    return {
+        "id": question.id,
+        "title": question.title,
+        "rationale": question.rationale,
+        "tags": list(question.tags),
+        "cross_case": question.cross_case,
+        "parameters": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+             "allowed": list(p.allowed), "scheme": p.scheme, "description": p.description}
+            for p in question.parameters
+        ],
+        "answer": list(question.answer),
+        "page": f"/questions/{question.id}",
+        "json": f"/api/questions/{question.id}.json",
+        "csv": f"/api/questions/{question.id}.csv",
+    }
 
 
 @bp.get("/questions/<question_id>")
 def question_page(question_id: str):
     question = _question(question_id)
+    if json_twin_requested():
+        response = make_response(question_json(question_id))
+        response.vary.add("Accept")
+        return response
     error, result, bindings = None, None, {}
     try:
         bindings, result = answer(question, request.args)
@@ -87,7 +121,7 @@ def question_page(question_id: str):
         table=table,
         truncated=result.truncated if result else False,
         sparql=question.query_text(bindings, settings().base_iri),
-    ), 400 if error else 200
+    ), 400 if error else 200, {"Vary": "Accept"}
 
 
 @bp.get("/api/questions/<question_id>.json")
@@ -222,4 +256,7 @@ def openapi():
 def api_docs():
     document = openapi_document()
     operations = [(path, spec["get"]) for path, spec in document["paths"].items()]
-    return render_template("question_api_docs.html", operations=operations)
+    return html_or_json(
+        lambda: render_template("question_api_docs.html", operations=operations),
+        lambda: document,
+    )

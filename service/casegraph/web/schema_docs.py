@@ -121,17 +121,36 @@ _NOT_RULES = {
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
+def _shapes_files_key() -> tuple[tuple[str, int], ...]:
+    return tuple((str(f), f.stat().st_mtime_ns) for f in shapes_files())
+
+
 def shapes() -> list[Shape]:
-    files = shapes_files()
-    return _shapes_of(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    return _shapes_of(_shapes_files_key())
+
+
+def shapes_graph() -> Graph:
+    """All shapes files merged, a fresh copy the caller may change (the page's RDF twin)."""
+    graph = Graph()
+    cached = _parsed_shapes(_shapes_files_key())
+    for prefix, namespace in cached.namespaces():
+        graph.bind(prefix, namespace)
+    graph += cached
+    return graph
 
 
 @lru_cache(maxsize=4)
-def _shapes_of(files: tuple[tuple[str, int], ...]) -> list[Shape]:
+def _parsed_shapes(files: tuple[tuple[str, int], ...]) -> Graph:
     """Parse the shapes files (cached per set of files and modification times)."""
     graph = Graph()
     for path, _ in files:
         graph.parse(Path(path), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=4)
+def _shapes_of(files: tuple[tuple[str, int], ...]) -> list[Shape]:
+    graph = _parsed_shapes(files)
     found = []
     for node in sorted(
         set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(SH.targetClass, None)),

@@ -13,17 +13,18 @@ looks and links the same everywhere:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import Response, current_app, request
+from flask import Response, abort, current_app, jsonify, make_response, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph.config import Settings
 from casegraph.question_catalogue import bind_values, fixed_query, rebase
 from casegraph.store.base import QueryResult, Store
+from casegraph.web.negotiation import prefers
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
@@ -133,6 +134,11 @@ class Labeller:
             for i in chunk:
                 self._labels.setdefault(str(i), defaultdict(list))
 
+    def fall_back(self, iri: Identifier, label: Identifier | None) -> None:
+        """Use ``label`` for ``iri`` when it has no label of its own (a case's title)."""
+        if isinstance(label, Literal) and not any(self._labels.get(str(iri), {}).values()):
+            self._labels[str(iri)][label.language or ""].append(str(label))
+
     def labels(self, iri: str) -> dict[str, list[str]]:
         found = self._labels.get(iri, {})
         ordered = {lang: found[lang] for lang in LABEL_LANGUAGES if found.get(lang)}
@@ -157,8 +163,10 @@ def requested_format(default: str = "html") -> str | None:
     if asked:
         asked = _FORMAT_ALIASES.get(asked, asked)
         return asked if asked in RDF_FORMATS or asked == "html" else None
-    offered = ["text/html"] + [media for media, _ in RDF_FORMATS.values()]
+    offered = ["text/html"] + [media for media, _ in RDF_FORMATS.values()] + ["application/json"]
     best = request.accept_mimetypes.best_match(offered, default="text/html")
+    if best == "application/json":  # JSON-LD is the JSON twin of an RDF page
+        return "jsonld"
     for name, (media, _) in RDF_FORMATS.items():
         if best == media:
             return name
@@ -176,4 +184,26 @@ def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Respons
     response.headers["Vary"] = "Accept"
     if filename:
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+def json_twin_requested() -> bool:
+    """Whether the client asked for a page's JSON twin: ``?format=json`` or by Accept.
+
+    Browsers (``text/html`` first) and clients sending ``*/*`` get the page; a client
+    that prefers ``application/json`` to ``text/html`` gets the JSON.
+    """
+    asked = request.args.get("format")
+    if asked is not None:
+        if asked not in ("json", "html"):
+            abort(406, description=f"format must be html or json, not {asked!r}")
+        return asked == "json"
+    offered = ["text/html", "application/json"]
+    return prefers(request.headers.get("Accept"), offered) == "application/json"
+
+
+def html_or_json(html: Callable[[], str], data: Callable[[], object]) -> Response:
+    """A page and its JSON twin (Datasette's habit), chosen by ``?format=`` or Accept."""
+    response = jsonify(data()) if json_twin_requested() else make_response(html())
+    response.vary.add("Accept")
     return response
