@@ -159,13 +159,17 @@ def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_
     from pathlib import Path
 
     from casegraph.serving import serve
+    from casegraph.store.base import StoreError
 
     settings = _store_settings(
         store=store, data_dir=Path(data_dir) if data_dir else None,
         remote_query_url=endpoint, remote_update_url=update_endpoint,
         remote_store_url=store_endpoint, update_token=update_token,
     )
-    serve(settings, host, port, threads=workers, production=production)
+    try:
+        serve(settings, host, port, threads=workers, production=production)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command("query")

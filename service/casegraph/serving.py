@@ -10,21 +10,48 @@ store, is created inside the gunicorn worker, never before the fork.
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from casegraph.config import Settings
+from casegraph.store.base import StoreError, StoreUnavailable
 
 #: Threads of the single gunicorn worker when ``--production`` is given without ``--workers``.
 DEFAULT_PRODUCTION_THREADS = 8
+#: The exit code that makes the gunicorn master stop instead of restarting the worker.
+WORKER_BOOT_ERROR = 3
 
 
 def serve(settings: Settings, host: str, port: int, *, threads: int = 1,
           production: bool = False) -> None:
-    """Open the store (loading the bundled data into an empty one) and serve until stopped."""
+    """Open the store (loading the bundled data into an empty one) and serve until stopped.
+
+    Raises ``StoreError`` when the store cannot be opened (the command prints it).
+    """
+    if settings.store == "oxigraph":
+        check_data_dir(settings.data_dir)
     if production or threads > 1:
         _serve_with_gunicorn(settings, host, port,
                              threads if threads > 1 else DEFAULT_PRODUCTION_THREADS)
     else:
         _serve_threaded(settings, host, port)
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Fail before serving, in one sentence, when the store's directory cannot be written.
+
+    The gunicorn worker opens the store only after the fork, where a failure would
+    be a traceback in the worker's log; this catches the usual causes first.
+    """
+    directory = Path(data_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory, prefix=".casegraph-write-check-"):
+            pass
+    except OSError as error:
+        raise StoreUnavailable(
+            f"the data directory {directory} cannot be written: {error.strerror or error}"
+        ) from error
 
 
 def _serve_threaded(settings: Settings, host: str, port: int) -> None:
@@ -60,7 +87,11 @@ def _serve_with_gunicorn(settings: Settings, host: str, port: int, threads: int)
         def load(self):
             from casegraph.web import create_app
 
-            return create_app(settings)
+            try:
+                return create_app(settings)
+            except StoreError as error:
+                print(f"casegraph: {error}", file=sys.stderr, flush=True)
+                sys.exit(WORKER_BOOT_ERROR)
 
     print(f"casegraph: gunicorn on http://{host}:{port}/ with 1 worker, {threads} threads",
           file=sys.stderr, flush=True)
