@@ -54,15 +54,9 @@ DELIBERATE_DIFFERENCES = {
 
 #: Tests that fail today because of known gaps (listed in the closing note); strict, so
 #: a fix shows up as an unexpected pass.
-KNOWN_GAPS = {
-    "query_content_type_construct": "the service defines no base IRI, so a query with relative "
-                                    "IRIs and no BASE is a syntax error",
-}
+KNOWN_GAPS: dict[str, str] = {}
 KNOWN_GAPS_OXIGRAPH: dict[str, str] = {}
-KNOWN_GAPS_MEMORY = {
-    "query_multiple_dataset": "on the memory backend, with only named-graph-uri given the "
-                              "default graph stays the union instead of becoming empty",
-}
+KNOWN_GAPS_MEMORY: dict[str, str] = {}
 
 
 def _direct_identification(test: ProtocolTest) -> bool:

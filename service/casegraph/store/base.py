@@ -9,8 +9,11 @@ pages and the validator never depend on which engine answered.
 
 Invariants every backend guarantees:
 
-* The default graph of a query is the union of all named graphs (case graphs,
-  the ontology graph) unless ``default_graph_uris`` names graphs.
+* The dataset of a query: ``default_graph_uris=None`` makes the default graph the
+  union of all named graphs (case graphs, the ontology graph), and
+  ``named_graph_uris=None`` makes every named graph available to ``GRAPH``; a
+  sequence gives exactly those graphs, so ``[]`` is an empty default graph or no
+  named graphs at all (SPARQL 1.1 Query §13.2, Protocol §2.1.4).
 * ``replace_graphs`` is all-or-nothing: after an exception the store is
   exactly as before.
 * ``query`` raises ``QueryTimeout`` when ``timeout`` passes, and the engine
@@ -104,8 +107,8 @@ class Store(ABC):
         self,
         sparql: str,
         *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:

@@ -18,6 +18,9 @@ from collections.abc import Iterator, Mapping, Sequence
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from casegraph.store.base import (
@@ -51,39 +54,44 @@ class MemoryStore(Store):
         self,
         sparql: str,
         *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
         started = time.monotonic()
         with self._lock:
-            dataset = self._dataset
-            if default_graph_uris or named_graph_uris:
-                dataset = self._protocol_dataset(default_graph_uris, named_graph_uris)
             try:
-                result = dataset.query(sparql)
-                answer = _to_query_result(result, max_rows)
+                prepared = translateQuery(parseQuery(sparql))
             except ParseException as error:
                 raise QuerySyntaxError(
                     f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",
                     line=error.lineno,
                     column=error.col,
                 ) from error
+            except ValueError as error:  # rdflib: relative IRIs without a base, bad escapes
+                raise QuerySyntaxError(f"SPARQL query is not valid: {error}") from error
+            _fill_construct_where_template(prepared.algebra)
+            dataset = self._dataset
+            if default_graph_uris is not None or named_graph_uris is not None:
+                # The caller's dataset replaces the query's FROM / FROM NAMED.
+                dataset = self._protocol_dataset(default_graph_uris, named_graph_uris)
+                prepared.algebra["datasetClause"] = None
+            answer = _to_query_result(dataset.query(prepared), max_rows)
         if timeout is not None and time.monotonic() - started > timeout:
             raise QueryTimeout(f"query ran longer than {timeout:g} s")
         return answer
 
     def _protocol_dataset(
-        self, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+        self, default_graph_uris: Sequence[str] | None, named_graph_uris: Sequence[str] | None
     ) -> Dataset:
-        """A copy whose default graph merges ``default_graph_uris`` (SPARQL Protocol)."""
+        """A copy holding exactly the requested dataset (``None``: union / every graph)."""
         view = Dataset(default_union=False)
-        sources = default_graph_uris or [g for g in self.named_graphs()]
-        for iri in sources:
+        stored = self.named_graphs()
+        for iri in stored if default_graph_uris is None else default_graph_uris:
             for triple in self._dataset.graph(URIRef(iri)):
                 view.default_graph.add(triple)
-        for iri in named_graph_uris or self.named_graphs():
+        for iri in stored if named_graph_uris is None else named_graph_uris:
             target = view.graph(URIRef(iri))
             for triple in self._dataset.graph(URIRef(iri)):
                 target.add(triple)
@@ -185,6 +193,21 @@ def preview_update(
                 copy.add(triple)
             changes[iri] = copy
     return changes
+
+
+def _fill_construct_where_template(algebra: CompValue) -> None:
+    """Give ``CONSTRUCT WHERE { … }`` its template: the WHERE clause's triples.
+
+    rdflib finds them only when the WHERE is directly under the projection, so
+    ``CONSTRUCT WHERE { … } LIMIT 1`` (a slice around it) would fail with a TypeError.
+    """
+    if algebra.name != "ConstructQuery" or algebra.template:
+        return
+    node = algebra.p
+    while isinstance(node, CompValue) and node.name != "BGP":
+        node = node.get("p")
+    if isinstance(node, CompValue):
+        algebra["template"] = node.triples
 
 
 def _to_query_result(result, max_rows: int | None) -> QueryResult:

@@ -98,12 +98,12 @@ class OxigraphStore(Store):
         self,
         sparql: str,
         *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
-        payload = (sparql, list(default_graph_uris), list(named_graph_uris), max_rows)
+        payload = (sparql, _listed(default_graph_uris), _listed(named_graph_uris), max_rows)
         answer = self._run("query", payload, timeout)
         if answer[0] == "boolean":
             return QueryResult(kind="boolean", boolean=answer[1])
@@ -345,6 +345,11 @@ def _open_rocksdb(data_dir: Path) -> ox.Store:
         hint = ("; only one casegraph process may use a data directory at a time"
                 if "lock" in str(error).lower() else "")
         raise StoreUnavailable(f"cannot open the store in {data_dir}: {reason}{hint}") from error
+
+
+def _listed(iris: Sequence[str] | None) -> list[str] | None:
+    """A dataset part for the worker: ``None`` (not given) stays distinct from ``[]``."""
+    return None if iris is None else list(iris)
 
 
 def _has_quads(db: ox.Store, graph: ox.NamedNode) -> bool:

@@ -78,17 +78,23 @@ class RemoteStore(Store):
         self,
         sparql: str,
         *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        if (default_graph_uris is None) != (named_graph_uris is None):
+            # The Protocol cannot say "the union" or "every named graph" beside an
+            # explicit list of the other part: list the store's graphs instead.
+            every = [str(g) for g in self.named_graphs()]
+            default_graph_uris = every if default_graph_uris is None else default_graph_uris
+            named_graph_uris = every if named_graph_uris is None else named_graph_uris
         wrapper = SPARQLWrapper(self.query_url)
         wrapper.setMethod(POST)
         wrapper.setTimeout(timeout or self._default_timeout)
-        for iri in default_graph_uris:
+        for iri in _protocol_default_graphs(default_graph_uris, named_graph_uris):
             wrapper.addDefaultGraph(iri)
-        for iri in named_graph_uris:
+        for iri in named_graph_uris or ():
             wrapper.addNamedGraph(iri)
         wrapper.setQuery(sparql)
         graph_query = wrapper.queryType in {"CONSTRUCT", "DESCRIBE"}
@@ -186,6 +192,28 @@ class RemoteStore(Store):
             if absent_ok and getattr(error, "http_status", None) == 404:
                 return None
             raise
+
+
+#: Named in ``default-graph-uri`` when the default graph must be empty and no other
+#: parameter says so; the service never writes a graph under this IRI.
+EMPTY_GRAPH = "urn:x-casegraph:empty-default-graph"
+
+
+def _protocol_default_graphs(
+    default_graph_uris: Sequence[str] | None, named_graph_uris: Sequence[str] | None
+) -> Sequence[str]:
+    """The ``default-graph-uri`` values that give the server the requested dataset.
+
+    The Protocol's parameters express "empty default graph" by naming only named
+    graphs, and "no named graphs" by naming only default graphs; an empty
+    default graph together with no named graphs has no spelling, so it names a
+    graph that never exists.
+    """
+    if default_graph_uris is None:
+        return ()  # the server's union default graph and all its named graphs
+    if not default_graph_uris and not named_graph_uris:
+        return (EMPTY_GRAPH,)
+    return default_graph_uris
 
 
 def _nquads(graph: Graph) -> bytes:

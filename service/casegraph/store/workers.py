@@ -101,16 +101,16 @@ def _term_parts(term) -> tuple | None:
 def _run_query(
     replica: ox.Store,
     sparql: str,
-    default_graph_uris: list[str],
-    named_graph_uris: list[str],
+    default_graph_uris: list[str] | None,
+    named_graph_uris: list[str] | None,
     max_rows: int | None,
 ) -> tuple:
     options: dict[str, Any] = {}
-    if default_graph_uris:
+    if default_graph_uris is not None:  # [] is an empty default graph
         options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
     else:
         options["use_default_graph_as_union"] = True
-    if named_graph_uris:
+    if named_graph_uris is not None:  # [] is no named graph at all
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
     result = replica.query(sparql, **options)
     if isinstance(result, ox.QueryBoolean):
