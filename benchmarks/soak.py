@@ -1,0 +1,270 @@
+"""Soak run: `casegraph serve --production` under a steady mixed load for N minutes.
+
+16 client threads on loopback mix SPARQL queries, entity pages, searches,
+question API calls and guarded Graph Store writes against a server on a temporary
+data directory holding the bundled cases.  The run is bounded (a deadline, a
+per-request timeout, a request cap) and stops by itself.  It prints requests by
+kind, status counts, p50/p95 latency per kind, writes acknowledged against writes
+found afterwards, and the server's resident memory sampled every few seconds.
+
+    python benchmarks/soak.py --minutes 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+TOKEN = "soak-token"
+ID = "https://w3id.org/casegraph/id/"
+KINDS = {"query": 30, "entity": 25, "search": 20, "question": 20, "write": 5}
+QUERIES = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?org ?label WHERE { ?org a <http://www.w3.org/ns/org#Organization> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 50",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "ASK { ?s a <https://w3id.org/casegraph/ns#CaseDocument> }",
+]
+SEARCHES = ["济南热电", "濟南熱電", "党支部", "品牌", "水务", "award", "创新", "供热"]
+SAMPLE_SECONDS = 5.0
+
+
+def soak_case_graph(slug: str, version: int) -> str:
+    """A minimal case graph the shapes accept (case document, branch, passage)."""
+    quote = f"耐久测试党支部第{version}版"
+    return f"""@prefix cg: <https://w3id.org/casegraph/ns#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@base <{ID}> .
+<case/{slug}> a cg:CaseDocument ; dcterms:title "耐久测试 {slug}"@zh-Hans ;
+  cg:caseGraph <graph/case/{slug}> ; cg:sourceTextFile "data/cases/{slug}/source.txt" ;
+  cg:aboutOrganisation <org/{slug}-branch> .
+<org/{slug}-branch> a cg:PartyBranch ; rdfs:label "耐久测试党支部{version}"@zh-Hans,
+  "耐久測試黨支部{version}"@zh-Hant, "Soak test Party branch {version}"@en ;
+  cg:statedIn <case/{slug}/passage/p01> .
+<case/{slug}/passage/p01> a cg:Passage ; cg:quote "{quote}"@zh-Hans ;
+  cg:charStart 0 ; cg:charEnd {len(quote)} ; dcterms:isPartOf <case/{slug}> .
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def process_tree_rss(root: int) -> tuple[int, int]:
+    """(RSS of ``root`` alone, RSS of it and all its descendants), bytes, from /proc."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                children[int(fields[1])].append(int(entry))
+    total, own, stack = 0, 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        with contextlib.suppress(OSError):
+            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            rss = pages * os.sysconf("SC_PAGE_SIZE")
+            total += rss
+            own = rss if pid == root else own
+    return own, total
+
+
+class Soak:
+    def __init__(self, base: str, minutes: float, concurrency: int, max_requests: int):
+        self.base = base
+        self.deadline = time.monotonic() + minutes * 60
+        self.concurrency = concurrency
+        self.max_requests = max_requests
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = collections.defaultdict(list)
+        self.statuses: dict[str, collections.Counter] = collections.defaultdict(
+            collections.Counter)
+        self.acknowledged: dict[str, int] = {}
+        self.acknowledged_writes = 0
+        self.sent = 0
+        self.entities: list[str] = []
+        self.questions: list[str] = []
+
+    def prepare(self, session: requests.Session) -> None:
+        """Entity pages and parameter-free questions to draw from."""
+        query = ("SELECT DISTINCT ?e WHERE { ?e a ?t . FILTER(STRSTARTS(STR(?e), "
+                 f'"{ID}org/") || STRSTARTS(STR(?e), "{ID}case/")) }} LIMIT 300')
+        answer = session.post(self.base + "/sparql", data={"query": query},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        answer.raise_for_status()
+        self.entities = [b["e"]["value"][len(ID):] for b in answer.json()["results"]["bindings"]]
+        for path in sorted(Path(__file__).resolve().parents[1].glob(
+                "service/casegraph/questions/*.rq")):
+            if session.get(f"{self.base}/api/questions/{path.stem}.json",
+                           timeout=60).status_code == 200:
+                self.questions.append(path.stem)
+
+    def request(self, session: requests.Session, kind: str, rng: random.Random,
+                worker: int) -> None:
+        version = None
+        if kind == "query":
+            call = lambda: session.post(  # noqa: E731
+                self.base + "/sparql", data={"query": rng.choice(QUERIES)},
+                headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        elif kind == "entity":
+            call = lambda: session.get(f"{self.base}/id/{rng.choice(self.entities)}",  # noqa: E731
+                                       headers={"Accept": "text/html"}, timeout=30)
+        elif kind == "search":
+            call = lambda: session.get(self.base + "/search.json",  # noqa: E731
+                                       params={"q": rng.choice(SEARCHES)}, timeout=30)
+        elif kind == "question":
+            call = lambda: session.get(  # noqa: E731
+                f"{self.base}/api/questions/{rng.choice(self.questions)}.json", timeout=30)
+        else:
+            slug = f"soak-{worker}-{rng.randrange(3)}"
+            with self.lock:
+                version = self.acknowledged.get(slug, 0) + 1
+            call = lambda: session.put(  # noqa: E731
+                self.base + "/store", params={"graph": f"{ID}graph/case/{slug}"},
+                data=soak_case_graph(slug, version).encode("utf-8"),
+                headers={"Content-Type": "text/turtle",
+                         "Authorization": f"Bearer {TOKEN}"}, timeout=30)
+        started = time.perf_counter()
+        try:
+            status = str(call().status_code)
+        except requests.RequestException as error:
+            status = type(error).__name__
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latencies[kind].append(elapsed)
+            self.statuses[kind][status] += 1
+            if version is not None and status in ("201", "204"):
+                self.acknowledged[slug] = version
+                self.acknowledged_writes += 1
+
+    def client(self, worker: int) -> None:
+        rng = random.Random(worker)
+        session = requests.Session()
+        kinds, weights = list(KINDS), list(KINDS.values())
+        while time.monotonic() < self.deadline:
+            with self.lock:
+                if self.sent >= self.max_requests:
+                    return
+                self.sent += 1
+            self.request(session, rng.choices(kinds, weights)[0], rng, worker)
+
+    def run(self, server_pid: int) -> list[tuple[float, int, int]]:
+        samples: list[tuple[float, int, int]] = []
+        start = time.monotonic()
+        threads = [threading.Thread(target=self.client, args=(i,), daemon=True)
+                   for i in range(self.concurrency)]
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            samples.append((time.monotonic() - start, *process_tree_rss(server_pid)))
+            for thread in threads:
+                thread.join(SAMPLE_SECONDS / len(threads))
+        samples.append((time.monotonic() - start, *process_tree_rss(server_pid)))
+        return samples
+
+    def writes_found(self, session: requests.Session) -> int:
+        """How many written graphs hold exactly their last acknowledged version."""
+        found = 0
+        for slug, version in self.acknowledged.items():
+            answer = session.get(self.base + "/store", params={"graph": f"{ID}graph/case/{slug}"},
+                                 headers={"Accept": "text/turtle"}, timeout=60)
+            found += answer.status_code == 200 and f"耐久测试党支部{version}\"".encode() \
+                in answer.content
+        return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(soak: Soak, samples, found: int, minutes: float) -> None:
+    total = sum(len(v) for v in soak.latencies.values())
+    print(f"\nsoak: {minutes:g} min, concurrency {soak.concurrency}, {total} requests "
+          f"({total / (minutes * 60):.1f}/s); machine: {os.cpu_count()} CPUs, "
+          f"{platform.python_implementation()} {platform.python_version()}")
+    print(f"{'kind':<10}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}  statuses")
+    all_statuses: collections.Counter = collections.Counter()
+    for kind in KINDS:
+        values = soak.latencies.get(kind, [])
+        all_statuses.update(soak.statuses[kind])
+        if values:
+            print(f"{kind:<10}{len(values):>9}{percentile(values, .5) * 1000:>9.0f}"
+                  f"{percentile(values, .95) * 1000:>9.0f}  {dict(soak.statuses[kind])}")
+    errors = sum(n for status, n in all_statuses.items() if not status.startswith(("2", "3")))
+    print(f"statuses: {dict(all_statuses)}; non-2xx/3xx: {errors}")
+    print(f"writes: {soak.acknowledged_writes} acknowledged; {found}/{len(soak.acknowledged)} "
+          "written graphs hold their last acknowledged version")
+    mib = 1024 * 1024
+    print("RSS (MiB) of the server process tree (gunicorn master, worker, query workers), every ~5 s:")
+    print("  " + " ".join(f"{tree / mib:.0f}" for _, _, tree in samples))
+    trees = [tree for _, _, tree in samples]
+    tail = trees[len(trees) // 2:]
+    print(f"  first {trees[0] / mib:.0f}, max {max(trees) / mib:.0f}, last {trees[-1] / mib:.0f}; "
+          f"second half mean {statistics.mean(tail) / mib:.0f} ± {statistics.pstdev(tail) / mib:.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-requests", type=int, default=2_000_000)
+    arguments = parser.parse_args()
+    casegraph = shutil.which("casegraph")
+    command = [casegraph] if casegraph else [sys.executable, "-m", "casegraph.cli"]
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="casegraph-soak-") as scratch:
+        log = open(Path(scratch) / "serve.log", "wb")  # noqa: SIM115 (closed below)
+        server = subprocess.Popen(
+            [*command, "serve", "--production", "--port", str(port), "--data-dir",
+             str(Path(scratch) / "store"), "--update-token", TOKEN],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        session = requests.Session()
+        try:
+            for _ in range(600):
+                with contextlib.suppress(requests.RequestException):
+                    if session.get(base + "/healthz", timeout=2).ok:
+                        break
+                if server.poll() is not None:
+                    raise SystemExit(f"casegraph serve exited: {server.returncode}")
+                time.sleep(0.2)
+            soak = Soak(base, arguments.minutes, arguments.concurrency, arguments.max_requests)
+            soak.prepare(session)
+            samples = soak.run(server.pid)
+            found = soak.writes_found(session)
+            report(soak, samples, found, arguments.minutes)
+        finally:
+            server.terminate()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            log.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
