@@ -316,7 +316,7 @@ CASES: list[Hostile] = [
     _h("bad-iri", "resource-javascript", "GET", "/resource?iri=javascript:alert(1)", 200),
     _h("bad-iri", "resource-file", "GET", "/resource?iri=file:///etc/passwd", 200),
     _h("bad-iri", "resource-data-uri", "GET",
-       "/resource?iri=data:text/html,%3Cscript%3Ealert(1)%3C/script%3E", 404),
+       "/resource?iri=data:text/html,%3Cscript%3Ealert(1)%3C/script%3E", 400),
     _h("bad-iri", "resource-space", "GET", "/resource?iri=http://a%20b/", 400),
     _h("bad-iri", "resource-angle-brackets", "GET",
        "/resource?iri=http://a/%3E%20%3Fp%20%3Fo%20%7D%20%23", 400),

@@ -11,6 +11,7 @@ passages highlighted.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ from casegraph.web.term_view import (
 
 bp = Blueprint("pages", __name__)
 
+# An absolute IRI without the characters SPARQL's IRIREF forbids: anything else cannot
+# be described (the fixed queries bind the IRI as a term) and is the client's error.
+_SPARQL_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 #: Incoming links shown per page (``?in_page=``); no page is unbounded.
 INCOMING_PAGE_SIZE = 50
 CG = "https://w3id.org/casegraph/ns#"
@@ -71,6 +75,9 @@ def entity_by_iri():
 
 
 def _entity(iri: URIRef):
+    if not _SPARQL_IRI.match(iri):
+        abort(400, description=f"{str(iri)!r} is not an absolute IRI (no spaces, <, >, "
+                               "quotes, braces, |, ^, ` or \\ allowed)")
     fmt = requested_format()
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
