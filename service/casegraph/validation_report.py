@@ -1,6 +1,7 @@
 """The outcome of validating case data: results a curator can act on.
 
-A ``ValidationReport`` gathers results from pyshacl (one run per case graph),
+A ``ValidationReport`` gathers results from the shapes (casegraph's compiled
+engine, or pyshacl, which it reproduces: one run per case graph),
 from parsing (syntax errors with file, line and column) and from the passage
 text check.  Each result names where the problem is (file or graph, focus
 node, path), why (messages in zh-Hans and en) and which rule said so (the
@@ -232,6 +233,33 @@ def results_from_shacl_report(
             source_shape=shape,
             constraint=report.value(node, SH.sourceConstraintComponent),
             value=report.value(node, SH.value),
+            graph=graph,
+            file=file,
+        )
+
+
+def results_from_engine(
+    raw: Iterable,
+    owner_of_property_shape: dict[Identifier, URIRef],
+    *,
+    graph: URIRef | None,
+    file: str | None,
+) -> Iterable[ValidationResult]:
+    """Turn ``casegraph.shacl_engine.RawResult``s into results exactly as pyshacl's are turned."""
+    for r in raw:
+        shape = r.source_shape
+        if isinstance(shape, BNode):
+            shape = owner_of_property_shape.get(shape, shape)
+        en, zh = _messages_by_language(list(r.messages))
+        yield ValidationResult(
+            severity=str(r.severity).rsplit("#", 1)[-1],
+            message_en=en,
+            message_zh=zh,
+            focus_node=r.focus,
+            path=r.path if isinstance(r.path, URIRef) else None,
+            source_shape=shape,
+            constraint=r.component,
+            value=r.value,
             graph=graph,
             file=file,
         )

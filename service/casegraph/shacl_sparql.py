@@ -1,0 +1,162 @@
+"""The shapes' ``sh:sparql`` constraints, run on pyoxigraph instead of rdflib's SPARQL engine.
+
+Why: pyshacl re-parses each constraint and runs it once per focus node in
+rdflib's pure-Python engine (~28% of a validation).  Here each query is parsed
+with its prefixes once, and run ONCE per validated graph with ``$this``
+unbound; the rows are then kept for the focus nodes of the shape.  For a query
+whose ``$this`` occurs only in its top-level pattern (no sub-select, no
+aggregate) this gives the same rows as pyshacl's pre-binding of ``$this``;
+other queries are ``Unsupported`` and left to pyshacl.
+
+The data is the case graph plus the ontology, as pyshacl sees it: the ontology
+sits in a named graph of a private in-memory store and each case graph is
+loaded next to it, queried with both as the default graph, then cleared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Identifier
+
+_ONTOLOGY = ox.NamedNode("urn:x-casegraph:validation:ontology")
+_CASE = ox.NamedNode("urn:x-casegraph:validation:case")
+#: Features that make "run once with $this unbound" differ from pre-binding $this.
+_NOT_ONCE = re.compile(
+    r"\{[^{}]*\bSELECT\b|\bGROUP\s+BY\b|\bHAVING\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\("
+    r"|\bLIMIT\b|\bOFFSET\b|\$(currentShape|shapesGraph|PATH|value)\b|\bSERVICE\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """One ``sh:sparql`` SELECT of a shape, with its prefixes and pyshacl's message form."""
+
+    shape: Identifier
+    node: Identifier
+    query: str
+    #: pyshacl formats SPARQL messages and drops their language tags; so do we.
+    messages: tuple[Literal, ...]
+
+    @classmethod
+    def from_shapes(cls, g: Graph, shape: Identifier, node: Identifier) -> SparqlConstraint:
+        from casegraph.shacl_engine import Unsupported
+
+        select = g.value(node, SH.select)
+        if select is None or g.value(node, SH.ask) is not None:
+            raise Unsupported(f"sh:sparql {node} of {shape} is not one SELECT")
+        deactivated = g.value(node, SH.deactivated)
+        if deactivated is not None and deactivated.toPython() is not False:
+            raise Unsupported(f"deactivated sh:sparql {node}")
+        text = str(select)
+        if _NOT_ONCE.search(text) or not re.search(r"[$?]this\b", text):
+            raise Unsupported(f"the sh:sparql of {shape} cannot be run once per graph")
+        messages = tuple(Literal(str(m)) for m in g.objects(node, SH.message))
+        if any("{" in m for m in messages):
+            raise Unsupported(f"message template in the sh:sparql of {shape}")
+        prefixes = "".join(
+            f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(_declared_prefixes(g, node).items())
+        )
+        return cls(shape, node, prefixes + text, messages)
+
+
+def _declared_prefixes(g: Graph, node: Identifier) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for source in g.objects(node, SH.prefixes):
+        for declaration in g.objects(source, SH.declare):
+            found[str(g.value(declaration, SH.prefix))] = str(g.value(declaration, SH.namespace))
+    return found
+
+
+class SparqlRunner:
+    """Runs SPARQL constraints over one case graph at a time, next to the ontology.
+
+    Not thread-safe: the caller serialises runs (``casegraph.validation`` holds a lock).
+    """
+
+    def __init__(self, ontology: Iterable[tuple]):
+        self.store = ox.Store()
+        self._ontology_terms: dict = {}
+        self.store.bulk_extend(
+            [ox.Quad(*(_to_ox(t, self._ontology_terms) for t in triple), _ONTOLOGY)
+             for triple in ontology]
+        )
+
+    def run(
+        self, constraints: Iterable[SparqlConstraint], triples: Iterable[tuple], focus: dict
+    ) -> list[tuple[SparqlConstraint, Identifier, Identifier | None, Identifier | None]]:
+        """Rows ``(constraint, this, path, value)`` whose ``this`` is a focus node of its shape.
+
+        ``focus`` maps a shape to its focus nodes (the case's and the ontology's).
+        """
+        wanted = [c for c in constraints if focus.get(c.shape)]
+        if not wanted:
+            return []
+        back = dict(self._ontology_terms)
+        self.store.extend(ox.Quad(*(_to_ox(t, back) for t in triple), _CASE) for triple in triples)
+        try:
+            rows = []
+            for constraint in wanted:
+                nodes = focus[constraint.shape]
+                seen = set()
+                for solution in self.store.query(
+                    constraint.query, default_graph=[_CASE, _ONTOLOGY]
+                ):
+                    this, path, value = (
+                        _from_ox(_bound(solution, name), back) for name in ("this", "path", "value")
+                    )
+                    if this not in nodes or (this, path, value) in seen:
+                        continue
+                    seen.add((this, path, value))
+                    rows.append((constraint, this, path, value))
+            return rows
+        finally:
+            self.store.clear_graph(_CASE)
+
+
+def _bound(solution: ox.QuerySolution, name: str):
+    try:
+        return solution[name]
+    except KeyError:
+        return None
+
+
+def _to_ox(term: Identifier, back: dict):
+    """The pyoxigraph term for an rdflib term; ``back`` remembers the original for the way back."""
+    if isinstance(term, URIRef):
+        converted = ox.NamedNode(str(term))
+    elif isinstance(term, Literal):
+        if term.language:
+            converted = ox.Literal(str(term), language=term.language)
+        elif term.datatype is not None and term.datatype not in (XSD.string, RDF.langString):
+            converted = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        else:
+            converted = ox.Literal(str(term))
+    elif isinstance(term, BNode):
+        converted = back.get(term)
+        if converted is None:
+            converted = back[term] = ox.BlankNode()
+    else:
+        raise TypeError(f"cannot validate the RDF term {term!r}")
+    back.setdefault(converted, term)
+    return converted
+
+
+def _from_ox(term, back: dict) -> Identifier | None:
+    if term is None:
+        return None
+    if term in back:
+        return back[term]
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return BNode(str(term.value))
