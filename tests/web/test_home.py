@@ -108,3 +108,84 @@ def test_pages_carry_security_headers_and_name_their_controls(client, url):
                 continue
             control_id = re.search(r'id="([^"]+)"', control).group(1)
             assert f'for="{control_id}"' in html or "aria-label" in control
+
+
+TWINS = {
+    "/": ("cases", "totals"),
+    "/questions": ("questions",),
+    "/questions/shared-practice-kinds": ("columns", "rows"),
+    "/export": ("dataset", "cases", "schema", "void"),
+    "/query": ("endpoint", "examples"),
+    "/api/docs": ("openapi", "paths"),
+}
+
+
+@pytest.mark.parametrize("url", sorted(TWINS))
+def test_every_page_has_a_json_twin_by_accept_or_format(client, url):
+    page = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.mimetype == "text/html"
+    assert "Accept" in page.headers["Vary"]
+    by_accept = client.get(url, headers={"Accept": "application/json"})
+    by_format = client.get(url, query_string={"format": "json"})
+    for answer in (by_accept, by_format):
+        assert answer.status_code == 200 and answer.mimetype == "application/json"
+        assert "Accept" in answer.headers["Vary"]
+        assert set(TWINS[url]) <= set(answer.get_json())
+    assert by_accept.get_json() == by_format.get_json()
+    assert client.get(url, query_string={"format": "pdf"}).status_code == 406
+
+
+def test_json_twins_carry_what_the_pages_show(client):
+    home = client.get("/?format=json").get_json()
+    assert len(home["cases"]) == len(paths.case_files())
+    assert all(case["counts"].get("passage", 0) > 0 for case in home["cases"])
+    catalogue = client.get("/questions?format=json").get_json()["questions"]
+    assert [q["id"] for q in catalogue] == list(load_catalogue())
+    assert all({"zh-Hans", "zh-Hant", "en"} <= set(q["title"]) for q in catalogue)
+    export = client.get("/export?format=json").get_json()
+    for item in export["dataset"] + export["schema"] + export["cases"]:
+        download = client.get(item["href"])
+        assert download.mimetype == item["media_type"], item
+        assert item["file_name"] in download.headers["Content-Disposition"]
+        download.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "accept", "parse_as", "expected"),
+    [
+        ("/ontology", "text/turtle", "turtle",
+         ("https://w3id.org/casegraph/ns#PartyOrganisation",
+          "http://www.w3.org/2002/07/owl#Class")),
+        ("/ontology", "application/json", "json-ld",
+         ("https://w3id.org/casegraph/ns#award", "http://www.w3.org/2002/07/owl#ObjectProperty")),
+        ("/shapes", "text/turtle", "turtle", (None, "http://www.w3.org/ns/shacl#NodeShape")),
+        ("/shapes", "application/n-triples", "nt",
+         (None, "http://www.w3.org/ns/shacl#NodeShape")),
+    ],
+)
+def test_ontology_and_shapes_pages_have_rdf_twins(client, url, accept, parse_as, expected):
+    from rdflib import RDF, Graph, URIRef
+
+    answer = client.get(url, headers={"Accept": accept})
+    assert answer.status_code == 200 and "Accept" in answer.headers["Vary"]
+    graph = Graph().parse(data=answer.get_data(as_text=True), format=parse_as)
+    subject, rdf_class = expected
+    subject = URIRef(subject) if subject else None
+    assert (subject, RDF.type, URIRef(rdf_class)) in graph
+    assert len(graph) > 100
+
+
+def test_every_ui_string_is_in_three_languages_and_every_template_key_exists():
+    from casegraph.search import GROUP_KEYS
+    from casegraph.web import home, i18n
+
+    assert not hasattr(home, "PAGE_STRINGS")
+    for key, texts in i18n._STRINGS.items():
+        assert len(texts) == 3 and all(t.strip() for t in texts), key
+    used = {f"group_{k}" for k in (*GROUP_KEYS, *home.STATISTIC_KINDS)}
+    used |= {"class", "object_property", "datatype_property", "annotation_property"}
+    for template in (paths.QUERIES_DIR.parent / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"(?<![\w.])t\(", text), f"{template.name} uses t(); use _()"
+        used |= set(re.findall(r"""_\(['"]([a-z_]+)['"]\)""", text))
+    assert used <= set(i18n._STRINGS), used - set(i18n._STRINGS)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from casegraph.bootstrap import load_bundled
 from casegraph.config import CANONICAL_BASE_IRI, Settings
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app, pages
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+
+from tests.web.bundled_app import bundled_app
 
 ID = CANONICAL_BASE_IRI
 CG = Namespace("https://w3id.org/casegraph/ns#")
@@ -161,3 +165,71 @@ def test_hostile_literals_are_escaped_and_javascript_iris_never_links(hostile_cl
     assert "javascript:alert(3)" in html and "javascript:alert(4)" in html
     page = hostile_client.get("/resource", query_string={"iri": "javascript:alert(3)"})
     assert 'href="javascript:' not in page.get_data(as_text=True).lower()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_client(tmp_path_factory):
+    app = bundled_app(tmp_path_factory.mktemp("oxigraph-pages"))
+    yield app.test_client()
+    app.extensions["casegraph.store"].close()
+
+
+def _label_columns(html: str) -> list[tuple[str, str]]:
+    """(language, text) of each column of the first side-by-side label table."""
+    table = re.search(r'<dl class="labels-side-by-side">(.*?)</dl>', html, re.S).group(1)
+    return re.findall(r"<dt>([^<]*)</dt><dd[^>]*>(.*?)</dd>", table, re.S)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/id/org/jinan-energy-group",
+         ["济南能源集团有限公司", "濟南能源集團有限公司", "Jinan Energy Group Co., Ltd."]),
+        ("/id/practice-kind/mentoring", None),
+        ("/id/case/jinan-bus-3rd-branch-team7", None),
+    ],
+)
+def test_oxigraph_pages_show_zh_hans_zh_hant_and_en_side_by_side(oxigraph_client, path, expected):
+    """Oxigraph reports ``zh-hans``; the page must still find each label in its column."""
+    html = oxigraph_client.get(path + "?lang=en").get_data(as_text=True)
+    columns = _label_columns(html)
+    assert [lang for lang, _ in columns] == ["zh-Hans", "zh-Hant", "en"], columns
+    assert all(text.strip() and "no label" not in text for _, text in columns), columns
+    assert "zh-hans" not in html and "zh-hant" not in html
+    if expected:
+        assert [text for _, text in columns] == expected
+
+
+def test_case_document_is_named_by_its_title_in_three_languages(client):
+    html = client.get("/id/case/jinan-thermal-western-heat-source?lang=zh-Hant").get_data(
+        as_text=True
+    )
+    columns = dict(_label_columns(html))
+    assert "青新熙源" in columns["zh-Hans"] and "黨建品牌" in columns["zh-Hant"]
+    assert "Qingxin Xiyuan" in columns["en"]
+    assert re.search(r"<h1>[^<]*黨支部[^<]*</h1>", html)  # the heading in the UI language
+    assert html.count("<h1") == 1
+
+
+def test_cases_mentioning_an_entity_are_named_by_their_titles(client):
+    html = client.get("/id/org/jinan-energy-group?lang=en").get_data(as_text=True)
+    cases = html[html.index('id="cases-h"'):html.index('id="incoming-h"')]
+    assert 'href="/id/case/jinan-energy-group-chuxin"' in cases
+    assert "初心能源" in cases  # the title, not only the IRI
+
+
+def test_every_iri_of_a_case_graph_resolves_as_a_page_and_as_turtle(client):
+    """Every subject and object IRI under the base stated in one case has a page."""
+    store = client.application.extensions["casegraph.store"]
+    graph = store.graph(URIRef(ID + "graph/case/jinan-bus-3rd-branch-team7"))
+    iris = {t for triple in graph for t in (triple[0], triple[2])
+            if isinstance(t, URIRef) and str(t).startswith(ID)}
+    assert len(iris) > 50
+    for iri in sorted(iris):
+        response = client.get("/id/" + str(iri)[len(ID):], headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, iri
+        assert (iri, None, None) in Graph().parse(data=response.get_data(as_text=True),
+                                                  format="turtle") or str(iri).startswith(
+            ID + "graph/"), iri
+    for iri in sorted(iris)[::10]:
+        assert client.get("/id/" + str(iri)[len(ID):]).status_code == 200, iri

@@ -150,3 +150,55 @@ def test_openapi_describes_every_question_and_parameter(client):
     assert operation["parameters"][0]["schema"]["default"] == "id:org/jinan-energy-group"
     docs = client.get("/api/docs").get_data(as_text=True)
     assert docs.count("<section class=\"operation\"") == len(document["paths"])
+
+
+CROSS_CASE = sorted(q.id for q in QUESTIONS.values() if q.cross_case)
+CASE_IRI = r"https://w3id.org/casegraph/id/(?:graph/)?case/([a-z0-9-]+)"
+
+
+@pytest.fixture(scope="module")
+def case_organisations(memory_store) -> dict[str, frozenset[str]]:
+    """case slug -> the organisations its case document is about."""
+    rows = memory_store.query(
+        "PREFIX cg: <https://w3id.org/casegraph/ns#> "
+        "SELECT ?doc ?org WHERE { ?doc cg:aboutOrganisation ?org }"
+    ).dicts()
+    about: dict[str, set[str]] = {}
+    for row in rows:
+        about.setdefault(str(row["doc"]).rsplit("/", 1)[-1], set()).add(str(row["org"]))
+    return {slug: frozenset(orgs) for slug, orgs in about.items()}
+
+
+@pytest.mark.parametrize("question_id", CROSS_CASE)
+def test_cross_case_answers_span_cases_of_different_companies(
+    client, case_organisations, question_id
+):
+    """A cross-case question's default answer draws on two or more cases about
+    different organisations: counted from the case, case graph and case-local fact IRIs
+    in its rows, or (for counting questions) from a ``cases`` column."""
+    import re
+
+    body = client.get(f"/api/questions/{question_id}.json").get_json()
+    slugs: set[str] = set()
+    case_counts = [0]
+    for row in body["rows"]:
+        for column, term in row.items():
+            found = re.match(CASE_IRI, term["value"]) if term["type"] == "uri" else None
+            if found:
+                slugs.add(found.group(1))
+            if column in ("cases", "caseCount"):
+                case_counts.append(int(term["value"]))
+    if slugs:
+        assert len(slugs) >= 2, (question_id, slugs)
+        assert len({case_organisations[s] for s in slugs}) >= 2, (question_id, slugs)
+    else:
+        assert max(case_counts) >= 2, (question_id, body["rows"][:3])
+
+
+def test_every_question_documents_itself_in_chinese_and_english():
+    for q in QUESTIONS.values():
+        assert {"zh-Hans", "en"} <= set(q.rationale), q.id
+        assert q.answer, q.id
+        for p in q.parameters:
+            assert p.name and p.type, (q.id, p)
+            assert p.type != "concept" or p.scheme, (q.id, p.name)

@@ -25,11 +25,13 @@ from casegraph import paths
 from casegraph.web.term_view import (
     Labeller,
     TermView,
+    literal_language,
     page_href,
     rdf_response,
     requested_format,
     run_fixed,
     settings,
+    store,
 )
 
 bp = Blueprint("pages", __name__)
@@ -81,8 +83,11 @@ def _entity(iri: URIRef):
     fmt = requested_format()
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
+    named_graph = iri in store().named_graphs()
     if fmt != "html":
         graph = Graph()
+        if named_graph:  # a named graph's IRI dereferences to its content
+            graph = store().graph(iri)
         for triple in run_fixed("entity_description", [{"s": iri}]).triples:
             graph.add(triple)
         if not len(graph):
@@ -135,6 +140,7 @@ def _entity(iri: URIRef):
         cases=[(labeller.view(r["g"]), labeller.view(r["doc"]) if "doc" in r else None)
                for r in cases],
         formats=_format_links(),
+        graph_triples=store().triple_count(iri) if named_graph else None,
     ))
 
 
@@ -156,9 +162,9 @@ def _labels_by_language(statements: list[dict[str, Identifier]],
     for row in statements:
         o = row["o"]
         if row["p"] in predicates and isinstance(o, Literal) and str(o) not in labels[
-            o.language or ""
+            literal_language(o)
         ]:
-            labels[o.language or ""].append(str(o))
+            labels[literal_language(o)].append(str(o))
     order = ["zh-Hans", "zh-Hant", "en"]
     return {lang: labels.get(lang, []) for lang in order} | {
         k: v for k, v in labels.items() if k not in order

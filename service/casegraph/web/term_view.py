@@ -24,6 +24,7 @@ from rdflib.term import Identifier
 from casegraph.config import Settings
 from casegraph.question_catalogue import bind_values, fixed_query, rebase
 from casegraph.store.base import QueryResult, Store
+from casegraph.store.formats import canonical_language_tag
 from casegraph.web.negotiation import prefers
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -70,6 +71,13 @@ def run_fixed(name: str, rows: list[dict[str, Identifier]] | None = None,
     sparql = bind_values(rebase(fixed_query(name), cfg.base_iri), rows or [])
     return store().query(sparql + suffix, timeout=cfg.query_timeout,
                          max_rows=cfg.max_result_rows)
+
+
+def literal_language(term: object) -> str:
+    """A literal's language in BCP 47 spelling (``zh-Hans``), whatever case the store used."""
+    if isinstance(term, Literal) and term.language:
+        return canonical_language_tag(term.language)
+    return ""
 
 
 def is_http_iri(term: object) -> bool:
@@ -127,8 +135,7 @@ class Labeller:
             chunk = iris[start:start + 200]
             for row in run_fixed("labels", [{"x": i} for i in chunk]).dicts():
                 label = row["label"]
-                lang = label.language if isinstance(label, Literal) and label.language else ""
-                bucket = self._labels[str(row["x"])][lang]
+                bucket = self._labels[str(row["x"])][literal_language(label)]
                 if str(label) not in bucket:
                     bucket.append(str(label))
             for i in chunk:
@@ -137,7 +144,7 @@ class Labeller:
     def fall_back(self, iri: Identifier, label: Identifier | None) -> None:
         """Use ``label`` for ``iri`` when it has no label of its own (a case's title)."""
         if isinstance(label, Literal) and not any(self._labels.get(str(iri), {}).values()):
-            self._labels[str(iri)][label.language or ""].append(str(label))
+            self._labels[str(iri)][literal_language(label)].append(str(label))
 
     def labels(self, iri: str) -> dict[str, list[str]]:
         found = self._labels.get(iri, {})
@@ -153,7 +160,8 @@ class Labeller:
             return TermView("bnode", "_:" + str(term))
         if isinstance(term, Literal):
             datatype = curie(str(term.datatype)) if term.datatype else None
-            return TermView("literal", str(term), lang=term.language, datatype=datatype)
+            return TermView("literal", str(term), lang=literal_language(term) or None,
+                            datatype=datatype)
         return TermView("literal", str(term))
 
 
