@@ -22,19 +22,24 @@ decoded plausibly is kept as it is and reported as flagged.
 
 from __future__ import annotations
 
-import functools
-import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-import jieba
-import opencc
+from casegraph.repair_gbk import (
+    common_characters,
+    dictionary,
+    fold_fullwidth,
+    gbk_pair,
+    is_lost_pair,
+    is_traditional,
+    simplifier,
+)
+from casegraph.repair_headings import Vocabulary, infer_numbers, restore_heading
 
-RepairKind = Literal["gloss", "heading", "misalignment", "flagged"]
+RepairKind = Literal["gloss", "heading", "heading-inferred", "misalignment", "flagged"]
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _TONELESS = "aaaaeeeeiiiioooouuuuüüüünnnm"
@@ -79,7 +84,9 @@ class RepairResult:
         return [r for r in self.repairs if r.kind == "flagged"]
 
     def summary(self) -> dict[str, int]:
-        counts = {"gloss": 0, "heading": 0, "misalignment": 0, "flagged": 0}
+        counts = dict.fromkeys(
+            ["gloss", "heading", "heading-inferred", "misalignment", "flagged"], 0
+        )
         for repair in self.repairs:
             counts[repair.kind] += 1
         return counts
@@ -111,40 +118,6 @@ def _is_gloss_after(before: str, match: re.Match[str]) -> bool:
     return before.isascii() and before.isalpha() and _has_tone_mark(gloss)
 
 
-def _fold_fullwidth(text: str) -> str:
-    """Fold full-width ASCII forms, as the damaged text's own pipeline did."""
-    return "".join(
-        unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch for ch in text
-    )
-
-
-def _gbk(ch: str) -> bytes | None:
-    if ch.isascii():
-        if ch.isalnum() or ch.isspace():
-            return None
-        ch = chr(ord(ch) + 0xFEE0)  # folded punctuation was full-width before step 3
-    try:
-        encoded = ch.encode("gbk")
-    except UnicodeEncodeError:
-        return None
-    return encoded if len(encoded) == 2 else None
-
-
-def _decode_pair(lead: int, trail: int) -> str | None:
-    try:
-        decoded = bytes((lead, trail)).decode("gbk")
-    except UnicodeDecodeError:
-        return None
-    if len(decoded) != 1 or unicodedata.category(decoded) == "Co":
-        return None
-    return decoded
-
-
-def _lost_pair(first: int, second: int) -> bool:
-    """Whether a misread pair would have been dropped (unmapped or private use)."""
-    return _decode_pair(first, second) is None
-
-
 @dataclass(frozen=True)
 class _Run:
     """A misaligned span: ``?`` + characters whose bytes are pairs, + a resync byte."""
@@ -168,7 +141,7 @@ class _Decoder:
         self.bigrams = {text[i : i + 2] for text in [undamaged] for i in range(len(text) - 1)}
         self.by_lead: dict[int, dict[int, str]] = {}
         for ch in plausible:
-            encoded = _gbk(ch) if not ch.isascii() else None
+            encoded = gbk_pair(ch) if not ch.isascii() else None
             if encoded:
                 self.by_lead.setdefault(encoded[0], {})[encoded[1]] = ch
         self.by_trail: dict[int, dict[int, str]] = {}
@@ -199,7 +172,7 @@ class _Decoder:
         undamaged text also uses; then prefer characters inside dictionary words; then
         characters frequent in the undamaged text."""
         lost = reading.count(_LOST)
-        plain = _fold_fullwidth(reading.replace(_LOST, ""))
+        plain = fold_fullwidth(reading.replace(_LOST, ""))
         context = before + plain + after
         known_pairs = sum(context[i : i + 2] in self.bigrams for i in range(len(context) - 1))
         ordinary = sum(math.log1p(self.frequency.get(ch, 0)) for ch in plain)
@@ -217,7 +190,7 @@ class _Decoder:
         leads = self.by_lead if following is None else self.by_trail.get(following, {})
         for trail, ch in self.by_lead.get(pending, {}).items():
             for lead in leads:
-                if _lost_pair(trail, lead):
+                if is_lost_pair(trail, lead):
                     readings |= self._step(run, index, lead, done + ch + _LOST, lost + 1, gloss)
         return readings
 
@@ -246,50 +219,18 @@ _RUN_START = re.compile(r"\?")
 _HEADING_START = re.compile(rf"\u3000*（[{_HEADING_NUMERALS}]+）")
 
 
-@functools.cache
-def _simplifier() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@functools.cache
-def _dictionary() -> dict[str, int]:
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt.FREQ
-
-
 def _characters_outside_words(before: str, text: str, after: str) -> int:
     """How many CJK characters of ``text`` belong to no word of two or more characters in
     jieba's dictionary, reading it between its neighbours: misread GBK pairs almost never
     spell words."""
-    simplified = _simplifier().convert(before + text + after)
+    simplified = simplifier().convert(before + text + after)
     covered = [False] * len(simplified)
     for start in range(len(simplified)):
         for end in range(start + 2, min(len(simplified), start + 5) + 1):
-            if _dictionary().get(simplified[start:end]):
+            if dictionary().get(simplified[start:end]):
                 covered[start:end] = [True] * (end - start)
     inside = range(len(before), len(before) + len(text))
     return sum(1 for i in inside if not covered[i] and _CJK.match(simplified[i]))
-
-
-@functools.cache
-def _common_characters(traditional: bool) -> frozenset[str]:
-    """The 3,755 level-1 GB 2312 characters, written in the text's script: what ordinary
-    prose is made of.  A reading must not mix scripts."""
-    simplified = [
-        bytes((lead, trail)).decode("gb2312")
-        for lead in range(0xB0, 0xD8)
-        for trail in range(0xA1, 0xFF)
-        if not (lead == 0xD7 and trail > 0xF9)
-    ]
-    if not traditional:
-        return frozenset(simplified)
-    return frozenset(opencc.OpenCC("s2t").convert("\n".join(simplified)).split("\n"))
-
-
-def _is_traditional(text: str) -> bool:
-    converted = _simplifier().convert(text)
-    return sum(a != b for a, b in zip(text, converted, strict=False)) > len(text) // 200
 
 
 def _find_runs(text: str) -> list[_Run]:
@@ -302,7 +243,7 @@ def _find_runs(text: str) -> list[_Run]:
         if after_gloss:
             index = broken.end()  # "?" + gloss: the glossed character is lost with its "("
         while index < len(text) and text[index] not in "\n?":
-            encoded = _gbk(text[index])
+            encoded = gbk_pair(text[index])
             if encoded is None:
                 break
             pairs.append((encoded[0], encoded[1]))
@@ -346,16 +287,15 @@ def repair_text(raw: str) -> RepairResult:
         undamaged[run.start : run.end] = [" "] * (run.end - run.start)
     plain = "".join(undamaged)
     plausible = {ch for ch in plain if _CJK.match(ch)} | _ALWAYS_PLAUSIBLE
-    plausible |= _common_characters(_is_traditional(plain))
+    plausible |= common_characters(is_traditional(plain))
     gloss_chars: dict[str, set[str]] = {}
     for match in _GLOSS.finditer(plain):
         if match.start() and _CJK.match(plain[match.start() - 1]):
             gloss_chars.setdefault(match.group(1), set()).add(plain[match.start() - 1])
     decoder = _Decoder(plain, plausible, gloss_chars)
 
-    result = RepairResult(text="")
-    rebuilt: list[str] = []
-    origin: list[int] = []  # raw index of each rebuilt character, for the report
+    readings: dict[int, tuple[RepairKind, str, str]] = {}  # run start -> kind, reading, note
+    unread_headings: list[_Run] = []
     cursor = 0
     for run in runs:
         if run.start < cursor:
@@ -364,20 +304,75 @@ def repair_text(raw: str) -> RepairResult:
         before = raw[run.start - 1 : run.start] if run.start else ""
         after = _GLOSS.sub("", raw[run.end : run.end + 40])[:2]
         reading = decoder.decode(run, gloss, before, after)
+        if reading is not None:
+            kind: RepairKind = "heading" if run.at_line_start else "misalignment"
+            readings[run.start] = (kind, reading, "")
+        elif not all(ch in plausible for ch in raw[run.start + 1 : run.end - 1]):
+            readings[run.start] = ("flagged", "", "no plausible reading")
+            if run.at_line_start:
+                unread_headings.append(run)
+        cursor = run.end  # a genuine "?" before ordinary text is no damage: no reading
+    if unread_headings:
+        _restore_headings(raw, plain, unread_headings, readings)
+    return _apply(raw, runs, readings)
+
+
+def _restore_headings(
+    raw: str, plain: str, runs: list[_Run], readings: dict[int, tuple[RepairKind, str, str]]
+) -> None:
+    """Give the unread heading runs the reading their number and surviving bytes allow."""
+    starts = {run.start: run for run in runs}
+    lines: list[str | None] = []
+    offset = 0
+    for line in raw.split("\n"):
+        if offset in starts:
+            lines.append(None)
+        elif offset in readings and readings[offset][0] == "heading":
+            lines.append(fold_fullwidth(readings[offset][1].lstrip("\u3000")))
+        else:
+            lines.append(line)
+        offset += len(line) + 1
+    numbers = infer_numbers(lines)
+    vocabulary = Vocabulary(_GLOSS.sub("", plain), is_traditional(plain))
+    for run in runs:
+        line_index = raw.count("\n", 0, run.start)
+        if line_index not in numbers:
+            note = "no heading number follows from the neighbouring headings"
+            readings[run.start] = ("flagged", "", note)
+            continue
+        label_number, evidence = numbers[line_index]
+        line_end = raw.find("\n", run.end)
+        following = _GLOSS.sub("", raw[run.end : line_end if line_end >= 0 else len(raw)])
+        heading, why_not = restore_heading(
+            run.pairs, run.resync, label_number, evidence, following, vocabulary
+        )
+        if heading is None:
+            readings[run.start] = ("flagged", "", why_not)
+        else:
+            readings[run.start] = ("heading-inferred", heading.text, heading.note)
+
+
+def _apply(
+    raw: str, runs: list[_Run], readings: dict[int, tuple[RepairKind, str, str]]
+) -> RepairResult:
+    """Put the readings in place of their runs, report them, then remove the glosses."""
+    result = RepairResult(text="")
+    rebuilt: list[str] = []
+    origin: list[int] = []  # raw index of each rebuilt character, for the report
+    cursor = 0
+    for run in runs:
+        if run.start not in readings:
+            continue
+        kind, reading, note = readings[run.start]
         line, column = _position(raw, run.start)
         span = raw[run.start : run.end]
-        if reading is None:
-            if all(ch in plausible for ch in span[1:-1]):
-                continue  # a genuine "?" before ordinary text: not damage
-            result.repairs.append(
-                Repair("flagged", line, column, span, span, "no plausible reading")
-            )
+        if kind == "flagged":
+            result.repairs.append(Repair("flagged", line, column, span, span, note))
             continue
         if run.at_line_start:
             reading = reading.lstrip("\u3000")
-        reading = _fold_fullwidth(reading)
-        kind: RepairKind = "heading" if run.at_line_start else "misalignment"
-        result.repairs.append(Repair(kind, line, column, span, reading))
+        reading = fold_fullwidth(reading)
+        result.repairs.append(Repair(kind, line, column, span, reading, note))
         if run.after_gloss:  # the lost character's gloss goes with the run
             lost_gloss = _BROKEN_GLOSS.match(raw, run.start + 1)
             assert lost_gloss is not None
