@@ -84,7 +84,10 @@ def repair_text_command(
         for repair in result.repairs:
             shown = repair.repaired if repair.kind != "flagged" else repair.note
             where = f"{raw}:{repair.line}:{repair.column}"
-            click.echo(f"{where}: {repair.kind} {repair.raw!r} -> {shown!r}", err=not output)
+            evidence = f" ({repair.note})" if repair.note and repair.kind != "flagged" else ""
+            click.echo(
+                f"{where}: {repair.kind} {repair.raw!r} -> {shown!r}{evidence}", err=not output
+            )
     summary = ", ".join(f"{n} {kind}" for kind, n in result.summary().items())
     click.echo(f"repaired: {summary}", err=True)
     if strict and result.flagged:

@@ -16,8 +16,12 @@ it rebuilds the byte stream of a misaligned run and decodes it in step,
 searching for the lost pairs, and accepts the result only if every decoded
 character is *plausible*, i.e. occurs in the undamaged part of the same text
 (plus indentation, brackets and heading numerals).  Repaired characters are
-folded like step 3 so the text stays consistent.  A run that cannot be
-decoded plausibly is kept as it is and reported as flagged.
+folded like step 3 so the text stays consistent.  A heading run that lost too
+many bytes for that is handed to :mod:`casegraph.repair_headings`, which infers its
+number from the heading sequence and its lost words from a byte-constrained search
+of the document's and the dictionary's words (reported as ``heading-inferred``, with
+the evidence).  A run that still cannot be read is kept as it is and reported as
+flagged.
 """
 
 from __future__ import annotations
