@@ -18,9 +18,12 @@ from collections.abc import Iterator, Mapping, Sequence
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import QueryContext, Update
+from rdflib.plugins.sparql.update import _fillTemplate, evalUpdate
 from rdflib.term import URIRef
 
 from casegraph.store.base import (
@@ -174,7 +177,11 @@ def preview_update(
             target.add(triple)
     with RDFLIB_PARSER_LOCK:
         try:
-            scratch.update(sparql_update)
+            for operation in translateUpdate(parseUpdate(sparql_update)).algebra:
+                if operation.name == "Modify" and operation.using:
+                    _modify_with_using(scratch, operation)
+                else:
+                    evalUpdate(scratch, Update(operation.prologue, [operation]))
         except Exception as error:  # rdflib raises plain exceptions for failed operations
             raise QueryRefused(f"the update cannot be applied: {error}") from error
     default = scratch.default_graph.identifier
@@ -193,6 +200,39 @@ def preview_update(
                 copy.add(triple)
             changes[iri] = copy
     return changes
+
+
+def _modify_with_using(scratch: Dataset, operation: CompValue) -> None:
+    """DELETE/INSERT … USING … WHERE with the dataset that USING and USING NAMED give.
+
+    rdflib ignores ``USING NAMED`` (every graph stays visible to ``GRAPH ?g``), so
+    the WHERE clause is matched here against exactly the named graphs; then all
+    deletions are applied before all insertions, as SPARQL 1.1 Update §3.1.3 says.
+    """
+    view = Dataset(default_union=False)
+    for clause in operation.using:
+        if clause.default is not None:
+            view.default_graph += scratch.graph(clause.default)
+        else:
+            target = view.graph(clause.named)
+            target += scratch.graph(clause.named)
+    context = QueryContext(view, initBindings={})
+    context.prologue = operation.prologue
+    solutions = list(evalPart(context, operation.where))
+    template_graph = (
+        scratch.graph(operation.withClause) if operation.withClause else scratch.default_graph
+    )
+    for template, adding in ((operation.delete, False), (operation.insert, True)):
+        if not template:
+            continue
+        for solution in solutions:
+            targets = [(template_graph, template.triples or [])]
+            for graph, quads in (template.quads or {}).items():
+                if solution.get(graph) is not None:
+                    targets.append((scratch.graph(solution.get(graph)), quads))
+            for target, triples in targets:
+                for triple in _fillTemplate(triples, solution):
+                    target.add(triple) if adding else target.remove(triple)
 
 
 def _fill_construct_where_template(algebra: CompValue) -> None:

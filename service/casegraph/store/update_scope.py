@@ -134,8 +134,9 @@ class _ScopeBuilder:
         self._template(op.delete, with_graph)
         self._template(op.insert, with_graph)
         using = op.using or []
-        defaults = [u.default for u in using if u.get("default") is not None]
-        named = [u.named for u in using if u.get("named") is not None]
+        # Attribute access: CompValue.get returns the key itself for an absent field.
+        defaults = [u.default for u in using if u.default is not None]
+        named = [u.named for u in using if u.named is not None]
         self.reads.update(URIRef(g) for g in defaults + named)
         if with_graph is not None and not defaults:
             self.reads.add(URIRef(with_graph))

@@ -1,5 +1,8 @@
 """Writes over HTTP: who may write, and how a refused write is answered.
 
+Updates get the dataset's base IRI (:mod:`casegraph.web.base_iri`) and the
+Protocol's ``using-graph-uri``/``using-named-graph-uri`` (:mod:`casegraph.web.update_dataset`).
+
 Every write (SPARQL Update on ``/sparql``, PUT/POST/DELETE on ``/store``) needs
 ``Authorization: Bearer <settings.update_token>``.  Without a configured token the
 service is read-only and says so (403); a missing or wrong token is 401 with
@@ -21,9 +24,11 @@ from rdflib import Graph, URIRef
 from casegraph.sparql_safety import check_update
 from casegraph.validation_report import ValidationReport
 from casegraph.web import current_settings, current_store
+from casegraph.web.base_iri import client_positions, with_base
 from casegraph.web.errors import ApiError
 from casegraph.web.negotiation import best_media_type
 from casegraph.web.search import refresh_after_write
+from casegraph.web.update_dataset import with_protocol_dataset
 
 #: Media types a SHACL report is written in (the first is the default).
 REPORT_MEDIA_TYPES = ("application/json", "text/turtle", "text/plain")
@@ -64,17 +69,20 @@ def apply_update(text: str) -> Response:
     require_write_access()
     from casegraph.web.sparql import safety_policy
 
-    for parameter in ("using-graph-uri", "using-named-graph-uri"):
-        if parameter in request.args or parameter in request.form:
-            # Every write names its target case graph in the update itself (WITH,
-            # GRAPH, USING), so a protocol dataset could only conflict with it.
-            raise ApiError(400, f"{parameter}= is not accepted: name graphs in the update "
-                                "with USING, WITH or GRAPH")
-    checked = check_update(text, safety_policy())
-    timeout = current_settings().query_timeout
-    outcome = _guarded(lambda writer: writer.update(checked.text, timeout=timeout))
+    settings = current_settings()
+    with client_positions():
+        checked = check_update(with_base(text, settings.base_iri), safety_policy())
+        update = with_protocol_dataset(
+            checked.text, _parameter("using-graph-uri"), _parameter("using-named-graph-uri")
+        )
+        outcome = _guarded(lambda writer: writer.update(update, timeout=settings.query_timeout))
     refresh_after_write(outcome)
     return jsonify(changed_graphs=sorted(str(g) for g in outcome))
+
+
+def _parameter(name: str) -> list[str]:
+    """A Protocol parameter's values from the URL and, for a form, its body."""
+    return request.args.getlist(name) + request.form.getlist(name)
 
 
 def replace_graphs(graphs: dict[URIRef, Graph | None]) -> None:
