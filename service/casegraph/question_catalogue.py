@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -68,7 +69,7 @@ class Parameter:
             raise ParameterError(self.name, f"{raw!r} is not one of {', '.join(self.allowed)}")
         if self.type in ("iri", "concept"):
             iri = expand_curie(raw, base_iri)
-            if not _IRI.match(iri):
+            if not _IRI.match(iri) or not _is_rfc3987_iri(iri):
                 raise ParameterError(self.name, f"{raw!r} is not an absolute IRI")
             return URIRef(iri)
         if self.type == "integer":
@@ -128,6 +129,16 @@ class Question:
     ) -> str:
         """The SPARQL to run: the deployment's base IRI, parameters bound by VALUES."""
         return bind_values(rebase(self.sparql, base_iri), [bindings] if bindings else [])
+
+
+def _is_rfc3987_iri(iri: str) -> bool:
+    """Whether the engine's IRI parser accepts ``iri`` (control characters, bad
+    percent-encodings or a second ``#`` would make the query itself a syntax error)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def expand_curie(raw: str, base_iri: str = CANONICAL_BASE_IRI) -> str:
