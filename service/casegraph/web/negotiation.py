@@ -8,6 +8,7 @@ decides.  A missing or empty Accept header accepts everything.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 try:
                     quality = min(max(float(value), 0.0), 1.0)
                 except ValueError:
+                    quality = 0.0
+                if math.isnan(quality):  # "q=NaN" is as malformed as "q=abc"
                     quality = 0.0
         ranges.append(MediaRange(type_.strip(), subtype.strip(), quality))
     return ranges
