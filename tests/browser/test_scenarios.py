@@ -125,3 +125,30 @@ def test_pages_fit_a_phone_screen_without_javascript(browser, base_url):
         screenshot(page, "search-phone-nojs")
     finally:
         context.close()
+
+
+#: page -> whether it has form controls (so the check cannot pass on an empty page)
+ACCESSIBILITY_PAGES = {
+    "/": True, "/search?q=济南": True, "/questions": False,
+    "/questions/shared-practice-kinds": True, "/questions/awards-by-issuer-and-year": True,
+    "/query": True, "/export": False, "/ontology": False, "/shapes": False,
+    "/id/org/jinan-energy-group": False, "/id/case/jinan-bus-3rd-branch-team7": False,
+    "/api/docs": False,
+}
+CONTROL_ROLES = {"textbox", "searchbox", "combobox", "button", "checkbox", "radio",
+                 "spinbutton", "listbox", "slider"}
+
+
+@pytest.mark.parametrize("path", sorted(ACCESSIBILITY_PAGES))
+def test_every_control_has_an_accessible_name(page, base_url, path):
+    """Chromium's accessibility tree names every input, select, textarea and button."""
+    page.goto(base_url + path + ("&" if "?" in path else "?") + "lang=en")
+    page.wait_for_load_state("networkidle")
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    controls = [
+        node for node in tree
+        if not node.get("ignored") and node.get("role", {}).get("value") in CONTROL_ROLES
+    ]
+    unnamed = [n for n in controls if not n.get("name", {}).get("value", "").strip()]
+    assert not unnamed, [(n["role"]["value"], n.get("properties")) for n in unnamed]
+    assert bool(controls) == ACCESSIBILITY_PAGES[path], [n["role"]["value"] for n in controls]

@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from casegraph.question_catalogue import ParameterError, load_catalogue
 from casegraph.search import language_tag
-from casegraph.web.i18n import ui_language
+from casegraph.web.i18n import translate, ui_language
 from casegraph.web.schema_docs import ontology_terms, shapes, shapes_graph
 from casegraph.web.term_view import (
     html_or_json,
@@ -114,7 +114,11 @@ def example_queries() -> list[dict[str, str]]:
 @bp.get("/query")
 def query_page():
     examples = example_queries()
-    config = {"endpoint": "/sparql", "examples": examples}
+    config = {
+        "endpoint": "/sparql",
+        "examples": examples,
+        "labels": {"endpoint": translate("sparql_endpoint"), "query": translate("query_text")},
+    }
     default_query = examples[0]["query"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     return html_or_json(
         lambda: render_template(

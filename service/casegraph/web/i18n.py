@@ -146,6 +146,7 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
         "不使用 JavaScript 時,可用此表單提交查詢:",
         "Without JavaScript, submit a query with this form:",
     ),
+    "sparql_endpoint": ("SPARQL 端点", "SPARQL 端點", "SPARQL endpoint"),
     "query_text": ("查询文本", "查詢文本", "Query text"),
     "result_format": ("结果格式", "結果格式", "Result format"),
     "format_auto": ("自动(按浏览器)", "自動(按瀏覽器)", "Automatic (by the browser)"),

@@ -33,8 +33,23 @@
         if (tab) tab.close();
       });
     }
+    nameControls(holder, config.labels || {});
     document.body.classList.add("yasgui-ready");
     window.casegraphYasgui = yasgui;
+  }
+  // YASGUI leaves its endpoint box and CodeMirror's input unnamed; name them (and the
+  // ones later tabs create) so that screen readers announce what they edit.
+  function nameControls(holder, labels) {
+    function apply() {
+      holder.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (el) {
+        el.setAttribute("aria-label", labels.endpoint || "SPARQL endpoint");
+      });
+      holder.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (el) {
+        el.setAttribute("aria-label", labels.query || "SPARQL query");
+      });
+    }
+    apply();
+    new MutationObserver(apply).observe(holder, { childList: true, subtree: true });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
