@@ -5,15 +5,18 @@ for queries, the expected result format and boolean.  They run against a live
 casegraph service on loopback, on the memory and the embedded oxigraph
 backends.  Where casegraph deliberately differs from the suite, the test is
 skipped with the reason (``DELIBERATE_DIFFERENCES``); everything else must pass.
+The suites' ``/sparql/`` is casegraph's ``/sparql`` and their Graph Store ``/gsp``
+is ``/store`` (so a direct graph ``/gsp/person/1.ttl`` is ``<http://host/store/person/1.ttl>``).
 The pass counts per manifest are printed by ``pytest -rs -s tests/w3c``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from casegraph.config import Settings
@@ -50,16 +53,9 @@ DELIBERATE_DIFFERENCES = {
 
 #: Tests that fail today because of known gaps (listed in the closing note); strict, so
 #: a fix shows up as an unexpected pass.
-KNOWN_GAPS = {
-    "post_get_post_get_indirect": "multipart/form-data uploads to the Graph Store are not read yet",
-}
+KNOWN_GAPS: dict[str, str] = {}
 KNOWN_GAPS_OXIGRAPH: dict[str, str] = {}
 KNOWN_GAPS_MEMORY: dict[str, str] = {}
-
-
-def _direct_identification(test: ProtocolTest) -> bool:
-    return any(not r.path.startswith(("/sparql", "/gsp?", "/gsp/?")) and
-               r.path.startswith("/gsp") for r in test.requests)
 
 
 def _collect() -> Iterator[pytest.param]:
@@ -67,9 +63,6 @@ def _collect() -> Iterator[pytest.param]:
         for test in protocol_tests(W3C_SPARQL11 / manifest):
             marks = []
             reason = DELIBERATE_DIFFERENCES.get(test.local_name)
-            if reason is None and _direct_identification(test):
-                reason = ("direct graph identification: casegraph names graphs with ?graph= "
-                          "(indirect identification), as Fuseki and Oxigraph do")
             if reason:
                 marks.append(pytest.mark.skip(reason=reason))
             yield pytest.param(test, id=f"{manifest.split('/')[0]}:{test.local_name}", marks=marks)
@@ -104,8 +97,13 @@ def test_w3c_protocol(empty_service: LiveService, test: ProtocolTest, request) -
         graph = Graph()
         graph.parse(data_file, format="nt")
         store.replace_graphs({URIRef(graph_name): graph})
+    location = None
     for number, exchange in enumerate(test.requests, start=1):
+        if location is not None:  # the graph a POST to the store created
+            exchange = dataclasses.replace(
+                exchange, path=exchange.path.replace("$LOCATION$", quote(location, safe="")))
         answer = _send(empty_service, exchange)
+        location = answer.header("location") or location
         where = f"{test.name}, request {number} ({exchange.method} {exchange.path})"
         assert exchange.status_ok(answer.status), f"{where}: {answer.status} {answer.text[:300]}"
         _check_body(exchange, answer, where)
