@@ -77,6 +77,8 @@ class DataView:
     def __init__(self, index: dict, base: dict, superclasses: dict | None = None):
         self.index, self.base = index, base
         self._superclasses = superclasses if superclasses is not None else {}
+        #: (shape, node) → conforms, for shapes used as values of sh:node, sh:or, ...
+        self.conforms: dict = {}
 
     def objects(self, subject: Identifier, predicate: URIRef) -> list:
         own = self.index.get(subject)
@@ -168,6 +170,15 @@ def focus_nodes(compiled: CompiledShapes, view: DataView, subjects: Iterable) ->
     return {shape.node: (shape, list(nodes)) for shape, nodes in found.values()}
 
 
+def conforms(shape: Shape, node: Identifier, view: DataView) -> bool:
+    """Whether ``node`` conforms to ``shape`` (memoised: the same value is often checked twice)."""
+    key = (shape.node, node)
+    found = view.conforms.get(key)
+    if found is None:
+        found = view.conforms[key] = evaluate(shape, node, view, None)
+    return found
+
+
 def evaluate(shape: Shape, focus: Identifier, view: DataView, out: list | None) -> bool:
     """Whether ``focus`` conforms to ``shape``; with ``out``, append every result (else stop early).
 
@@ -175,22 +186,24 @@ def evaluate(shape: Shape, focus: Identifier, view: DataView, out: list | None) 
     the whole graph at once, and only targeted shapes carry them.
     """
     values = [focus] if shape.path is None else view.objects(focus, shape.path)
-    conforms = True
+    ok = True
     for component, check in shape.checks:
         failed = check(view, focus, values)
         if failed:
             if out is None:
                 return False
-            conforms = False
+            ok = False
             for value in failed:
                 out.append(_result(shape, focus, value, component, shape.messages))
     for prop in shape.properties:
         for value in values:
-            if not evaluate(prop, value, view, out):
+            if not (evaluate(prop, value, view, out) if out is not None else conforms(
+                prop, value, view
+            )):
                 if out is None:
                     return False
-                conforms = False
-    return conforms
+                ok = False
+    return ok
 
 
 def sparql_result(shape: Shape, focus, path, value, messages: tuple[Literal, ...]) -> RawResult:
@@ -353,12 +366,19 @@ def _pattern(c: _Compiler, node, pattern) -> tuple[URIRef, Check]:
 
 def _language_in(c: _Compiler, _node, lst) -> tuple[URIRef, Check]:
     wanted = {str(x.value).lower() for x in c.items(lst)}
+    allowed: dict[str, bool] = {}
 
     def ok(v) -> bool:
-        if not (isinstance(v, Literal) and v.language):
+        lang = v.language if isinstance(v, Literal) else None
+        if not lang:
             return False
-        lang = str(v.language).lower()
-        return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+        found = allowed.get(lang)
+        if found is None:
+            low = lang.lower()
+            found = allowed[lang] = (
+                "*" in wanted or low in wanted or low.split("-")[0] in wanted
+            )
+        return found
 
     return _comp("LanguageIn"), lambda view, f, values: [v for v in values if not ok(v)]
 
@@ -436,7 +456,7 @@ def _has_value(c: _Compiler, _node, wanted) -> tuple[URIRef, Check]:
 def _node(c: _Compiler, _node, other) -> tuple[URIRef, Check]:
     shape = c.shape(other)
     return _comp("Node"), lambda view, f, values: [
-        v for v in values if not evaluate(shape, v, view, None)
+        v for v in values if not conforms(shape, v, view)
     ]
 
 
@@ -447,7 +467,7 @@ def _logical(name: str, passes: Callable[[int, int], bool]):
         def check(view, f, values):
             return [
                 v for v in values
-                if not passes(sum(evaluate(s, v, view, None) for s in members), len(members))
+                if not passes(sum(conforms(s, v, view) for s in members), len(members))
             ]
 
         return _comp(name), check
@@ -458,7 +478,7 @@ def _logical(name: str, passes: Callable[[int, int], bool]):
 def _not(c: _Compiler, _node, other) -> tuple[URIRef, Check]:
     shape = c.shape(other)
     return _comp("Not"), lambda view, f, values: [
-        v for v in values if evaluate(shape, v, view, None)
+        v for v in values if conforms(shape, v, view)
     ]
 
 
@@ -473,7 +493,7 @@ def _qualified(c: _Compiler, node, other) -> tuple[URIRef, Check]:
     def check(view, f, values):
         if low_n is None or (not values and low_n < 1):
             return []
-        conforming = sum(evaluate(shape, v, view, None) for v in values)
+        conforming = sum(conforms(shape, v, view) for v in values)
         return [None] if conforming < low_n else []
 
     return SH.QualifiedMinCountConstraintComponent, check

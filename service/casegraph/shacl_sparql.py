@@ -3,10 +3,8 @@
 Why: pyshacl re-parses each constraint and runs it once per focus node in
 rdflib's pure-Python engine (~28% of a validation).  Here each query is parsed
 with its prefixes once, and run ONCE per validated graph with ``$this``
-unbound; the rows are then kept for the focus nodes of the shape.  For a query
-whose ``$this`` occurs only in its top-level pattern (no sub-select, no
-aggregate) this gives the same rows as pyshacl's pre-binding of ``$this``;
-other queries are ``Unsupported`` and left to pyshacl.
+pre-bound to each focus node (pyoxigraph's ``substitutions``, SEP-0007, the
+pre-binding SHACL defines), against the case graph plus the ontology.
 
 The data is the case graph plus the ontology, as pyshacl sees it: the ontology
 sits in a named graph of a private in-memory store and each case graph is
@@ -26,12 +24,8 @@ from rdflib.term import Identifier
 
 _ONTOLOGY = ox.NamedNode("urn:x-casegraph:validation:ontology")
 _CASE = ox.NamedNode("urn:x-casegraph:validation:case")
-#: Features that make "run once with $this unbound" differ from pre-binding $this.
-_NOT_ONCE = re.compile(
-    r"\{[^{}]*\bSELECT\b|\bGROUP\s+BY\b|\bHAVING\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\("
-    r"|\bLIMIT\b|\bOFFSET\b|\$(currentShape|shapesGraph|PATH|value)\b|\bSERVICE\b",
-    re.IGNORECASE,
-)
+#: Pre-bound variables pyshacl supports besides $this; left to pyshacl.
+_OTHER_PREBOUND = re.compile(r"\$(currentShape|shapesGraph|PATH|value)\b")
 
 
 @dataclass(frozen=True)
@@ -55,8 +49,8 @@ class SparqlConstraint:
         if deactivated is not None and deactivated.toPython() is not False:
             raise Unsupported(f"deactivated sh:sparql {node}")
         text = str(select)
-        if _NOT_ONCE.search(text) or not re.search(r"[$?]this\b", text):
-            raise Unsupported(f"the sh:sparql of {shape} cannot be run once per graph")
+        if _OTHER_PREBOUND.search(text):
+            raise Unsupported(f"the sh:sparql of {shape} uses a pre-bound variable besides $this")
         messages = tuple(Literal(str(m)) for m in g.objects(node, SH.message))
         if any("{" in m for m in messages):
             raise Unsupported(f"message template in the sh:sparql of {shape}")
@@ -82,39 +76,56 @@ class SparqlRunner:
 
     def __init__(self, ontology: Iterable[tuple]):
         self.store = ox.Store()
-        self._ontology_terms: dict = {}
+        #: Both ways between rdflib and pyoxigraph for the ontology's terms, converted once.
+        self._known: dict = {}
         self.store.bulk_extend(
-            [ox.Quad(*(_to_ox(t, self._ontology_terms) for t in triple), _ONTOLOGY)
-             for triple in ontology]
+            [ox.Quad(*(_to_ox(t, self._known) for t in triple), _ONTOLOGY) for triple in ontology]
         )
 
     def run(
         self, constraints: Iterable[SparqlConstraint], triples: Iterable[tuple], focus: dict
     ) -> list[tuple[SparqlConstraint, Identifier, Identifier | None, Identifier | None]]:
-        """Rows ``(constraint, this, path, value)`` whose ``this`` is a focus node of its shape.
+        """Rows ``(constraint, focus node, path, value)`` of each constraint for each focus node.
 
         ``focus`` maps a shape to its focus nodes (the case's and the ontology's).
         """
         wanted = [c for c in constraints if focus.get(c.shape)]
         if not wanted:
             return []
-        back = dict(self._ontology_terms)
-        self.store.extend(ox.Quad(*(_to_ox(t, back) for t in triple), _CASE) for triple in triples)
+        back: dict = {}
+        known = self._known
+        self.store.extend(
+            [
+                ox.Quad(
+                    known.get(s) or _to_ox(s, back),
+                    known.get(p) or _to_ox(p, back),
+                    known.get(o) or _to_ox(o, back),
+                    _CASE,
+                )
+                for s, p, o in triples
+            ]
+        )
         try:
             rows = []
+            this_variable = ox.Variable("this")
             for constraint in wanted:
-                nodes = focus[constraint.shape]
-                seen = set()
-                for solution in self.store.query(
-                    constraint.query, default_graph=[_CASE, _ONTOLOGY]
-                ):
-                    this, path, value = (
-                        _from_ox(_bound(solution, name), back) for name in ("this", "path", "value")
-                    )
-                    if this not in nodes or (this, path, value) in seen:
-                        continue
-                    seen.add((this, path, value))
-                    rows.append((constraint, this, path, value))
+                for node in focus[constraint.shape]:
+                    bound = known.get(node) or _to_ox(node, back)
+                    seen = set()
+                    for solution in self.store.query(
+                        constraint.query,
+                        default_graph=[_CASE, _ONTOLOGY],
+                        substitutions={this_variable: bound},
+                    ):
+                        row = tuple(solution)  # pyshacl drops only rows equal in every variable
+                        if row in seen:
+                            continue
+                        seen.add(row)
+                        path, value = (
+                            _from_ox(_bound(solution, name), back, known)
+                            for name in ("path", "value")
+                        )
+                        rows.append((constraint, node, path, value))
             return rows
         finally:
             self.store.clear_graph(_CASE)
@@ -148,11 +159,13 @@ def _to_ox(term: Identifier, back: dict):
     return converted
 
 
-def _from_ox(term, back: dict) -> Identifier | None:
+def _from_ox(term, back: dict, known: dict) -> Identifier | None:
     if term is None:
         return None
     if term in back:
         return back[term]
+    if term in known:
+        return known[term]
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
