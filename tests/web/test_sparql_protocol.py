@@ -10,6 +10,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
+from casegraph.store.memory import MemoryStore
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
@@ -260,3 +261,103 @@ def test_query_past_the_time_limit_is_503_while_others_are_answered(tmp_path):
         assert outcome["heavy"].status == 503
         assert "time limit is 2 s" in json.loads(outcome["heavy"].body)["error"]["message"]
         assert sparql_get(live, LABEL_QUERY).status == 200
+
+
+# --- base IRI -------------------------------------------------------------------------------
+
+
+def test_relative_iris_resolve_against_the_dataset_base(service):
+    construct = sparql_get(service, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert construct.status == 200
+    assert "<https://w3id.org/casegraph/id/s> <https://w3id.org/casegraph/id/p>" in construct.text
+    labels = sparql_get(service, "SELECT ?label WHERE { <org/jinan-water-group> "
+                                 "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    values = {b["label"]["value"] for b in json.loads(labels.body)["results"]["bindings"]}
+    assert "济南水务集团有限公司" in values
+    own_base = sparql_get(service, "BASE <http://example.org/a/> SELECT ?x { BIND(<b> AS ?x) }")
+    assert json.loads(own_base.body)["results"]["bindings"][0]["x"]["value"] == \
+        "http://example.org/a/b"
+    graph = sparql_get(service, "SELECT (COUNT(*) AS ?n) FROM <graph/case/jinan-water-group> "
+                                "WHERE { ?s ?p ?o }")
+    assert graph.status == 200
+    count = json.loads(graph.body)["results"]["bindings"][0]["n"]["value"]
+    assert int(count) == service.store.triple_count(URIRef(WATER_GRAPH))
+
+
+def test_syntax_errors_point_into_the_clients_text_not_the_added_base(service):
+    answer = sparql_get(service, "SELECT ?s\nWHERE { ?s ?p ?o . FILTER( }")
+    error = json.loads(answer.body)["error"]
+    assert answer.status == 400 and error["line"] == 2
+    assert "line 3" not in error["message"]
+
+
+# --- dataset semantics ----------------------------------------------------------------------
+
+
+def ask(service, query: str, **params) -> bool:
+    answer = sparql_get(service, query, **params)
+    assert answer.status == 200, answer.text
+    return json.loads(answer.body)["boolean"]
+
+
+def test_naming_only_named_graphs_leaves_the_default_graph_empty(service):
+    named = {"named-graph-uri": WATER_GRAPH}
+    assert not ask(service, "ASK { ?s ?p ?o }", **named)
+    assert ask(service, f"ASK {{ GRAPH <{WATER_GRAPH}> {{ ?s ?p ?o }} }}", **named)
+    assert not ask(service, f"ASK FROM NAMED <{WATER_GRAPH}> {{ ?s ?p ?o }}")
+    assert ask(service, f"ASK FROM NAMED <{WATER_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+
+
+def test_naming_only_default_graphs_leaves_no_named_graphs(service):
+    assert not ask(service, "ASK { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": WATER_GRAPH})
+    assert not ask(service, f"ASK FROM <{WATER_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert ask(service, f"ASK FROM <{WATER_GRAPH}> {{ ?s ?p ?o }}")
+
+
+def test_the_protocol_dataset_overrides_from(service):
+    query = f"ASK FROM <{ONTOLOGY_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert ask(service, query, **{"named-graph-uri": WATER_GRAPH})
+
+
+def test_describe_with_an_empty_default_graph_is_an_empty_graph(service):
+    answer = sparql_get(service, "DESCRIBE <https://w3id.org/casegraph/id/org/jinan-water-group>",
+                        "application/n-triples", **{"named-graph-uri": WATER_GRAPH})
+    assert answer.status == 200
+    assert len(Graph().parse(data=answer.body, format="nt")) == 0
+
+
+def test_construct_where_with_limit(service):
+    answer = sparql_get(service, f"CONSTRUCT WHERE {{ ?s a <{CG}CaseDocument> }} LIMIT 2",
+                        "application/n-triples")
+    assert answer.status == 200
+    assert len(Graph().parse(data=answer.body, format="nt")) == 2
+
+
+# --- formats that cannot carry an answer ----------------------------------------------------
+
+
+def test_ask_is_not_offered_as_csv_or_tsv(memory_service):
+    for accept in ("text/csv", "text/tab-separated-values"):
+        answer = sparql_get(memory_service, "ASK {}", accept)
+        assert answer.status == 406
+        available = json.loads(answer.body)["error"]["available"]
+        assert "application/sparql-results+json" in available and accept not in available
+    fallback = sparql_get(memory_service, "ASK {}", "text/csv, */*;q=0.1")
+    assert fallback.header("Content-Type").startswith("application/sparql-results+json")
+
+
+def test_control_characters_are_406_in_xml_and_kept_in_json():
+    store = MemoryStore()
+    graph = Graph()
+    graph.add((URIRef("urn:x:s"), URIRef("urn:x:p"), Literal("bell\x07here")))
+    store.replace_graphs({URIRef("urn:x:g"): graph})
+    with live_service(store, settings_for("memory")) as live:
+        query = "SELECT ?o WHERE { ?s ?p ?o }"
+        as_xml = sparql_get(live, query, "application/sparql-results+xml")
+        assert as_xml.status == 406
+        assert "U+0007" in json.loads(as_xml.body)["error"]["message"]
+        as_json = sparql_get(live, query)
+        assert json.loads(as_json.body)["results"]["bindings"][0]["o"]["value"] == "bell\x07here"
+        rdf_xml = sparql_get(live, "CONSTRUCT WHERE { ?s ?p ?o }", "application/rdf+xml")
+        assert rdf_xml.status == 406
+        assert sparql_get(live, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle").status == 200
