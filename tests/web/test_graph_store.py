@@ -204,3 +204,123 @@ def test_validate_refuses_unknown_media_types_and_large_bodies(memory_service):
     assert memory_service.post("/validate", "<p>x</p>", "text/html").status == 415
     big = "<http://a/> <http://b/> \"" + "x" * (70 * 1024) + "\" ."
     assert memory_service.post("/validate", big, "application/n-triples").status == 413
+
+
+# --- the update's dataset from the Protocol -----------------------------------------------
+
+SEEN = "http://example.org/casegraph-test/seen"
+
+
+def update(service, text: str, **params):
+    query_string = urllib.parse.urlencode(params, doseq=True)
+    return service.post(f"/sparql?{query_string}", text, "application/sparql-update", AUTH)
+
+
+def test_using_named_graph_uri_gives_the_graphs_an_update_matches(service):
+    insert = (f"INSERT {{ GRAPH <{SEEN}> {{ ?g <urn:x:seen> true }} }} "
+              f"WHERE {{ GRAPH ?g {{ ?case a <https://w3id.org/casegraph/ns#CaseDocument> }} }}")
+    answer = update(service, insert, **{"using-named-graph-uri": WATER})
+    assert answer.status == 200, answer.text
+    assert set(service.store.graph(URIRef(SEEN)).subjects()) == {URIRef(WATER)}
+    # DELETE WHERE takes the dataset too (as its long form DELETE { … } USING … WHERE { … }).
+    cleanup = update(service, "DELETE WHERE { GRAPH ?g { ?s <urn:x:seen> ?o } }",
+                     **{"using-named-graph-uri": SEEN})
+    assert cleanup.status == 200, cleanup.text
+    assert URIRef(SEEN) not in service.store.named_graphs()
+
+
+def test_using_graph_uri_is_the_default_graph_of_the_where_clause(service):
+    insert = f"INSERT {{ GRAPH <{SEEN}> {{ ?org <urn:x:seen> true }} }} WHERE {{ ?org a ?type }}"
+    answer = update(service, insert, **{"using-graph-uri": WATER})
+    assert answer.status == 200, answer.text
+    seen = set(service.store.graph(URIRef(SEEN)).subjects())
+    assert WATER_ORG in seen
+    assert seen == set(service.store.graph(URIRef(WATER)).subjects(RDF.type))
+    assert service.post(store_url(SEEN), "", "text/turtle", AUTH, method="DELETE").status == 204
+
+
+def test_using_graph_uri_beside_using_or_with_is_400(memory_service):
+    for text in (f"WITH <{WATER}> INSERT {{ ?s <urn:x:p> 1 }} WHERE {{ ?s ?p ?o }}",
+                 f"INSERT {{ GRAPH <{SEEN}> {{ ?s <urn:x:p> 1 }} }} USING <{WATER}> "
+                 "WHERE { ?s ?p ?o }"):
+        answer = update(memory_service, text, **{"using-graph-uri": WATER})
+        assert answer.status == 400
+        assert "give the dataset one way only" in json.loads(answer.body)["error"]["message"]
+    bad_iri = update(memory_service, "CLEAR SILENT GRAPH <urn:x:g>",
+                     **{"using-graph-uri": "not an iri"})
+    assert bad_iri.status == 400
+
+
+def test_relative_iris_in_an_update_resolve_against_the_dataset_base(service):
+    answer = update(service, f"INSERT DATA {{ GRAPH <{SEEN}> {{ <s> <p> <o> }} }}")
+    assert answer.status == 200, answer.text
+    base = "https://w3id.org/casegraph/id/"
+    assert set(service.store.graph(URIRef(SEEN))) == {
+        (URIRef(base + "s"), URIRef(base + "p"), URIRef(base + "o"))}
+    assert service.post(store_url(SEEN), "", "text/turtle", AUTH, method="DELETE").status == 204
+
+
+# --- multipart, direct identification, new graphs -----------------------------------------
+
+BOUNDARY = "casegraph-test-boundary"
+
+
+def multipart(*parts: tuple[str, str | None, str]) -> bytes:
+    """A multipart/form-data body of (name, content type or None for a plain field, text)."""
+    chunks = []
+    for name, content_type, text in parts:
+        disposition = f'form-data; name="{name}"'
+        head = f"Content-Disposition: {disposition}"
+        if content_type is not None:
+            head = f'Content-Disposition: {disposition}; filename="{name}"\r\n' \
+                   f"Content-Type: {content_type}"
+        chunks.append(f"--{BOUNDARY}\r\n{head}\r\n\r\n{text}\r\n")
+    return ("".join(chunks) + f"--{BOUNDARY}--\r\n").encode("utf-8")
+
+
+def test_a_multipart_post_merges_every_part(service):
+    body = multipart(("given.ttl", "text/turtle", '<urn:x:p1> <urn:x:given> "Ann" .'),
+                     ("family.nt", "application/n-triples", '<urn:x:p1> <urn:x:family> "Lee" .'))
+    answer = service.post(store_url(SEEN), body, f"multipart/form-data; boundary={BOUNDARY}",
+                          AUTH)
+    assert answer.status == 201, answer.text
+    assert {str(o) for o in service.store.graph(URIRef(SEEN)).objects()} == {"Ann", "Lee"}
+    assert service.post(store_url(SEEN), "", "text/turtle", AUTH, method="DELETE").status == 204
+
+
+def test_a_multipart_part_without_rdf_is_refused_naming_the_part(memory_service):
+    content_type = f"multipart/form-data; boundary={BOUNDARY}"
+    image = multipart(("photo.png", "image/png", "not rdf"))
+    answer = memory_service.post(store_url(SEEN), image, content_type, AUTH)
+    assert answer.status == 415 and "photo.png" in json.loads(answer.body)["error"]["message"]
+    broken = multipart(("bad.ttl", "text/turtle", "<urn:x:a> <urn:x:b> ."))
+    answer = memory_service.post(store_url(SEEN), broken, content_type, AUTH)
+    assert answer.status == 400 and "bad.ttl" in json.loads(answer.body)["error"]["message"]
+    field = multipart(("note", None, "<urn:x:a> <urn:x:b> <urn:x:c> ."))
+    assert memory_service.post(store_url(SEEN), field, content_type, AUTH).status == 400
+    assert URIRef(SEEN) not in memory_service.store.named_graphs()
+
+
+def test_a_graph_addressed_directly_by_its_url(service):
+    path = "/store/casegraph-test/people"
+    triple = "<urn:x:p1> <urn:x:name> \"Ann\" ."
+    assert service.post(path, triple, "application/n-triples", AUTH, method="PUT").status == 201
+    graph_iri = URIRef(service.url + path)
+    assert graph_iri in service.store.named_graphs()
+    answer = service.get(path, {"Accept": "application/n-triples"})
+    assert answer.status == 200 and "Ann" in answer.text
+    assert service.get(store_url(str(graph_iri))).status == 200
+    assert service.get(path + "?default").status == 400
+    assert service.post(path, "", "text/turtle", AUTH, method="DELETE").status == 204
+    assert service.get(path).status == 404
+
+
+def test_post_to_the_store_creates_a_new_graph(service):
+    answer = service.post("/store", "<urn:x:p1> <urn:x:name> \"Ann\" .", "text/turtle", AUTH)
+    assert answer.status == 201
+    location = answer.header("Location")
+    assert location.startswith(service.url + "/store/")
+    assert URIRef(location) in service.store.named_graphs()
+    assert service.get(location[len(service.url):]).status == 200
+    assert service.post(store_url(location), "", "text/turtle", AUTH,
+                        method="DELETE").status == 204
