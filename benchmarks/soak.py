@@ -254,6 +254,12 @@ def main() -> int:
             samples = soak.run(server.pid)
             found = soak.writes_found(session)
             report(soak, samples, found, arguments.minutes)
+            log.flush()
+            errors = [line for line in (Path(scratch) / "serve.log").read_text(
+                errors="replace").splitlines() if "error" in line.lower()]
+            if errors:
+                print(f"server log, {len(errors)} error line(s), the last 20:")
+                print("\n".join("  " + line for line in errors[-20:]))
         finally:
             server.terminate()
             try:
