@@ -100,3 +100,21 @@ def test_production_mode_is_gunicorn_with_one_worker(tmp_path):
         answers = [request(base + "/sparql?query=ASK%7B%7D") for _ in range(3)]
         assert all(a.status == 200 for a in answers)
         assert "gunicorn" in (answers[0].header("Server") or "")
+
+
+def test_raw_utf8_in_the_query_string_means_the_same_as_percent_encoded(memory_service):
+    """curl sends ?q=济南热电 as raw UTF-8 bytes; browsers percent-encode it."""
+    import http.client
+    from urllib.parse import quote, urlsplit
+
+    host = urlsplit(memory_service.url).netloc
+    answers = []
+    for target in ("/search.json?q=" + quote("济南热电"),
+                   ("/search.json?q=" + "济南热电").encode("utf-8").decode("latin-1")):
+        connection = http.client.HTTPConnection(host, timeout=30)
+        connection._encode_request = lambda request: request.encode("latin-1")  # raw bytes
+        connection.request("GET", target)
+        answers.append(connection.getresponse().read())
+        connection.close()
+    assert answers[0] == answers[1]
+    assert b'"total":0' not in answers[0]

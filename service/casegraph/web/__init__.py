@@ -6,6 +6,7 @@ from flask import Flask, current_app
 
 from casegraph.config import Settings
 from casegraph.store.base import Store
+from casegraph.web.wsgi import PercentEncodeRawQueryString
 
 
 def current_store() -> Store:
@@ -29,6 +30,7 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.wsgi_app = PercentEncodeRawQueryString(app.wsgi_app)
     app.config["CASEGRAPH"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     if test_config:
