@@ -260,3 +260,10 @@ def test_refresh_after_write_reindexes_the_changed_graph(tmp_path):
         refresh_after_write([CASE_A])
     assert client.get("/search.json?q=旧名").json["total"] == 0
     assert client.get("/search.json?q=新名称").json["results"][0]["labels"] == {"zh-Hant": "新名稱"}
+
+
+def test_search_responses_vary_on_accept(client):
+    for accept in ("text/html", "application/json"):
+        response = client.get("/search?q=热电", headers={"Accept": accept})
+        assert response.status_code == 200
+        assert "Accept" in response.headers.get("Vary", "")

@@ -109,6 +109,13 @@ def search_json():
     return _search_json(request.args.get("q", ""))
 
 
+@bp.after_request
+def _vary_on_accept(response):
+    """/search answers HTML or JSON by Accept: caches must key on it."""
+    response.vary.add("Accept")
+    return response
+
+
 @bp.get("/search")
 def search_page():
     query = request.args.get("q", "")
