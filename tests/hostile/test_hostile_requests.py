@@ -10,7 +10,8 @@ any connection the server makes.  Every answer must
   the suite);
 * carry line and column for syntax errors (rows marked ``located``);
 * never contain live markup or file contents: no ``<script>alert``, ``<img src=x``,
-  ``href="javascript:`` in HTML, no ``/etc/passwd`` lines anywhere;
+  ``href="javascript:`` in HTML, no ``/etc/passwd`` lines anywhere, and no U+202E
+  (right-to-left override) in page text outside an element that isolates it (``dir``);
 * leave the listener untouched and the store unchanged (digest of its N-Quads,
   confirmed by canonical N-Quads when the digest differs).
 
@@ -25,6 +26,7 @@ import http.client
 import json
 import urllib.parse
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from rdflib import Graph, URIRef
@@ -66,6 +68,34 @@ def send(service, case: Hostile, listener_url: str) -> tuple[int, dict[str, str]
         connection.close()
 
 
+RIGHT_TO_LEFT_OVERRIDE = "\u202e"
+_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr"}
+
+
+class BidiAudit(HTMLParser):
+    """Finds page text holding U+202E outside an element that isolates it (``dir``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []
+        self.unisolated: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID_ELEMENTS:
+            self.open.append((tag, any(name == "dir" for name, _ in attrs)))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        in_title = any(tag == "title" for tag, _ in self.open)
+        isolated = any(has_dir for _, has_dir in self.open)
+        if RIGHT_TO_LEFT_OVERRIDE in data and not (isolated or in_title):
+            self.unisolated.append(data)
+
+
 def check(service, case: Hostile, listener, baseline: str) -> None:
     status, headers, body = send(service, case, listener.url)
     TRIED[case.attack] += 1
@@ -80,6 +110,9 @@ def check(service, case: Hostile, listener, baseline: str) -> None:
     if headers.get("content-type", "").startswith("text/html"):
         for marker in LIVE_MARKUP:
             assert marker not in text.lower(), f"{case.id}: live markup {marker!r}"
+        audit = BidiAudit()
+        audit.feed(text)
+        assert audit.unisolated == [], f"{case.id}: a bidi override reorders the page"
     for marker in FILE_CONTENTS:
         assert marker not in text, f"{case.id}: file contents in the answer"
     assert listener.connections == [], f"{case.id}: the server made an outbound request"
