@@ -31,10 +31,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CASEGRAPH = ["casegraph"] if shutil.which("casegraph") else [sys.executable, "-m", "casegraph.cli"]
 
 
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "faults: fault injection (kills, crashes, full disks)")
-
-
 def case_graph_iri(slug: str) -> str:
     return f"{ID}graph/case/{slug}"
 
