@@ -145,6 +145,24 @@ def term_from_parts(kind: str, value: str, language: str | None, datatype: str |
     return Literal(value, datatype=datatype)
 
 
+def sparql_json_term(
+    kind: str, value: str, language: str | None, datatype: str | None
+) -> dict[str, str]:
+    """A term in SPARQL JSON results, exactly as ``casegraph.formats`` writes the rdflib term
+    that ``term_from_parts`` builds (literals go through rdflib for its lexical forms)."""
+    if kind == "u":
+        return {"type": "uri", "value": value}
+    if kind == "b":
+        return {"type": "bnode", "value": value}
+    literal = term_from_parts(kind, value, language, datatype)
+    written = {"type": "literal", "value": str(literal)}
+    if literal.language:
+        written["xml:lang"] = literal.language
+    elif literal.datatype:
+        written["datatype"] = str(literal.datatype)
+    return written
+
+
 def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
     """Stream chunks into ``target`` through a temporary sibling file, then rename.
 
@@ -163,6 +181,10 @@ def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
                 written += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; an export is an ordinary file (0666 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)
         os.replace(partial, target)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
