@@ -18,6 +18,7 @@ server process itself is unsafe.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -38,6 +39,7 @@ from casegraph.store.base import (
     QueryTimeout,
     StoreUnavailable,
 )
+from casegraph.store.formats import sparql_json_term
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def worker_main(conn, snapshot_path: str, generation: int) -> None:
     replica = ox.Store()
     replica.load(path=snapshot_path, format=_NQUADS, lenient=True)
     conn.send(("ready",))
-    handlers = {"query": _run_query, "preview": _run_preview}
+    handlers = {"query": _run_query, "select_json": _run_select_json, "preview": _run_preview}
     while True:
         try:
             operation, entries, payload = conn.recv()
@@ -105,14 +107,7 @@ def _run_query(
     named_graph_uris: list[str] | None,
     max_rows: int | None,
 ) -> tuple:
-    options: dict[str, Any] = {}
-    if default_graph_uris is not None:  # [] is an empty default graph
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graph_uris is not None:  # [] is no named graph at all
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
-    result = replica.query(sparql, **options)
+    result = replica.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
     if isinstance(result, ox.QueryBoolean):
         return ("boolean", bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -129,6 +124,59 @@ def _run_query(
             break
         rows.append(tuple(map(_term_parts, solution)))
     return ("bindings", variables, rows, truncated)
+
+
+def _run_select_json(
+    replica: ox.Store,
+    sparql: str,
+    default_graph_uris: list[str] | None,
+    named_graph_uris: list[str] | None,
+    max_rows: int | None,
+    notice_key: str,
+) -> tuple[bytes, bool]:
+    """A SELECT's results as SPARQL JSON bytes, written here rather than in the server.
+
+    Large results otherwise cross the pipe as tuples, become rdflib terms and are
+    serialised again in the server's one process.  The document is exactly what
+    ``casegraph.formats`` writes for the same rows (terms via ``sparql_json_term``,
+    the same ``json.dumps`` call, the same truncation notice under ``notice_key``).
+    """
+    result = replica.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("JSON results are written here for SELECT queries only")
+    variables = [v.value for v in result.variables]
+    written: dict[Any, dict[str, str]] = {}  # a term repeated across rows is converted once
+    bindings = []
+    truncated = False
+    for solution in result:
+        if max_rows is not None and len(bindings) >= max_rows:
+            truncated = True
+            break
+        row = {}
+        for name, term in zip(variables, solution, strict=True):
+            if term is not None:
+                json_term = written.get(term)
+                if json_term is None:
+                    json_term = written[term] = sparql_json_term(*_term_parts(term))
+                row[name] = json_term
+        bindings.append(row)
+    document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    if truncated:
+        document[notice_key] = {"truncated": True, "maxResultRows": max_rows}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
+
+
+def _dataset_options(
+    default_graph_uris: list[str] | None, named_graph_uris: list[str] | None
+) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if default_graph_uris is not None:  # [] is an empty default graph
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graph_uris is not None:  # [] is no named graph at all
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+    return options
 
 
 def _run_preview(
