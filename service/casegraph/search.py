@@ -19,10 +19,11 @@ re-compacted from the texts kept per document.  Ranking is BM25 with field weigh
 
 from __future__ import annotations
 
+import logging
 import threading
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +41,11 @@ from casegraph.search_text import (
     query_tokens,
     snippet,
 )
-from casegraph.store.base import Store
+from casegraph.store.base import Store, StoreError
 
 __all__ = ["MAX_QUERY_CHARS", "SearchIndex", "fold", "index_terms", "language_tag", "query_tokens"]
+
+log = logging.getLogger(__name__)
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -184,6 +187,38 @@ def _values_clause(variable: str, iris: Sequence[str]) -> str:
     return f"\nVALUES ?{variable} {{ {' '.join(URIRef(i).n3() for i in iris)} }}\n"
 
 
+#: Term parts: ("u", iri, None, None), ("b", label, None, None) or ("l", text, language,
+#: datatype) — what the embedded store streams without building rdflib terms.
+TermParts = tuple[str, str, str | None, str | None]
+
+
+def _rows(store: Store, sparql: str) -> Iterator[tuple[TermParts, ...]]:
+    """A fixed query's rows as term parts, streamed from the embedded store when it can.
+
+    The embedded store reads its own RocksDB in this process (no worker round trip,
+    no rdflib terms, no list of a million rows); other stores answer through ``query``.
+    """
+    stream = getattr(store, "stream_rows", None)
+    if stream is not None:
+        yield from stream(sparql)
+        return
+    for row in store.query(sparql).rows:
+        yield tuple(_parts(term) for term in row)
+
+
+def _parts(term) -> TermParts:
+    if isinstance(term, Literal):
+        return ("l", str(term), term.language, str(term.datatype) if term.datatype else None)
+    return ("u" if isinstance(term, URIRef) else "b", str(term), None, None)
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """What ``language_tag`` reads of a literal: its tag (as the store spells it)."""
+
+    language: str | None
+
+
 class SearchIndex:
     """The search index of one store.  Thread-safe: readers see a consistent snapshot."""
 
@@ -191,6 +226,11 @@ class SearchIndex:
         self._lock = threading.RLock()
         #: False until the first ``rebuild``: lets the app build lazily when the store is late.
         self.built = False
+        #: True while ``start_rebuild``'s thread runs.
+        self.building = False
+        self._ready = threading.Event()
+        self._ready.set()
+        self._written_while_building: set[str] = set()
         self._reset()
 
     def _reset(self) -> None:
@@ -209,14 +249,64 @@ class SearchIndex:
     # -- building ---------------------------------------------------------------------------
 
     def rebuild(self, store: Store) -> None:
-        """Index every text of the store from scratch (at startup, or after a bulk load)."""
-        texts = store.query(_load_query("search_texts.rq")).rows
-        types = store.query(_load_query("search_types.rq")).rows
+        """Index every text of the store from scratch (at startup, or after a bulk load).
+
+        Rows are streamed into per-subject entries (never held as one list), and the
+        new postings are built beside the current ones: searches keep using the old
+        index until the new one is swapped in.
+        """
         supers = self._class_closure(store)
+        entries = self._entries(
+            _rows(store, _load_query("search_texts.rq")),
+            _rows(store, _load_query("search_types.rq")),
+            supers,
+        )
+        fresh = SearchIndex()
+        fresh._add_documents(entries)
+        del entries
         with self._lock:
-            self._reset()
-            self._add_documents(self._entries(texts, types, supers))
+            for name in _INDEX_STATE:
+                setattr(self, name, getattr(fresh, name))
             self.built = True
+
+    def start_rebuild(self, store: Store) -> threading.Thread:
+        """Rebuild on a background thread; the service answers meanwhile.
+
+        Graphs written while the build runs are queued and re-indexed once it is in
+        place (the build may have read them before the write).  A failed build leaves
+        ``built`` false, so the first search builds the index itself.
+        """
+        with self._lock:
+            self.building = True
+            self._ready.clear()
+            self._written_while_building = set()
+        thread = threading.Thread(
+            target=self._build_in_background, args=(store,), name="casegraph-search-build",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def wait_for_build(self, timeout: float | None) -> bool:
+        """Wait for a background build to finish; True when none is running any more."""
+        return self._ready.wait(timeout)
+
+    def _build_in_background(self, store: Store) -> None:
+        try:
+            self.rebuild(store)
+        except StoreError as error:  # e.g. a remote store still starting
+            log.warning("search index not built in the background: %s", error)
+        except Exception:  # reported; the first search retries in the foreground
+            log.exception("search index build failed")
+        finally:
+            with self._lock:
+                self.building = False
+                written, self._written_while_building = self._written_while_building, set()
+            try:
+                if written and self.built:
+                    self.update_graphs(store, sorted(written))
+            finally:
+                self._ready.set()
 
     def update_graphs(self, store: Store, graph_iris: Iterable[str]) -> None:
         """Re-index the subjects of the named graphs that just changed (or were dropped).
@@ -226,6 +316,9 @@ class SearchIndex:
         """
         graph_iris = [str(g) for g in graph_iris]
         with self._lock:
+            if self.building:
+                self._written_while_building.update(graph_iris)
+                return
             affected = {i for g in graph_iris for i in self._docs_of_graph.get(g, ())}
             iris = {self.documents[i].iri for i in affected if self.documents[i] is not None}
         for graph_iri in graph_iris:
@@ -236,8 +329,8 @@ class SearchIndex:
         texts, types = [], []
         for start in range(0, len(iris_sorted), 500):
             chunk = iris_sorted[start : start + 500]
-            texts += store.query(_load_query("search_texts.rq") + _values_clause("s", chunk)).rows
-            types += store.query(_load_query("search_types.rq") + _values_clause("s", chunk)).rows
+            texts += _rows(store, _load_query("search_texts.rq") + _values_clause("s", chunk))
+            types += _rows(store, _load_query("search_types.rq") + _values_clause("s", chunk))
         supers = self._class_closure(store)
         with self._lock:
             for iri in iris_sorted:
@@ -251,23 +344,24 @@ class SearchIndex:
     @staticmethod
     def _class_closure(store: Store) -> dict[str, set[str]]:
         supers: dict[str, set[str]] = {}
-        for cls, sup in store.query(_load_query("search_class_closure.rq")).rows:
-            supers.setdefault(str(cls), set()).add(str(sup))
+        for cls, sup in _rows(store, _load_query("search_class_closure.rq")):
+            supers.setdefault(cls[1], set()).add(sup[1])
         return supers
 
     @staticmethod
     def _entries(text_rows, type_rows, supers: dict[str, set[str]]) -> dict[str, _Entry]:
-        """Group query rows ``(subject, predicate, text, graph)`` into one entry per subject."""
+        """Group rows ``(subject, predicate, text, graph)`` (term parts, see ``_rows``) into
+        one entry per subject."""
         entries: dict[str, _Entry] = {}
         for subject, predicate, text, graph in text_rows:
-            if isinstance(subject, URIRef) and isinstance(text, Literal):
-                entry = entries.setdefault(str(subject), _Entry())
-                lang = language_tag(text)
-                entry.texts.setdefault((FIELDS[str(predicate)][0], lang, str(text)))
-                entry.graphs.add(str(graph))
+            if subject[0] == "u" and text[0] == "l":
+                entry = entries.setdefault(subject[1], _Entry())
+                lang = language_tag(_Tagged(text[2]))
+                entry.texts.setdefault((FIELDS[predicate[1]][0], lang, text[1]))
+                entry.graphs.add(graph[1])
         types: dict[str, set[str]] = {}
         for subject, cls in type_rows:
-            types.setdefault(str(subject), set()).add(str(cls))
+            types.setdefault(subject[1], set()).add(cls[1])
         for iri, entry in entries.items():
             entry.group = _group_of(types.get(iri, set()), supers)
         return entries
@@ -446,6 +540,13 @@ class SearchIndex:
             if kind == "label":
                 labels.setdefault(lang, text)
         return Hit(doc.iri, doc.group, labels, round(score, 4), snippet(doc.texts, terms))
+
+
+#: The fields ``_reset`` sets: what ``rebuild`` swaps in from the index it built aside.
+_INDEX_STATE = (
+    "documents", "_doc_of_iri", "_docs_of_graph", "_segments", "_length", "_alive",
+    "_retired", "_avg_length", "_group", "_words", "_df",
+)
 
 
 def _group_of(types: set[str], supers: dict[str, set[str]]) -> str:

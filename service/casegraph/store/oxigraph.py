@@ -38,7 +38,7 @@ from casegraph.config import Settings
 from casegraph.store.base import QueryResult, QuerySyntaxError, Store, StoreError, StoreUnavailable
 from casegraph.store.formats import EXPORT_PREFIXES, replace_graphs_update, term_from_parts
 from casegraph.store.update_scope import parse_update_scope
-from casegraph.store.workers import LogEntry, QueryWorkerPool
+from casegraph.store.workers import LogEntry, QueryWorkerPool, term_parts
 
 #: A log this large (bytes of N-Quads) makes the next worker start take a new snapshot.
 SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
@@ -139,6 +139,18 @@ class OxigraphStore(Store):
             sparql, _listed(default_graph_uris), _listed(named_graph_uris), max_rows, notice_key
         )
         return self._run("select_json", payload, timeout)
+
+    def stream_rows(self, sparql: str) -> Iterator[tuple[tuple | None, ...]]:
+        """Rows of one of the service's own fixed queries, read here from RocksDB, as term
+        parts (``workers.term_parts``), streamed.
+
+        For building indexes over the whole store (search): no worker round trip, no
+        rdflib terms, no list of every row.  Never for client queries: these run here,
+        where they cannot be stopped at a deadline.
+        """
+        result = self._db.query(sparql, use_default_graph_as_union=True)
+        for solution in result:
+            yield tuple(map(term_parts, solution))
 
     def update_preview(
         self, sparql_update: str, *, timeout: float | None = None

@@ -86,7 +86,7 @@ def _apply_changes(replica: ox.Store, changes: dict[str, bytes | None]) -> None:
             replica.load(nquads, format=_NQUADS, lenient=True)
 
 
-def _term_parts(term) -> tuple | None:
+def term_parts(term) -> tuple | None:
     """A term as plain tuples: cheap to pickle, rebuilt as rdflib terms by the parent."""
     if term is None:
         return None
@@ -113,7 +113,7 @@ def _run_query(
     if isinstance(result, ox.QueryTriples):
         return (
             "graph",
-            [tuple(map(_term_parts, (t.subject, t.predicate, t.object))) for t in result],
+            [tuple(map(term_parts, (t.subject, t.predicate, t.object))) for t in result],
         )
     variables = [v.value for v in result.variables]
     rows = []
@@ -122,7 +122,7 @@ def _run_query(
         if max_rows is not None and len(rows) >= max_rows:
             truncated = True
             break
-        rows.append(tuple(map(_term_parts, solution)))
+        rows.append(tuple(map(term_parts, solution)))
     return ("bindings", variables, rows, truncated)
 
 
@@ -157,7 +157,7 @@ def _run_select_json(
             if term is not None:
                 json_term = written.get(term)
                 if json_term is None:
-                    json_term = written[term] = sparql_json_term(*_term_parts(term))
+                    json_term = written[term] = sparql_json_term(*term_parts(term))
                 row[name] = json_term
         bindings.append(row)
     document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}

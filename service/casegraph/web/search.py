@@ -1,8 +1,8 @@
 """Search pages: ``/search`` (HTML, or JSON by Accept), ``/search.json`` and ``/search/suggest``.
 
 The index (``casegraph.search.SearchIndex``) lives in ``app.extensions["casegraph.search"]``.
-It is built from the store when the blueprint is installed if the store is already there,
-otherwise on the first search.  Whoever writes graphs calls ``refresh_after_write(graph_iris)`` (or
+It is built in the background when the blueprint is installed if the store is already there
+(a search meanwhile waits for it, then answers 503), otherwise on the first search.  Whoever writes graphs calls ``refresh_after_write(graph_iris)`` (or
 ``app.extensions["casegraph.search"].update_graphs(store, graph_iris)``) after committing.
 """
 
@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, render_template
 from rdflib import URIRef
 
 from casegraph.search import GROUP_KEYS, MAX_QUERY_CHARS, Hit, SearchIndex
-from casegraph.store.base import StoreError
+from casegraph.web.errors import ApiError
 from casegraph.web.negotiation import prefers
 from casegraph.web.term_view import page_href
 
@@ -24,6 +24,8 @@ EXTENSION = "casegraph.search"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 SUGGESTIONS = 8
+#: How long a search waits for the start-up build before answering 503.
+BUILD_WAIT_SECONDS = 30.0
 
 _build_lock = threading.Lock()
 
@@ -35,10 +37,10 @@ def install(app: Flask) -> None:
     app.extensions[EXTENSION] = index
     store = app.extensions.get("casegraph.store")
     if store is not None:
-        try:
-            index.rebuild(store)
-        except StoreError as error:  # e.g. a remote store still starting: build on first use
-            app.logger.warning("search index not built at start-up: %s", error)
+        # In the background: at a million triples the build takes a while, and every
+        # other page answers meanwhile.  If it fails (a remote store still starting),
+        # the first search builds the index.
+        index.start_rebuild(store)
 
 
 def refresh_after_write(graph_iris) -> None:
@@ -47,13 +49,16 @@ def refresh_after_write(graph_iris) -> None:
     An index not built yet needs nothing: its first build reads the store as it is.
     """
     index: SearchIndex | None = current_app.extensions.get(EXTENSION)
-    if index is not None and index.built:
+    if index is not None and (index.built or index.building):
         index.update_graphs(current_app.extensions["casegraph.store"], [str(g) for g in graph_iris])
 
 
 def search_index() -> SearchIndex:
     """The app's index, built on first use when the store arrived after ``install``."""
     index: SearchIndex = current_app.extensions[EXTENSION]
+    if not index.wait_for_build(BUILD_WAIT_SECONDS):
+        raise ApiError(503, "the search index is being built (the service has just started); "
+                            "try again in a minute")
     if not index.built:
         with _build_lock:
             if not index.built:
