@@ -114,15 +114,19 @@ def _entity(iri: URIRef):
     cases = run_fixed("entity_cases", [{"s": iri}]).dicts()
 
     labeller = Labeller()
-    labeller.fetch(
+    shown = (
         [iri]
         + [t for row in statements for t in row.values()]
         + [t for row in nested for t in row.values()]
         + [t for row in incoming + counts for t in row.values()]
         + [t for row in passages + cases for t in row.values()]
     )
-    for row in run_fixed("case_documents").dicts():  # case documents are named by title
-        labeller.fall_back(row["doc"], row.get("title"))
+    labeller.fetch(shown)
+    # Case documents are named by title: look up only the IRIs on this page, not every case.
+    shown_iris = sorted({t for t in shown if isinstance(t, URIRef)})
+    if shown_iris:
+        for row in run_fixed("case_documents", [{"doc": t} for t in shown_iris]).dicts():
+            labeller.fall_back(row["doc"], row.get("title"))
     total_incoming = sum(int(row["n"]) for row in counts)
     return _vary(render_template(
         "entity.html",
