@@ -44,8 +44,6 @@ from casegraph.store.workers import LogEntry, QueryWorkerPool, term_parts
 SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
 #: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
 FREE_SPACE_MARGIN = 1024 * 1024
-#: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
-FREE_SPACE_MARGIN = 1024 * 1024
 _NQUADS = ox.RdfFormat.N_QUADS
 
 
@@ -362,6 +360,11 @@ class OxigraphStore(Store):
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
+def _listed(iris: Sequence[str] | None) -> list[str] | None:
+    """A dataset part for the worker: ``None`` (not given) stays distinct from ``[]``."""
+    return None if iris is None else list(iris)
+
+
 class InsufficientStorage(StoreError):
     """The disk holding the store is full: the write was refused, nothing changed."""
 
@@ -378,11 +381,6 @@ def _open_rocksdb(data_dir: Path) -> ox.Store:
         hint = ("; only one casegraph process may use a data directory at a time"
                 if "lock" in str(error).lower() else "")
         raise StoreUnavailable(f"cannot open the store in {data_dir}: {reason}{hint}") from error
-
-
-def _listed(iris: Sequence[str] | None) -> list[str] | None:
-    """A dataset part for the worker: ``None`` (not given) stays distinct from ``[]``."""
-    return None if iris is None else list(iris)
 
 
 def _has_quads(db: ox.Store, graph: ox.NamedNode) -> bool:
