@@ -44,6 +44,8 @@ from casegraph.store.workers import LogEntry, QueryWorkerPool, term_parts
 SNAPSHOT_REFRESH_BYTES = 64 * 1024 * 1024
 #: Free bytes a write leaves untouched beyond twice its size (RocksDB log and flushes).
 FREE_SPACE_MARGIN = 1024 * 1024
+#: Free bytes below which worker snapshots are dumped instead of checkpointed.
+CHECKPOINT_FREE_BYTES = 64 * 1024 * 1024
 _NQUADS = ox.RdfFormat.N_QUADS
 
 
@@ -276,6 +278,10 @@ class OxigraphStore(Store):
         if disk.f_bavail * disk.f_frsize < 2 * update_bytes + FREE_SPACE_MARGIN:
             raise InsufficientStorage(self._no_space_message())
 
+    def _disk_has_room_for_a_checkpoint(self) -> bool:
+        disk = os.statvfs(self.data_dir)
+        return disk.f_bavail * disk.f_frsize >= CHECKPOINT_FREE_BYTES
+
     def _no_space_message(self) -> str:
         return (f"no space left on the device holding {self.data_dir}: the write was "
                 "rolled back and the store is unchanged; free some space and retry")
@@ -328,12 +334,19 @@ class OxigraphStore(Store):
             checkpoint = self._scratch / f"checkpoint-{uuid.uuid4().hex}"
             with self._write_lock:
                 generation = self._generation
-                self._db.backup(str(checkpoint))
-            path = str(self._scratch / f"snapshot-{generation}-{uuid.uuid4().hex}.nq")
-            reader = ox.Store.read_only(str(checkpoint))
-            reader.dump(path, _NQUADS)
-            del reader
-            shutil.rmtree(checkpoint, ignore_errors=True)
+                path = str(self._scratch / f"snapshot-{generation}-{uuid.uuid4().hex}.nq")
+                # A checkpoint is fast but makes RocksDB flush into the data directory,
+                # which blocks when that disk is full; dumping only reads.
+                checkpointed = self._disk_has_room_for_a_checkpoint()
+                if checkpointed:
+                    self._db.backup(str(checkpoint))
+                else:
+                    self._db.dump(path, _NQUADS)
+            if checkpointed:
+                reader = ox.Store.read_only(str(checkpoint))
+                reader.dump(path, _NQUADS)
+                del reader
+                shutil.rmtree(checkpoint, ignore_errors=True)
             with self._state_lock:
                 old = self._snapshot
                 self._snapshot = (path, generation)
