@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -136,7 +137,8 @@ def _json_term(term: Identifier) -> dict[str, str]:
     if isinstance(term, Literal):
         if term.language:
             value["xml:lang"] = term.language
-        elif term.datatype:
+        elif term.datatype and term.datatype != XSD.string:
+            # A simple literal is written without its implicit xsd:string.
             value["datatype"] = str(term.datatype)
     return value
 
@@ -171,7 +173,7 @@ def _xml_term(term: Identifier) -> str:
     attributes = ""
     if isinstance(term, Literal) and term.language:
         attributes = f" xml:lang={quoteattr(term.language)}"
-    elif isinstance(term, Literal) and term.datatype:
+    elif isinstance(term, Literal) and term.datatype and term.datatype != XSD.string:
         attributes = f" datatype={quoteattr(str(term.datatype))}"
     return f"<literal{attributes}>{escape(str(term))}</literal>"
 
@@ -200,9 +202,25 @@ def _results_tsv(result: QueryResult, row_limit: int | None) -> bytes:
         lines = ["?_askResult", "true" if result.boolean else "false"]
     else:
         lines = ["\t".join(f"?{var}" for var in result.variables)]
-        lines += ["\t".join("" if t is None else ntriples_term(t) for t in row)
+        lines += ["\t".join("" if t is None else _tsv_term(t) for t in row)
                   for row in result.rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: Numbers and booleans TSV writes in Turtle's abbreviated form (4, 2.2, 1.0E6, true).
+_TURTLE_ABBREVIATIONS = {
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD.double: re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    XSD.boolean: re.compile(r"true|false"),
+}
+
+
+def _tsv_term(term: Identifier) -> str:
+    abbreviation = _TURTLE_ABBREVIATIONS.get(term.datatype) if isinstance(term, Literal) else None
+    if abbreviation is not None and abbreviation.fullmatch(str(term)):
+        return str(term)
+    return ntriples_term(term)
 
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})

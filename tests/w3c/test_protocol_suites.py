@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from casegraph.config import Settings
 from casegraph.store.memory import MemoryStore
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from tests.w3c.manifest import W3C_SPARQL11, HttpRequest, ProtocolTest, protocol_tests
-from tests.web.conftest import UPDATE_TOKEN, Answer, LiveService, live_service
+from tests.web.conftest import UPDATE_TOKEN, Answer, LiveService
 
 if W3C_SPARQL11 is None:
     pytest.skip(
@@ -66,21 +65,6 @@ def _collect() -> Iterator[pytest.param]:
             if reason:
                 marks.append(pytest.mark.skip(reason=reason))
             yield pytest.param(test, id=f"{manifest.split('/')[0]}:{test.local_name}", marks=marks)
-
-
-@pytest.fixture(scope="module", params=["memory", "oxigraph"])
-def empty_service(request, tmp_path_factory) -> Iterator[LiveService]:
-    """A service with no data and writes enabled; each test clears it first."""
-    if request.param == "memory":
-        store = MemoryStore()
-    else:
-        from casegraph.store.oxigraph import OxigraphStore
-
-        store = OxigraphStore(tmp_path_factory.mktemp("w3c") / "store", query_workers=2)
-    settings = Settings(store=request.param, update_token=UPDATE_TOKEN)
-    with live_service(store, settings) as live:
-        yield live
-    store.close()
 
 
 @pytest.mark.parametrize("test", list(_collect()))

@@ -142,7 +142,8 @@ def term_from_parts(kind: str, value: str, language: str | None, datatype: str |
         return BNode(value)
     if language or datatype == XSD_STRING:
         return Literal(value, lang=canonical_language_tag(language) if language else None)
-    return Literal(value, datatype=datatype)
+    # normalize=False keeps the lexical form the store holds ("1.0E6" stays "1.0E6").
+    return Literal(value, datatype=datatype, normalize=False)
 
 
 def sparql_json_term(
@@ -158,7 +159,7 @@ def sparql_json_term(
     written = {"type": "literal", "value": str(literal)}
     if literal.language:
         written["xml:lang"] = literal.language
-    elif literal.datatype:
+    elif literal.datatype and str(literal.datatype) != XSD_STRING:
         written["datatype"] = str(literal.datatype)
     return written
 
