@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from casegraph.config import Settings
@@ -54,12 +55,21 @@ def check_data_dir(data_dir: Path) -> None:
         ) from error
 
 
+def warmed_up(app):
+    """Start the store's query workers in the background as the server starts, so the
+    first queries do not wait for the replicas to load (embedded store only)."""
+    start_workers = getattr(app.extensions["casegraph.store"], "start_workers", None)
+    if start_workers is not None:
+        threading.Thread(target=start_workers, name="warm-query-workers", daemon=True).start()
+    return app
+
+
 def _serve_threaded(settings: Settings, host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     from casegraph.web import create_app
 
-    app = create_app(settings)
+    app = warmed_up(create_app(settings))
     server = make_server(host, port, app, threaded=True)
     print(f"casegraph: serving http://{host}:{server.server_port}/ "
           f"(SPARQL endpoint /sparql, store: {settings.store})", file=sys.stderr, flush=True)
@@ -88,7 +98,7 @@ def _serve_with_gunicorn(settings: Settings, host: str, port: int, threads: int)
             from casegraph.web import create_app
 
             try:
-                return create_app(settings)
+                return warmed_up(create_app(settings))
             except StoreError as error:
                 print(f"casegraph: {error}", file=sys.stderr, flush=True)
                 sys.exit(WORKER_BOOT_ERROR)
