@@ -379,14 +379,19 @@ def _parse_on_deep_stack(parser, text: str):
         except ValueError as error:  # rdflib: invalid IRIs, literals, escapes
             outcome["error"] = QuerySyntaxError(str(error))
 
-    with _STACK_SIZE_LOCK:
-        previous = threading.stack_size(_PARSER_STACK_BYTES)
-        try:
-            worker = threading.Thread(target=parse, name="sparql-parse", daemon=True)
-            worker.start()
-        finally:
-            threading.stack_size(previous)
-    worker.join()
+    # rdflib's parser is not safe for concurrent use (pyparsing parse actions
+    # share state: concurrent parses fail at random), so every rdflib parse holds
+    # the one parser lock — taken here, in the calling thread, which is reentrant
+    # for callers that already hold it.
+    with RDFLIB_PARSER_LOCK:
+        with _STACK_SIZE_LOCK:
+            previous = threading.stack_size(_PARSER_STACK_BYTES)
+            try:
+                worker = threading.Thread(target=parse, name="sparql-parse", daemon=True)
+                worker.start()
+            finally:
+                threading.stack_size(previous)
+        worker.join()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["tree"]
@@ -397,8 +402,7 @@ def _warm_up_parser() -> None:
     """Initialise rdflib's grammar once, under the storage layer's parser lock.
 
     rdflib builds parts of its grammar lazily and that first build is not
-    thread-safe (rdflib #1282); after it, concurrent parses are.  Holding the lock
-    for every parse would queue all requests behind the memory backend's queries.
+    thread-safe (rdflib #1282); later parses also hold the lock (see above).
     """
     with RDFLIB_PARSER_LOCK:
         parseQuery("ASK {}")

@@ -18,6 +18,7 @@ server process itself is unsafe.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -294,8 +295,10 @@ class QueryWorkerPool:
         """SIGKILL a worker (stopping its query for real) and start a replacement."""
         with self._lock:
             self._live.discard(worker)
-        if worker.process.is_alive():
-            os.kill(worker.process.pid, signal.SIGKILL)
+        # It may die between is_alive() and kill(): a crashed worker is what we want.
+        with contextlib.suppress(ProcessLookupError):
+            if worker.process.is_alive():
+                os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(5)
         worker.conn.close()
         self._start_replacement()
