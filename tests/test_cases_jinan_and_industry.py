@@ -17,6 +17,7 @@ import pytest
 from casegraph.paths import CASES_DIR, case_files, ontology_files
 from rdflib import RDF, Dataset, Literal, Namespace, URIRef
 
+from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
 from tests.shared_material import CASE_NOTES
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
@@ -34,46 +35,6 @@ CASES = (
 #: The condensed notes these cases were curated from, by case slug.
 NOTES = CASE_NOTES
 FIRST_CASE = "jinan-thermal-western-heat-source"
-
-PREFIXES = """
-PREFIX cg: <https://w3id.org/casegraph/ns#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-
-#: Classes whose nodes are case facts and so must cite a passage of their own graph.
-DOMAIN_CLASSES = {
-    CG[name]
-    for name in [
-        "EnterpriseGroup",
-        "Company",
-        "BranchCompany",
-        "PartyCommittee",
-        "PartyGeneralBranch",
-        "PartyBranch",
-        "PartyGroup",
-        "Workshop",
-        "Team",
-        "PublicBody",
-        "Community",
-        "MediaOutlet",
-        "PartyBuildingBrand",
-        "Practice",
-        "AwardConferral",
-        "Award",
-        "Innovation",
-        "Figure",
-        "MeasuredEffect",
-        "Event",
-        "MediaCoverage",
-        "BrandMatrix",
-    ]
-} | {SCHEMA.Person, SCHEMA.Place, URIRef("http://www.w3.org/ns/org#Membership")}
-
 
 def graph_iri(slug: str) -> URIRef:
     return URIRef(f"{ID}graph/case/{slug}")

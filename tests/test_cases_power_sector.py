@@ -14,6 +14,8 @@ import pytest
 from casegraph.paths import CASES_DIR, case_files, ontology_files
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
+from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ID = "https://w3id.org/casegraph/id/"
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -26,51 +28,6 @@ POWER_CASES = (
     "crpower-xiantao",
     "zhuhai-jinwan-power",
 )
-
-PREFIXES = """
-PREFIX cg: <https://w3id.org/casegraph/ns#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-
-#: Node classes that are case facts and so must cite a passage (docs/modelling.md).
-DOMAIN_CLASSES = {
-    CG[name]
-    for name in [
-        "EnterpriseGroup",
-        "Company",
-        "BranchCompany",
-        "PartyCommittee",
-        "PartyGeneralBranch",
-        "PartyBranch",
-        "PartyGroup",
-        "Workshop",
-        "Team",
-        "PublicBody",
-        "Community",
-        "MediaOutlet",
-        "PartyBuildingBrand",
-        "Practice",
-        "AwardConferral",
-        "Award",
-        "Innovation",
-        "TechnicalComponent",
-        "Figure",
-        "MeasuredEffect",
-        "Event",
-        "MediaCoverage",
-    ]
-} | {
-    URIRef("https://schema.org/Person"),
-    URIRef("https://schema.org/Place"),
-    URIRef("https://schema.org/Brand"),
-    ORG.Membership,
-}
-
 
 def graph_iri(slug: str) -> URIRef:
     return URIRef(f"{ID}graph/case/{slug}")

@@ -10,20 +10,13 @@ import pytest
 from casegraph import paths
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
+from tests.case_vocabulary import DOMAIN_CLASSES
+
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 BASE = "https://w3id.org/casegraph/id/"
 SLUG_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
-
-# The domain classes that must carry cg:statedIn (modelling guide, "Provenance").
-DOMAIN_CLASSES = {
-    ORG.Organization, CG.EnterpriseGroup, CG.Company, CG.BranchCompany, CG.PartyOrganisation,
-    CG.PartyCommittee, CG.PartyGeneralBranch, CG.PartyBranch, CG.PartyGroup, CG.Workshop,
-    CG.Team, CG.PublicBody, CG.Community, CG.MediaOutlet, CG.PartyBuildingBrand, CG.Practice,
-    CG.AwardConferral, CG.Innovation, CG.Figure, CG.MeasuredEffect, CG.Event,
-    CG.MediaCoverage, SCHEMA.Person, ORG.Membership, SCHEMA.Place, CG.Award,
-}  # fmt: skip
 
 CASE_FOLDERS = [case.parent for case in paths.case_files()]
 

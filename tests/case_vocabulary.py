@@ -1,0 +1,32 @@
+"""What the case-data tests share: the domain classes and the SPARQL prefixes.
+
+Domain classes are those whose nodes are case facts and so must cite a passage
+of their own case graph (docs/modelling.md, "Provenance").
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+CG = Namespace("https://w3id.org/casegraph/ns#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+
+DOMAIN_CLASSES = {
+    ORG.Organization, CG.EnterpriseGroup, CG.Company, CG.BranchCompany, CG.PartyOrganisation,
+    CG.PartyCommittee, CG.PartyGeneralBranch, CG.PartyBranch, CG.PartyGroup, CG.Workshop,
+    CG.Team, CG.PublicBody, CG.Community, CG.MediaOutlet, CG.PartyBuildingBrand, CG.BrandMatrix,
+    CG.Practice, CG.AwardConferral, CG.Award, CG.Innovation, CG.TechnicalComponent, CG.Figure,
+    CG.MeasuredEffect, CG.Event, CG.MediaCoverage, SCHEMA.Person, SCHEMA.Place, SCHEMA.Brand,
+    ORG.Membership,
+}  # fmt: skip
+
+PREFIXES = """
+PREFIX cg: <https://w3id.org/casegraph/ns#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
