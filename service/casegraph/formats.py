@@ -242,7 +242,8 @@ def ntriples_term(term: Identifier) -> str:
 
 # --- RDF graphs ---------------------------------------------------------------------------
 
-_OXIGRAPH_FORMATS = {
+#: Our format names → Oxigraph's parser/serialiser formats (uploads and downloads alike).
+OXIGRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -278,4 +279,4 @@ def serialize_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]
         statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                       for t in statements]
     prefixes = None if fmt.name in {"ntriples", "nquads"} else PREFIXES
-    return ox.serialize(statements, format=_OXIGRAPH_FORMATS[fmt.name], prefixes=prefixes)
+    return ox.serialize(statements, format=OXIGRAPH_FORMATS[fmt.name], prefixes=prefixes)

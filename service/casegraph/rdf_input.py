@@ -26,17 +26,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from casegraph.formats import GRAPH_FORMATS, Format, format_for_media_type
+from casegraph.formats import GRAPH_FORMATS, OXIGRAPH_FORMATS, Format, format_for_media_type
 from casegraph.sparql_safety import MAX_NESTING_DEPTH, nesting_depth
 
-_OXIGRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _POSITION = re.compile(r"line (\d+)(?: column| between columns) (\d+)")
 
@@ -90,7 +82,7 @@ def parse_upload(data: bytes, fmt: Format, *, base_iri: str | None = None) -> Da
             )
     dataset = Dataset()
     try:
-        for quad in ox.parse(data, _OXIGRAPH_FORMATS[fmt.name], base_iri=base_iri):
+        for quad in ox.parse(data, OXIGRAPH_FORMATS[fmt.name], base_iri=base_iri):
             graph_name = _graph_name(quad.graph_name)
             dataset.graph(graph_name).add(
                 (_term(quad.subject), _term(quad.predicate), _term(quad.object))
