@@ -69,29 +69,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def process_tree_rss(root: int) -> tuple[int, int]:
-    """(RSS of ``root`` alone, RSS of it and all its descendants), bytes, from /proc."""
+def process_tree_rss(root: int) -> dict[str, int]:
+    """RSS in bytes of ``root`` and each of its descendants, keyed by a role label.
+
+    Labels follow the tree's shape (``server``, ``server/1``, ``server/1/2`` …, numbered
+    by pid order) so that one process's growth can be told from another's.
+    """
     children: dict[int, list[int]] = collections.defaultdict(list)
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
                 children[int(fields[1])].append(int(entry))
-    total, own, stack = 0, 0, [root]
+    sizes: dict[str, int] = {}
+    stack = [(root, "server")]
     while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, []))
+        pid, label = stack.pop()
+        for number, child in enumerate(sorted(children.get(pid, [])), 1):
+            stack.append((child, f"{label}/{number}"))
         with contextlib.suppress(OSError):
             pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-            rss = pages * os.sysconf("SC_PAGE_SIZE")
-            total += rss
-            own = rss if pid == root else own
-    return own, total
+            sizes[label] = pages * os.sysconf("SC_PAGE_SIZE")
+    return sizes
 
 
 class Soak:
-    def __init__(self, base: str, minutes: float, concurrency: int, max_requests: int):
+    def __init__(self, base: str, minutes: float, concurrency: int, max_requests: int,
+                 kinds: dict[str, int]):
         self.base = base
+        self.kinds = kinds
         self.deadline = time.monotonic() + minutes * 60
         self.concurrency = concurrency
         self.max_requests = max_requests
@@ -160,7 +166,7 @@ class Soak:
     def client(self, worker: int) -> None:
         rng = random.Random(worker)
         session = requests.Session()
-        kinds, weights = list(KINDS), list(KINDS.values())
+        kinds, weights = list(self.kinds), list(self.kinds.values())
         while time.monotonic() < self.deadline:
             with self.lock:
                 if self.sent >= self.max_requests:
@@ -168,18 +174,18 @@ class Soak:
                 self.sent += 1
             self.request(session, rng.choices(kinds, weights)[0], rng, worker)
 
-    def run(self, server_pid: int) -> list[tuple[float, int, int]]:
-        samples: list[tuple[float, int, int]] = []
+    def run(self, server_pid: int) -> list[tuple[float, dict[str, int]]]:
+        samples: list[tuple[float, dict[str, int]]] = []
         start = time.monotonic()
         threads = [threading.Thread(target=self.client, args=(i,), daemon=True)
                    for i in range(self.concurrency)]
         for thread in threads:
             thread.start()
         while any(thread.is_alive() for thread in threads):
-            samples.append((time.monotonic() - start, *process_tree_rss(server_pid)))
+            samples.append((time.monotonic() - start, process_tree_rss(server_pid)))
             for thread in threads:
                 thread.join(SAMPLE_SECONDS / len(threads))
-        samples.append((time.monotonic() - start, *process_tree_rss(server_pid)))
+        samples.append((time.monotonic() - start, process_tree_rss(server_pid)))
         return samples
 
     def writes_found(self, session: requests.Session) -> int:
@@ -216,12 +222,18 @@ def report(soak: Soak, samples, found: int, minutes: float) -> None:
     print(f"writes: {soak.acknowledged_writes} acknowledged; {found}/{len(soak.acknowledged)} "
           "written graphs hold their last acknowledged version")
     mib = 1024 * 1024
-    print("RSS (MiB) of the server process tree (gunicorn master, worker, query workers), every ~5 s:")
-    print("  " + " ".join(f"{tree / mib:.0f}" for _, _, tree in samples))
-    trees = [tree for _, _, tree in samples]
+    trees = [sum(sizes.values()) for _, sizes in samples]
+    print("RSS (MiB) of the server process tree, every ~5 s:")
+    print("  " + " ".join(f"{tree / mib:.0f}" for tree in trees))
     tail = trees[len(trees) // 2:]
     print(f"  first {trees[0] / mib:.0f}, max {max(trees) / mib:.0f}, last {trees[-1] / mib:.0f}; "
           f"second half mean {statistics.mean(tail) / mib:.0f} ± {statistics.pstdev(tail) / mib:.0f}")
+    print("RSS (MiB) per process (server = the casegraph command; /n = its n-th child), "
+          "first / at half time / last:")
+    middle = samples[len(samples) // 2][1]
+    for label in sorted(samples[-1][1]):
+        print(f"  {label:<14}{samples[0][1].get(label, 0) / mib:>7.0f}"
+              f"{middle.get(label, 0) / mib:>7.0f}{samples[-1][1][label] / mib:>7.0f}")
 
 
 def main() -> int:
@@ -229,6 +241,9 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-requests", type=int, default=2_000_000)
+    parser.add_argument("--without", action="append", default=[], choices=sorted(KINDS),
+                        help="leave a kind of request out (repeatable), e.g. to tell "
+                             "the writes' share of memory growth from the reads'")
     arguments = parser.parse_args()
     casegraph = shutil.which("casegraph")
     command = [casegraph] if casegraph else [sys.executable, "-m", "casegraph.cli"]
@@ -249,7 +264,9 @@ def main() -> int:
                 if server.poll() is not None:
                     raise SystemExit(f"casegraph serve exited: {server.returncode}")
                 time.sleep(0.2)
-            soak = Soak(base, arguments.minutes, arguments.concurrency, arguments.max_requests)
+            kinds = {kind: weight for kind, weight in KINDS.items() if kind not in arguments.without}
+            soak = Soak(base, arguments.minutes, arguments.concurrency, arguments.max_requests,
+                        kinds)
             soak.prepare(session)
             samples = soak.run(server.pid)
             found = soak.writes_found(session)
