@@ -39,6 +39,12 @@ class WriteRejected(StoreError):
 ShapesViolation = WriteRejected
 
 
+class ProtectedGraph(StoreError):
+    """A write would change the ontology graph, which only the bundled files define."""
+
+    status = 403
+
+
 class GuardedWriter:
     """The single writer of a store: validates each change, then commits it atomically."""
 
@@ -75,10 +81,21 @@ class GuardedWriter:
     update = apply_update
 
     def _check(self, changes: Mapping[URIRef, Graph | None]) -> None:
-        """Validate the changed case graphs (dropped graphs and the ontology need no check)."""
+        """Refuse changes to the ontology graph; validate the changed case graphs.
+
+        The shapes check case data against the ontology in ``ontology/*.ttl``, which
+        the store's ontology graph is loaded from: letting a write change that graph
+        (a ``DROP ALL`` included) would make what is served disagree with what is checked.
+        """
+        if self._ontology_graph in changes:
+            raise ProtectedGraph(
+                f"this write would change the ontology graph <{self._ontology_graph}>, which "
+                "casegraph loads from the bundled ontology files (ontology/*.ttl) and which "
+                "writes may not change; nothing was changed. Name the case graphs to drop or clear "
+                "(DROP GRAPH <…>) instead of ALL or NAMED")
         report = ValidationReport()
         for iri, graph in sorted(changes.items()):
-            if graph is None or iri == self._ontology_graph:
+            if graph is None:
                 continue
             report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
         if not report.conforms:

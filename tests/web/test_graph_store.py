@@ -8,6 +8,7 @@ import urllib.parse
 import pyoxigraph as ox
 import pytest
 from casegraph.store.memory import MemoryStore
+from casegraph.store.remote import RemoteStore
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -98,6 +99,31 @@ def test_a_service_without_a_token_is_read_only():
 
 
 # --- guarded writes -----------------------------------------------------------------------
+
+
+ONTOLOGY = "https://w3id.org/casegraph/id/graph/ontology"
+
+
+@pytest.mark.parametrize("method, path, body, content_type", [
+    ("POST", "/sparql", "DROP ALL", "application/sparql-update"),
+    ("POST", "/sparql", "CLEAR NAMED", "application/sparql-update"),
+    ("POST", "/sparql", f"DROP GRAPH <{ONTOLOGY}>", "application/sparql-update"),
+    ("POST", "/sparql", f"INSERT DATA {{ GRAPH <{ONTOLOGY}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}",
+     "application/sparql-update"),
+    ("PUT", store_url(ONTOLOGY), "<urn:x:a> <urn:x:b> <urn:x:c> .", "text/turtle"),
+    ("DELETE", store_url(ONTOLOGY), "", "text/turtle"),
+])
+def test_writes_never_change_the_ontology_graph(service, method, path, body, content_type):
+    """Even with the token: the shapes check data against the bundled ontology files."""
+    before = dump(service)
+    answer = service.post(path, body, content_type, AUTH, method=method)
+    message = json.loads(answer.body)["error"]["message"]
+    if isinstance(service.store, RemoteStore) and body in ("DROP ALL", "CLEAR NAMED"):
+        # The remote backend refuses every update over all graphs before looking further.
+        assert (answer.status, "name the graphs" in message) == (400, True), answer.text
+    else:
+        assert (answer.status, "ontology graph" in message) == (403, True), answer.text
+    assert dump(service) == before
 
 
 def test_put_post_delete_a_graph_round_trip(service):
