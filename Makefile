@@ -9,8 +9,10 @@ BIN = $(VENV)/bin
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# setuptools too: the one venv bundles (65.5) has known advisories and is not the latest,
+# so the dependency audit could not even look it up.
 install: $(BIN)/python
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade pip setuptools
 	$(BIN)/pip install -q -e .
 	bash scripts/build-assets.sh
 
