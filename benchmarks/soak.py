@@ -12,7 +12,7 @@ block caches (one per index, each bounded by its capacity) fill during the first
 few thousand writes, which is growth towards a ceiling, not a leak.  Requests and
 statuses count over the whole run.
 
-    python benchmarks/soak.py --warmup-minutes 10 --minutes 10
+    python benchmarks/soak.py --warmup-minutes 15 --minutes 10
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="the measured window, after the warm-up")
-    parser.add_argument("--warmup-minutes", type=float, default=10.0,
+    parser.add_argument("--warmup-minutes", type=float, default=15.0,
                         help="the same load first, while caches fill (memory judged after it)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-requests", type=int, default=2_000_000)
