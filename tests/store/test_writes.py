@@ -101,9 +101,16 @@ def test_update_preview_omits_graphs_it_does_not_change(loaded_store):
         "DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { GRAPH ?g { ?s ?p ?o } }",
         f"COPY <{ALPHA}> TO DEFAULT",
         "LOAD <http://example.org/data.ttl>",
+        f"COPY DEFAULT TO <{ALPHA}>",
+        f"ADD DEFAULT TO <{GAMMA}>",
+        f"INSERT {{ GRAPH <{GAMMA}> {{ ?s <urn:x:p> 1 }} }} WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ GRAPH <{ALPHA}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{ALPHA}> {{ ?s ?p ?o }} "
+        "FILTER EXISTS { ?s a ?type } }",
     ],
 )
-def test_writes_to_the_union_default_graph_and_load_are_refused(loaded_store, update):
+def test_updates_that_write_or_read_the_union_default_graph_and_load_are_refused(
+        loaded_store, update):
+    """The engines would read the store's own, empty default graph, not the union."""
     with pytest.raises(QueryRefused):
         loaded_store.update_preview(update)
 
@@ -111,3 +118,67 @@ def test_writes_to_the_union_default_graph_and_load_are_refused(loaded_store, up
 def test_update_syntax_error_is_reported(store):
     with pytest.raises(QuerySyntaxError):
         store.update_preview("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> } }")
+
+
+@pytest.mark.parametrize(
+    "update, reason",
+    [
+        ("DELETE DATA { GRAPH <urn:x:g> { ?s <urn:x:p> 1 } }", "variable ?s in a data block"),
+        ("INSERT DATA { GRAPH ?g { <urn:x:s> <urn:x:p> 1 } }", "variable ?g in a data block"),
+        ("DELETE DATA { GRAPH <urn:x:g> { _:a <urn:x:p> 1 } }", "blank node _:a in what is deleted"),
+        ("DELETE WHERE { GRAPH <urn:x:g> { _:a <urn:x:p> ?o } }", "blank node _:a in what is deleted"),
+        ("WITH <urn:x:g> DELETE { ?s <urn:x:p> [] } WHERE { ?s <urn:x:p> ?o }",
+         "a blank node [] in what is deleted"),
+        ("INSERT DATA { GRAPH <urn:x:g> { _:b <urn:x:p> 1 } } ;\n"
+         "INSERT DATA { GRAPH <urn:x:h> { _:b <urn:x:p> 2 } }",
+         "operation 2 (INSERT DATA): blank node _:b is already used by operation 1"),
+    ],
+)
+def test_updates_the_grammar_forbids_are_syntax_errors(loaded_store, update, reason):
+    """rdflib's parser accepts these; every backend must answer them as syntax errors."""
+    before = nquads(loaded_store)
+    with pytest.raises(QuerySyntaxError) as refusal:
+        loaded_store.update_preview(update)
+    assert reason in str(refusal.value)
+    assert nquads(loaded_store) == before
+
+
+def test_labels_may_repeat_in_templates_and_within_one_insert_data(store):
+    preview = store.update_preview(
+        "INSERT DATA { GRAPH <urn:x:g> { _:b <urn:x:p> 1 } GRAPH <urn:x:h> { _:b <urn:x:p> 1 } } ;"
+        "INSERT { GRAPH <urn:x:g> { _:b <urn:x:p> 2 } } WHERE {} ;"
+        "INSERT { GRAPH <urn:x:h> { _:b <urn:x:p> 2 } } WHERE {}"
+    )
+    assert {len(graph) for graph in preview.values()} == {2}
+    assert set(preview) == {URIRef("urn:x:g"), URIRef("urn:x:h")}
+
+
+@pytest.mark.parametrize("update", ["", "# nothing but a comment", "PREFIX : <urn:x:>\nBASE <urn:y:>"])
+def test_an_update_without_operations_changes_nothing(loaded_store, update):
+    assert loaded_store.update_preview(update) == {}
+
+
+def test_create_graph_is_a_no_op_and_fails_for_a_graph_that_holds_triples(store):
+    assert store.update_preview("CREATE GRAPH <urn:x:new>") == {}
+    store.replace_graphs({GAMMA: small_graph("伽马")})
+    assert store.update_preview(f"CREATE SILENT GRAPH <{GAMMA}>") == {}
+    with pytest.raises(QueryRefused, match="already exists"):
+        store.update_preview(f"CREATE GRAPH <{GAMMA}>")
+
+
+def test_graphs_read_inside_not_exists_are_part_of_the_preview(store):
+    """The remote backend copies only the graphs an update reads: EXISTS counts too."""
+    kept, dropped = (URIRef("urn:x:a"), URIRef("urn:x:b"))
+    source, other = URIRef("urn:x:source"), URIRef("urn:x:other")
+    graph = Graph()
+    graph.add((kept, LABEL, Literal("1")))
+    graph.add((dropped, LABEL, Literal("2")))
+    marker = Graph()
+    marker.add((kept, LABEL, Literal("3")))
+    store.replace_graphs({source: graph, other: marker})
+    preview = store.update_preview(
+        f"DELETE {{ GRAPH <{source}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{other}> {{ ?s ?p2 ?o2 }} }} }}"
+    )
+    assert set(preview) == {source}
+    assert set(preview[source]) == {(kept, LABEL, Literal("1"))}

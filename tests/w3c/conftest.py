@@ -1,7 +1,14 @@
-"""The service the W3C suites run against: empty, writes enabled, on two backends."""
+"""The service the W3C suites run against, and the per-manifest counts they print.
+
+Test ids are ``<backend>-<manifest folder>:<test name>``; after the session the
+outcomes are printed per backend and manifest, with every skip reason counted,
+so a run of ``pytest -rs tests/w3c`` gives the figures the closing notes quote.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +16,11 @@ from casegraph.config import Settings
 from casegraph.store.memory import MemoryStore
 
 from tests.web.conftest import UPDATE_TOKEN, LiveService, live_service
+
+#: (backend, manifest folder) -> outcome -> count; skip reason -> count.
+OUTCOMES: defaultdict[tuple[str, str], Counter] = defaultdict(Counter)
+SKIP_REASONS: Counter = Counter()
+_TEST_ID = re.compile(r"tests/w3c/.*\[(?P<backend>memory|oxigraph)-(?P<manifest>[^:\]]+):")
 
 
 @pytest.fixture(scope="module", params=["memory", "oxigraph"])
@@ -24,3 +36,30 @@ def empty_service(request, tmp_path_factory) -> Iterator[LiveService]:
     with live_service(store, settings) as live:
         yield live
     store.close()
+
+
+def pytest_runtest_logreport(report) -> None:
+    match = _TEST_ID.search(report.nodeid)
+    if match is None or not (report.when == "call" or report.outcome != "passed"):
+        return
+    if hasattr(report, "wasxfail"):
+        outcome = "xfailed" if report.skipped else "xpassed"
+    else:
+        outcome = report.outcome if report.when == "call" or report.skipped else "error"
+    OUTCOMES[match["backend"], match["manifest"]][outcome] += 1
+    if outcome == "skipped":
+        SKIP_REASONS[report.longrepr[2].removeprefix("Skipped: ")] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not OUTCOMES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("W3C SPARQL 1.1 manifests over HTTP, per backend")
+    for backend, manifest in sorted(OUTCOMES):
+        counts = OUTCOMES[backend, manifest]
+        total = sum(counts.values())
+        outcomes = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        write(f"{backend:<9} {manifest:<22} {total:>3} tests: {outcomes}")
+    for reason, count in SKIP_REASONS.most_common():
+        write(f"skipped ×{count}: {reason}")

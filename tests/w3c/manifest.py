@@ -114,3 +114,72 @@ def _status(iri: str) -> str:
     if name.startswith("StatusCode"):
         return name.removeprefix("StatusCode")
     return _NAMED_STATUSES[name]
+
+
+@dataclass
+class UpdateTest:
+    """One test of a SPARQL 1.1 Update manifest: an evaluation or a syntax test.
+
+    ``before``/``after`` are the dataset of ``mf:action`` and ``mf:result``: the
+    default graph's file (or ``None``) and the named graphs' files by graph name.
+    """
+
+    manifest: str  # the manifest's folder, e.g. "delete-where"
+    iri: str
+    kind: str  # "evaluation", "positive-syntax" or "negative-syntax"
+    request: Path
+    before_default: Path | None = None
+    before_named: dict[str, Path] = field(default_factory=dict)
+    after_default: Path | None = None
+    after_named: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def local_name(self) -> str:
+        return self.iri.rsplit("#", 1)[-1]
+
+
+_UPDATE_KINDS = {
+    MF.UpdateEvaluationTest: "evaluation",
+    MF.PositiveUpdateSyntaxTest11: "positive-syntax",
+    MF.NegativeUpdateSyntaxTest11: "negative-syntax",
+    # delete-insert/manifest.ttl types its invalid updates with the query test type.
+    MF.NegativeSyntaxTest11: "negative-syntax",
+}
+
+
+def update_tests(manifest: Path) -> list[UpdateTest]:
+    """The update tests of one manifest, in manifest order (other test types are not listed)."""
+    graph = Graph()
+    graph.parse(manifest, format="turtle")
+    manifest_node = next(graph.subjects(RDF.type, MF.Manifest))
+    tests = []
+    for entry in Collection(graph, graph.value(manifest_node, MF.entries)):
+        kind = _UPDATE_KINDS.get(graph.value(entry, RDF.type))
+        if kind is None:
+            continue
+        folder = manifest.parent
+        action = graph.value(entry, MF.action)
+        if kind != "evaluation":
+            tests.append(UpdateTest(folder.name, str(entry), kind, _local_file(folder, action)))
+            continue
+        test = UpdateTest(folder.name, str(entry), kind,
+                          _local_file(folder, graph.value(action, UT.request)))
+        test.before_default, test.before_named = _dataset_files(graph, action, folder)
+        test.after_default, test.after_named = _dataset_files(
+            graph, graph.value(entry, MF.result), folder)
+        tests.append(test)
+    return tests
+
+
+def _dataset_files(graph: Graph, node, folder: Path) -> tuple[Path | None, dict[str, Path]]:
+    default = graph.value(node, UT.data)
+    named = {
+        str(graph.value(data, RDFS_LABEL)): _local_file(folder, graph.value(data, UT.graph))
+        for data in graph.objects(node, UT.graphData)
+    }
+    return (None if default is None else _local_file(folder, default)), named
+
+
+def _local_file(folder: Path, file_iri) -> Path:
+    """The manifest names its files by IRI relative to itself: they sit beside it."""
+    return folder / str(file_iri).rsplit("/", 1)[-1]

@@ -177,8 +177,11 @@ def preview_update(
             target.add(triple)
     with RDFLIB_PARSER_LOCK:
         try:
-            for operation in translateUpdate(parseUpdate(sparql_update)).algebra:
-                if operation.name == "Modify" and operation.using:
+            update = translateUpdate(parseUpdate(sparql_update))
+            for operation in getattr(update, "algebra", []):  # a bare list: no operations
+                if operation.name == "Create":
+                    _create_graph(scratch, operation)
+                elif operation.name == "Modify" and operation.using:
                     _modify_with_using(scratch, operation)
                 else:
                     evalUpdate(scratch, Update(operation.prologue, [operation]))
@@ -200,6 +203,16 @@ def preview_update(
                 copy.add(triple)
             changes[iri] = copy
     return changes
+
+
+def _create_graph(scratch: Dataset, operation: CompValue) -> None:
+    """CREATE GRAPH, which rdflib does not implement.
+
+    This store keeps no empty graphs, so creating one changes nothing; creating
+    a graph that holds triples fails unless SILENT (SPARQL 1.1 Update §3.2.1).
+    """
+    if len(scratch.graph(operation.graphiri)) and not operation.silent:
+        raise ValueError(f"CREATE GRAPH <{operation.graphiri}>: the graph already exists")
 
 
 def _modify_with_using(scratch: Dataset, operation: CompValue) -> None:
