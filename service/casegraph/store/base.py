@@ -164,5 +164,14 @@ class Store(ABC):
             merged[iri] = current
         self.replace_graphs(merged)
 
+    def queries_ready(self) -> bool:
+        """Whether a query would be answered now rather than wait for the engine to start.
+
+        Only the embedded store starts slowly (its query workers load a snapshot);
+        ``/healthz`` reports "starting" until then, so that a load balancer or a
+        benchmark does not send queries that would sit waiting.
+        """
+        return True
+
     def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release files, processes and connections."""

@@ -109,6 +109,10 @@ class OxigraphStore(Store):
                 self._pool = QueryWorkerPool(self._query_workers, self,
                                              retire_after_quads=self._retire_workers_after)
 
+    def queries_ready(self) -> bool:
+        self.start_workers()  # a readiness probe before the first query starts them
+        return self._pool.has_live_worker()
+
     def _run(self, operation: str, payload: tuple, timeout: float | None):
         self.start_workers()
         return self._pool.run(operation, payload, timeout or self._default_timeout)

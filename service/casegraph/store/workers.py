@@ -280,6 +280,11 @@ class QueryWorkerPool:
         with self._lock:
             return min((w.generation for w in self._live), default=None)
 
+    def has_live_worker(self) -> bool:
+        """Whether a worker has loaded its snapshot (else queries wait for one to start)."""
+        with self._lock:
+            return bool(self._live)
+
     def run(self, operation: str, payload: tuple, timeout: float | None):
         """Run one request on a free worker; kill it at the deadline."""
         deadline = None if timeout is None else time.monotonic() + timeout

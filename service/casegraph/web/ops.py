@@ -99,13 +99,24 @@ def install_request_metrics(app: Flask) -> RequestMetrics:
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the store answers (with its graph count), 503 when it does not."""
+    """200 when the store answers queries (with its graph count), 503 when it does not.
+
+    A readiness probe: while the embedded store's query workers are still loading
+    their snapshot (the first seconds after a start) the answer is 503 "starting"
+    with Retry-After, since queries sent then would only wait.
+    """
     store = current_app.extensions["casegraph.store"]
     try:
         graphs = store.named_graphs()
     except StoreError as error:
         response = jsonify(status="unavailable", error=str(error))
         response.status_code = 503
+        return response
+    if not store.queries_ready():
+        response = jsonify(status="starting", graphs=len(graphs),
+                           error="the query workers are loading the store's snapshot")
+        response.status_code = 503
+        response.headers["Retry-After"] = "1"
         return response
     return jsonify(status="ok", graphs=len(graphs))
 
