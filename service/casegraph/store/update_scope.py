@@ -27,6 +27,7 @@ Three rules are enforced here for every backend:
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -208,15 +209,22 @@ def _check_grammar_notes(operations: list[CompValue]) -> None:
                         "cannot share a label)")
 
 
+def _walk(node) -> Iterator:
+    """Every node and term inside an algebra node, keys of mappings included (the
+    graph names of quad templates are the keys of ``quads``)."""
+    yield node
+    if isinstance(node, CompValue | dict):
+        for key, value in node.items():
+            yield from _walk(key)
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _walk(value)
+
+
 def _terms(node) -> list:
     """Every RDF term and variable inside an algebra node (templates, data, patterns)."""
-    if isinstance(node, URIRef | BNode | Variable):
-        return [node]
-    if isinstance(node, CompValue | dict):
-        return [*_terms(list(node.keys())), *_terms(list(node.values()))]
-    if isinstance(node, list | tuple):
-        return [term for value in node for term in _terms(value)]
-    return []
+    return [n for n in _walk(node) if isinstance(n, URIRef | BNode | Variable)]
 
 
 #: rdflib gives anonymous blank nodes (``[]``, ``[ :p :o ]``) generated ids
@@ -256,13 +264,5 @@ def matches_outside_graph(node, inside_graph: bool = False) -> bool:
 
 def _graph_patterns(node) -> list:
     """The terms of every ``GRAPH x { … }`` pattern inside an algebra expression."""
-    found = []
-    if isinstance(node, CompValue):
-        if node.name in _GRAPH_PATTERNS:
-            found.append(node.term)
-        for value in node.values():
-            found.extend(_graph_patterns(value))
-    elif isinstance(node, list | tuple):
-        for value in node:
-            found.extend(_graph_patterns(value))
-    return found
+    return [n.term for n in _walk(node)
+            if isinstance(n, CompValue) and n.name in _GRAPH_PATTERNS]
