@@ -26,5 +26,6 @@ serve: install
 # The venv's bin goes first on PATH: tests start `casegraph` and `oxigraph` processes.
 test: install-test
 	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/audit_dependencies.py
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q

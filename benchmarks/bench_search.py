@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import opencc
-from casegraph.search import SearchIndex
+
+from casegraph.search.index import SearchIndex
 from casegraph.store.oxigraph import OxigraphStore
 
 BASE = "https://w3id.org/casegraph/id/"

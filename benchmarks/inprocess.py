@@ -49,7 +49,7 @@ def embedded(corpus: Path, data_dir: Path, times: int, budget: float) -> dict:
     load_seconds = CLOCK() - t0
     quads = store.triple_count()
     t0 = CLOCK()
-    store.start_workers()
+    store.start()
     store.query("ASK { ?s ?p ?o }")  # waits for the replicas to hold the snapshot
     workers_seconds = CLOCK() - t0
     tracemalloc.start()
@@ -124,8 +124,9 @@ def _alarm(_signum, _frame):
 def whole_corpus_validation(corpus: Path, budget: float) -> dict:
     """Validate case graphs one by one (as ``validate_dataset`` does) until ``budget`` runs out."""
     import pyoxigraph as ox
-    from casegraph.validation import validate_graph
     from rdflib import Graph, URIRef
+
+    from casegraph.shacl.validation import validate_graph
 
     cases: dict[str, list] = {}
     for quad in ox.parse(path=str(corpus), format=ox.RdfFormat.N_QUADS):

@@ -67,9 +67,10 @@ def write_corpus(cases: int, path: Path) -> int:
     backend holds exactly what the casegraph server would hold.
     """
     import pyoxigraph as ox
+
     from casegraph import paths
-    from casegraph.bootstrap import ontology_graph_iri, rebased_quads
     from casegraph.config import Settings
+    from casegraph.store.bootstrap import ontology_graph_iri, rebased_quads
 
     settings = Settings()
     ontology = ox.NamedNode(str(ontology_graph_iri(settings)))

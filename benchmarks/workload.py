@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from casegraph.question_catalogue import load_catalogue
+from casegraph.sparql.catalogue import load_catalogue
 
 SYNTHETIC = "id:synthetic/"
 

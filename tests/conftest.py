@@ -17,9 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from casegraph.store.base import Store
-from casegraph.store.formats import parse_named_graphs
 from rdflib import URIRef
+
+from casegraph.rdf.graphs import parse_named_graphs
+from casegraph.store.base import Store
 
 STORE_FIXTURE_TRIG = Path(__file__).parent / "store" / "data" / "two-cases.trig"
 BACKENDS = ["oxigraph", "memory", pytest.param("remote", marks=pytest.mark.remote)]

@@ -14,9 +14,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from casegraph.paths import CASES_DIR, case_files, ontology_files
 from rdflib import RDF, Dataset, Literal, Namespace, URIRef
 
+from casegraph.paths import CASES_DIR, case_files, ontology_files
 from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
 from tests.shared_material import CASE_NOTES
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from casegraph.paths import CASES_DIR, case_files, ontology_files
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
+from casegraph.paths import CASES_DIR, case_files, ontology_files
 from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
 
 CG = Namespace("https://w3id.org/casegraph/ns#")

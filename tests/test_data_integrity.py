@@ -7,9 +7,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from casegraph import paths
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
+from casegraph import paths
 from tests.case_vocabulary import DOMAIN_CLASSES
 
 CG = Namespace("https://w3id.org/casegraph/ns#")

@@ -6,11 +6,12 @@ import re
 
 import owlrl
 import pytest
-from casegraph import paths
-from casegraph.validation import ontology_graph, validate_graph
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from casegraph import paths
+from casegraph.shacl.validation import ontology_graph, validate_graph
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from casegraph.bootstrap import load_bundled
+from rdflib import Graph, URIRef
+
 from casegraph.config import CANONICAL_BASE_IRI as ID
 from casegraph.config import Settings
 from casegraph.paths import CASES_DIR, case_files
-from casegraph.question_catalogue import load_catalogue
+from casegraph.sparql.catalogue import load_catalogue
+from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
-from rdflib import Graph, URIRef
 
 QUESTIONS = load_catalogue()
 

@@ -8,12 +8,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from casegraph.cli import main
-from casegraph.repair import repair_text
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from casegraph.cli import main
+from casegraph.repair.text import repair_text
 from tests.shared_material import SEED_SOURCE
 
 SEED = SEED_SOURCE

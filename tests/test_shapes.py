@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from casegraph import paths
-from casegraph.validation import validate_files, validate_graph
-from casegraph.validation_report import CGSH, VIOLATION, WARNING
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from casegraph import paths
+from casegraph.shacl.report import CGSH, VIOLATION, WARNING
+from casegraph.shacl.validation import validate_files, validate_graph
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 SCHEMA = Namespace("https://schema.org/")

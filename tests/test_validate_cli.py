@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from casegraph.cli import main
 from click.testing import CliRunner
+
+from casegraph.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "western-heat-source" / "case.trig"
 CONFERRAL = "https://w3id.org/casegraph/id/case/western-heat-source/conferral/wuxiao-2021"

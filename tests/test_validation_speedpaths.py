@@ -1,6 +1,6 @@
 """The compiled SHACL evaluator reports exactly what pyshacl reports.
 
-``validate_graph`` runs casegraph's compiled shapes (``casegraph.shacl_engine``);
+``validate_graph`` runs casegraph's compiled shapes (``casegraph.shacl.engine``);
 ``validate_graph_with_pyshacl`` runs pyshacl on the same triples mixed with the
 ontology.  Every bundled case graph, every mutation of tests/test_shapes.py and a
 few edits the mutations do not cover (a case graph restating ontology nodes,
@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
 from casegraph import paths
-from casegraph.validation import (
+from casegraph.shacl.validation import (
     _compiled,
     validate_dataset,
     validate_graph,
     validate_graph_with_pyshacl,
 )
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
-
 from tests.test_shapes import CG, FIXTURE, ID, MUTATIONS, SCHEMA, bases, case_graph, first_subject
 
 

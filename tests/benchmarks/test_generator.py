@@ -6,10 +6,10 @@ from itertools import islice
 
 import pyoxigraph as ox
 import pytest
-from casegraph.validation import validate_graph
 from rdflib import Graph, URIRef
 
 from benchmarks.generate import SYN, generate, main
+from casegraph.shacl.validation import validate_graph
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 

@@ -7,7 +7,6 @@ import os
 
 import pyoxigraph as ox
 import pytest
-from casegraph.question_catalogue import load_catalogue
 
 from benchmarks import report
 from benchmarks.http_bench import throughput
@@ -21,6 +20,7 @@ from benchmarks.workload import (
     question_series,
     repeat,
 )
+from casegraph.sparql.catalogue import load_catalogue
 
 
 class FakeClock:

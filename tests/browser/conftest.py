@@ -11,9 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
+
 from casegraph.config import Settings
 from casegraph.web import create_app
-from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
+from rdflib import RDF, Dataset, Literal
+
 from casegraph.cli import main
 from casegraph.drafting.draft_graph import CG, draft_case
 from casegraph.drafting.scaffold import scaffold_case
-from click.testing import CliRunner
-from rdflib import RDF, Dataset, Literal
 
 SNIPPET = (
     "案例简介:\n濟南熱電集團有限公司西部熱源分公司黨支部現有黨員23人,"

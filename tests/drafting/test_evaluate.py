@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from casegraph import paths
 from casegraph.drafting.evaluate import _label_key, _labels_match, score_case
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from casegraph.drafting.extract import extract, split_sections
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from casegraph.drafting.extract import extract, split_sections
 
 
 def labels(text: str, kind: str) -> list[str]:

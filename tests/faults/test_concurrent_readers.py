@@ -12,8 +12,8 @@ import threading
 import urllib.parse
 
 import pytest
-from casegraph.store.oxigraph import OxigraphStore
 
+from casegraph.store.oxigraph import OxigraphStore
 from tests.faults.conftest import case_graph, case_graph_iri
 from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 

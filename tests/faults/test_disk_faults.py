@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from casegraph.store.oxigraph import OxigraphStore
 from rdflib import URIRef
 
+from casegraph.store.oxigraph import OxigraphStore
 from tests.faults.conftest import (
     CASEGRAPH,
     case_graph,

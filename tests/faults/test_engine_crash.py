@@ -16,8 +16,8 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from casegraph.store.base import EngineCrashed
 
+from casegraph.errors import EngineCrashed
 from tests.web.conftest import live_service, open_backend, settings_for
 
 pytestmark = pytest.mark.faults

@@ -19,11 +19,11 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import Settings
-from casegraph.store.base import Store
 from rdflib import Dataset
 
+from casegraph.config import Settings
+from casegraph.store.base import Store
+from casegraph.store.bootstrap import load_bundled
 from tests.web.conftest import (  # noqa: F401 - loopback_listener is a fixture used here
     LiveService,
     live_service,

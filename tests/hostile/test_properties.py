@@ -16,22 +16,24 @@ import contextlib
 
 import pyoxigraph as ox
 import pytest
-from casegraph.formats import GRAPH_FORMATS
-from casegraph.question_catalogue import Parameter, ParameterError, Question
-from casegraph.rdf_input import (
-    DataRefused,
-    DataSyntaxError,
-    UnsupportedMediaType,
-    parse_upload,
-    upload_format,
-)
-from casegraph.sparql_safety import SafetyPolicy, check_query, check_update
-from casegraph.store.base import QueryRefused, QuerySyntaxError
-from casegraph.web.negotiation import NotAcceptable, best_media_type, parse_accept
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
+
+from casegraph.errors import (
+    DataRefused,
+    DataSyntaxError,
+    ParameterError,
+    QueryRefused,
+    QuerySyntaxError,
+    UnsupportedMediaType,
+)
+from casegraph.rdf.formats import GRAPH_FORMATS
+from casegraph.rdf.uploads import parse_upload, upload_format
+from casegraph.sparql.catalogue import Parameter, Question
+from casegraph.sparql.safety import SafetyPolicy, check_query, check_update
+from casegraph.web.negotiation import NotAcceptable, best_media_type, parse_accept
 
 FAST = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from casegraph.store.base import EngineCrashed
-from casegraph.store.oxigraph import OxigraphStore
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
+
+from casegraph.errors import EngineCrashed
+from casegraph.store.oxigraph import OxigraphStore
 
 GRAPH = URIRef("https://w3id.org/casegraph/id/graph/case/memory-test")
 
@@ -61,7 +62,7 @@ def test_workers_that_replaced_too_many_quads_are_renewed_without_failing_a_quer
 WRITE_THEN_DIE = """
 import os, signal, sys
 from pathlib import Path
-from casegraph.store.base import EngineCrashed
+from casegraph.errors import EngineCrashed
 from casegraph.store.oxigraph import OxigraphStore
 from tests.store.test_bounded_memory import GRAPH, version_graph
 store = OxigraphStore(Path(sys.argv[1]), query_workers=1)

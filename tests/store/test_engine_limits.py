@@ -8,9 +8,10 @@ import textwrap
 import threading
 
 import pytest
-from casegraph.store.base import EngineCrashed, QueryTimeout
-from casegraph.store.oxigraph import OxigraphStore
 from rdflib import Graph, Literal, URIRef
+
+from casegraph.errors import EngineCrashed, QueryTimeout
+from casegraph.store.oxigraph import OxigraphStore
 
 ID = "https://w3id.org/casegraph/id/"
 P = URIRef("https://w3id.org/casegraph/ns#value")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from casegraph.store.oxigraph import OxigraphStore
 from rdflib import Graph, Literal, URIRef
+
+from casegraph.store.oxigraph import OxigraphStore
 
 A, B, C = (URIRef(f"urn:casegraph-test:graph:{name}") for name in "abc")
 

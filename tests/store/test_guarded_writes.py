@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from casegraph.cli import main
-from casegraph.store.formats import write_atomically
-from casegraph.validation_report import VIOLATION, ValidationReport, ValidationResult
-from casegraph.writes import GuardedWriter, WriteRejected
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from casegraph.cli import main
+from casegraph.errors import WriteRejected
+from casegraph.rdf.graphs import write_atomically
+from casegraph.shacl.report import VIOLATION, ValidationReport, ValidationResult
+from casegraph.store.guarded import GuardedWriter
 from tests.conftest import STORE_FIXTURE_TRIG, fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"

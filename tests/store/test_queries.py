@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from casegraph import paths
-from casegraph.bootstrap import load_bundled
-from casegraph.config import Settings
-from casegraph.store.base import QuerySyntaxError
 from rdflib import Literal, URIRef
 
+from casegraph import paths
+from casegraph.config import Settings
+from casegraph.errors import QuerySyntaxError
+from casegraph.store.bootstrap import load_bundled
 from tests.conftest import fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import Settings
-from casegraph.formats import JSON_NOTICE_KEY, RESULT_FORMATS, serialize_result
-from casegraph.store.oxigraph import OxigraphStore
 
 from benchmarks.generate import generate
 from benchmarks.workload import question_runs
+from casegraph.config import Settings
+from casegraph.rdf.formats import JSON_NOTICE_KEY, RESULT_FORMATS, serialize_result
+from casegraph.store.base import QueryRequest
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.oxigraph import OxigraphStore
 
 JSON = next(fmt for fmt in RESULT_FORMATS if fmt.name == "json")
 
@@ -39,20 +40,20 @@ def as_server_writes(store: OxigraphStore, sparql: str, max_rows: int | None) ->
 
 @pytest.mark.parametrize("run", question_runs(), ids=lambda run: run.id)
 def test_every_curated_question_gives_the_same_bytes(store, run):
-    body, truncated = store.select_json(run.sparql, max_rows=100_000, notice_key=JSON_NOTICE_KEY)
+    body, truncated = store.select_json(QueryRequest(run.sparql, max_rows=100_000))
     assert not truncated
     assert body == as_server_writes(store, run.sparql, 100_000)
 
 
 def test_literals_of_every_kind_and_unbound_values_give_the_same_bytes(store):
-    body, _ = store.select_json(LITERALS, notice_key=JSON_NOTICE_KEY)
+    body, _ = store.select_json(QueryRequest(LITERALS))
     assert body == as_server_writes(store, LITERALS, None)
     assert '"xml:lang": "zh-Hans"' in body.decode()
 
 
 def test_truncation_notice_is_the_same(store):
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
-    body, truncated = store.select_json(query, max_rows=7, notice_key=JSON_NOTICE_KEY)
+    body, truncated = store.select_json(QueryRequest(query, max_rows=7))
     assert truncated
     assert body == as_server_writes(store, query, 7)
     assert f'"{JSON_NOTICE_KEY}": {{"truncated": true, "maxResultRows": 7}}' in body.decode()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from casegraph.store import memory, oxigraph, remote
-from casegraph.store.base import QueryRefused, QuerySyntaxError, StoreError
 from rdflib import Graph, Literal, URIRef
 
+from casegraph.errors import QueryRefused, QuerySyntaxError, StoreError
+from casegraph.store import memory, oxigraph, remote
 from tests.conftest import fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"

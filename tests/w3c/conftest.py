@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 import pytest
+
 from casegraph.config import Settings
 from casegraph.store.memory import MemoryStore
-
 from tests.web.conftest import UPDATE_TOKEN, LiveService, live_service
 
 #: (backend, manifest folder) -> outcome -> count; skip reason -> count.

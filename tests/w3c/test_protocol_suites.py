@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from casegraph.store.memory import MemoryStore
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from casegraph.store.memory import MemoryStore
 from tests.w3c.manifest import W3C_SPARQL11, HttpRequest, ProtocolTest, protocol_tests
 from tests.web.conftest import UPDATE_TOKEN, Answer, LiveService
 

@@ -33,13 +33,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from casegraph.store.update_scope import matches_outside_graph
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic, to_canonical_graph
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 
+from casegraph.sparql.update_scope import matches_outside_graph
 from tests.w3c.manifest import W3C_SPARQL11, UpdateTest, update_tests
 from tests.web.conftest import UPDATE_TOKEN, LiveService, request
 

@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from casegraph.bootstrap import load_bundled
+from werkzeug.serving import make_server
+
 from casegraph.config import Settings
 from casegraph.store.base import Store
+from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
-from werkzeug.serving import make_server
 
 UPDATE_TOKEN = "s3cret-token-for-tests"
 

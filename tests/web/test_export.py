@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import Settings
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+
+from casegraph.config import Settings
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 CG = Namespace("https://w3id.org/casegraph/ns#")

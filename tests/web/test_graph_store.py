@@ -7,11 +7,11 @@ import urllib.parse
 
 import pyoxigraph as ox
 import pytest
-from casegraph.store.memory import MemoryStore
-from casegraph.store.remote import RemoteStore
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from casegraph.store.memory import MemoryStore
+from casegraph.store.remote import RemoteStore
 from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 
 WATER = "https://w3id.org/casegraph/id/graph/case/jinan-water-group"

@@ -6,11 +6,11 @@ import json
 import threading
 import time
 
+from rdflib import Graph, Literal, URIRef
+
 from casegraph.store.memory import MemoryStore
 from casegraph.store.oxigraph import OxigraphStore
 from casegraph.store.workers import QueryWorkerPool
-from rdflib import Graph, Literal, URIRef
-
 from tests.web.conftest import live_service, settings_for
 
 GRAPH = URIRef("https://w3id.org/casegraph/id/graph/case/health")

@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from casegraph import paths
-from casegraph.question_catalogue import load_catalogue
 
+from casegraph import paths
+from casegraph.sparql.catalogue import load_catalogue
 from tests.web.bundled_app import bundled_app
 
 
@@ -176,7 +176,7 @@ def test_ontology_and_shapes_pages_have_rdf_twins(client, url, accept, parse_as,
 
 
 def test_every_ui_string_is_in_three_languages_and_every_template_key_exists():
-    from casegraph.search import GROUP_KEYS
+    from casegraph.search.index import GROUP_KEYS
     from casegraph.web import home, i18n
 
     assert not hasattr(home, "PAGE_STRINGS")

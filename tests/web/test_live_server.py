@@ -96,7 +96,7 @@ def test_query_command_on_the_local_store_and_its_errors(tmp_path):
 
 
 def test_production_mode_is_gunicorn_with_one_worker(tmp_path):
-    with casegraph_serve(tmp_path, "--workers", "4") as base:
+    with casegraph_serve(tmp_path, "--threads", "4") as base:
         answers = [request(base + "/sparql?query=ASK%7B%7D") for _ in range(3)]
         assert all(a.status == 200 for a in answers)
         assert "gunicorn" in (answers[0].header("Server") or "")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import CANONICAL_BASE_IRI, Settings
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app, pages
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
+from casegraph.config import CANONICAL_BASE_IRI, Settings
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app, pages
 from tests.web.bundled_app import bundled_app
 
 ID = CANONICAL_BASE_IRI

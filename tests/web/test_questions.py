@@ -6,21 +6,17 @@ import csv
 import io
 
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import Settings
-from casegraph.question_catalogue import (
-    Parameter,
-    ParameterError,
-    QuestionFileError,
-    bind_values,
-    load_catalogue,
-    parse_question,
-)
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
+
+from casegraph.config import Settings
+from casegraph.errors import ParameterError, QuestionFileError
+from casegraph.sparql.catalogue import Parameter, load_catalogue, parse_question
+from casegraph.sparql.templates import bind_values
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app
 
 QUESTIONS = load_catalogue()
 #: Values for required parameters that have no default.
@@ -94,7 +90,7 @@ def test_csv_has_header_and_rows(client):
 def test_bad_parameters_are_refused_naming_the_parameter(client, question_id, args, parameter):
     response = client.get(f"/api/questions/{question_id}.json", query_string=args)
     assert response.status_code == 400
-    assert response.get_json()["parameter"] == parameter
+    assert response.get_json()["error"]["parameter"] == parameter
     page = client.get(f"/questions/{question_id}", query_string=args)
     assert page.status_code == 400
     assert parameter in page.get_data(as_text=True)

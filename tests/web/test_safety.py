@@ -11,19 +11,19 @@ import json
 import urllib.parse
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from casegraph.config import Settings
-from casegraph.sparql_safety import (
+from casegraph.errors import QueryRefused, QuerySyntaxError
+from casegraph.sparql.safety import (
     SafetyPolicy,
     check_query,
     check_update,
     expand_codepoint_escapes,
     nesting_depth,
 )
-from casegraph.store.base import QueryRefused, QuerySyntaxError
 from casegraph.store.memory import MemoryStore
-from hypothesis import given
-from hypothesis import strategies as st
-
 from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 
 WATER_GRAPH = "https://w3id.org/casegraph/id/graph/case/jinan-water-group"
@@ -66,7 +66,7 @@ def outbound_updates(url: str) -> list[str]:
 def guarded_service():
     """The memory backend: rdflib WOULD fetch SERVICE/FROM/LOAD URLs if asked to."""
     store = MemoryStore()
-    from casegraph.bootstrap import load_bundled
+    from casegraph.store.bootstrap import load_bundled
 
     load_bundled(store, Settings())
     with live_service(store, settings_for("memory")) as live:

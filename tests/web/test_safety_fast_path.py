@@ -1,6 +1,6 @@
 """The fast path of the safety analysis only ever accepts what the full parse accepts.
 
-``sparql_prescreen`` lets queries skip rdflib's parser; these tests hold it to
+``casegraph.sparql.prescreen`` lets queries skip rdflib's parser; these tests hold it to
 the same verdicts as the parse: every outbound query still goes to the parser
 (and is refused), keywords hidden by lexing tricks are still seen, and for
 arbitrary mixes of risky fragments an accepted query has no SERVICE, no FROM
@@ -10,14 +10,14 @@ and no more triple patterns than the limit.
 from __future__ import annotations
 
 import pytest
-from casegraph import sparql_safety
-from casegraph.sparql_prescreen import prescreen_query
-from casegraph.sparql_safety import LazyGraphNames, SafetyPolicy, check_query
-from casegraph.store.base import QueryRefused, QuerySyntaxError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.workload import question_runs
+from casegraph.errors import QueryRefused, QuerySyntaxError
+from casegraph.sparql import safety as sparql_safety
+from casegraph.sparql.prescreen import prescreen_query
+from casegraph.sparql.safety import LazyGraphNames, SafetyPolicy, check_query
 from tests.web.test_safety import escaped, outbound_queries
 
 EVIL = "http://127.0.0.1:9/sparql"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from casegraph.search import SearchIndex, fold, index_terms, query_tokens
-from casegraph.store.memory import MemoryStore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
+from casegraph.search.index import SearchIndex
+from casegraph.search.text import fold, index_terms, query_tokens
+from casegraph.store.memory import MemoryStore
 from tests.web.bundled_app import bundled_app
 
 BASE = "https://w3id.org/casegraph/id/"
@@ -248,7 +249,7 @@ def test_every_response_carries_security_headers(client):
 def test_refresh_after_write_reindexes_the_changed_graph(tmp_path):
     from casegraph.config import Settings
     from casegraph.web import create_app
-    from casegraph.web.search import refresh_after_write
+    from casegraph.web.context import refresh_after_write
 
     store = MemoryStore()
     store.replace_graphs({CASE_A: turtle('<org/x> rdfs:label "旧名称"@zh-Hans .')})

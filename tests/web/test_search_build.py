@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import threading
 
-from casegraph.search import SearchIndex
-from casegraph.store.memory import MemoryStore
-from casegraph.store.oxigraph import OxigraphStore
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from casegraph.search.index import SearchIndex
+from casegraph.store.memory import MemoryStore
+from casegraph.store.oxigraph import OxigraphStore
 from tests.web.test_search import CASE_A, CASE_B, small_store  # noqa: F401 - fixture
 
 BASE = "https://w3id.org/casegraph/id/"

@@ -10,10 +10,10 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
-from casegraph.store.memory import MemoryStore
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
+from casegraph.store.memory import MemoryStore
 from tests.web.conftest import live_service, open_backend, settings_for
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"

@@ -20,7 +20,7 @@ from casegraph.drafting.candidates import Candidate, Passage, to_simplified
 from casegraph.drafting.extract import extract
 from casegraph.drafting.scaffold import SLUG
 from casegraph.drafting.sections import Section, section_at, split_sections
-from casegraph.repair import repair_text
+from casegraph.repair.text import repair_text
 
 CG = Namespace(ONTOLOGY_NS)
 ID = Namespace(CANONICAL_BASE_IRI)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from casegraph.config import Settings
-from casegraph.store.base import Store, StoreUnavailable
+from casegraph.errors import StoreUnavailable
+from casegraph.store.base import Store
 
 BACKENDS = ("oxigraph", "memory", "remote")
 

@@ -24,85 +24,37 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import NamedTuple
 
 from rdflib import Graph
-from rdflib.term import Identifier, URIRef
+from rdflib.term import URIRef
 
-QueryKind = Literal["bindings", "boolean", "graph"]
+from casegraph.rdf.formats import RESULT_FORMATS, format_for_name, serialize_result
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import TermParts, parts_of
 
-
-class StoreError(Exception):
-    """Base class of storage errors; ``status`` is the HTTP status they map to."""
-
-    status = 500
-
-
-class QuerySyntaxError(StoreError):
-    """The query or update does not parse; ``line``/``column`` locate it when known."""
-
-    status = 400
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line = line
-        self.column = column
+#: SPARQL JSON results, the format ``select_json`` writes.
+JSON_RESULTS = format_for_name("json", RESULT_FORMATS)
 
 
-class QueryRefused(StoreError):
-    """The request is well-formed but not allowed (SERVICE, LOAD, too deep, …)."""
+class QueryRequest(NamedTuple):
+    """One query and its dataset and limits, as ``Store.query`` received them.
 
-    status = 400
-
-
-class QueryTimeout(StoreError):
-    """The query or update ran past its time limit and was stopped."""
-
-    status = 503
-
-
-class EngineCrashed(StoreError):
-    """The engine died while answering (segfault, abort, out of memory)."""
-
-    status = 500
-
-
-class StoreUnavailable(StoreError):
-    """The backend cannot be reached or opened."""
-
-    status = 503
-
-
-@dataclass
-class QueryResult:
-    """The answer to a SPARQL query, independent of the engine that produced it.
-
-    ``kind`` says which of the other fields is meaningful: ``rows`` (with
-    ``variables``) for SELECT, ``boolean`` for ASK, ``triples`` for
-    CONSTRUCT/DESCRIBE.  ``truncated`` is true when ``max_rows`` cut the rows.
+    ``None`` graph lists mean "not given" (the union / every named graph), distinct from
+    an empty list; ``max_rows`` cuts a SELECT's rows and sets ``QueryResult.truncated``.
     """
 
-    kind: QueryKind
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
-    truncated: bool = False
-
-    def dicts(self) -> list[dict[str, Identifier]]:
-        """Rows as dicts, unbound variables left out: the shape templates want."""
-        return [
-            {v: t for v, t in zip(self.variables, row, strict=True) if t is not None}
-            for row in self.rows
-        ]
+    sparql: str
+    default_graph_uris: Sequence[str] | None = None
+    named_graph_uris: Sequence[str] | None = None
+    timeout: float | None = None
+    max_rows: int | None = None
 
 
 class Store(ABC):
     """A quad store holding one named graph per case plus the ontology graph."""
 
-    @abstractmethod
     def query(
         self,
         sparql: str,
@@ -113,6 +65,36 @@ class Store(ABC):
         max_rows: int | None = None,
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+        return self.evaluate(
+            QueryRequest(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
+        )
+
+    @abstractmethod
+    def evaluate(self, request: QueryRequest) -> QueryResult:
+        """What ``query`` does, given its arguments as one request (what backends implement)."""
+
+    def select_json(self, request: QueryRequest) -> tuple[bytes, bool]:
+        """A SELECT's SPARQL JSON results as bytes, and whether ``max_rows`` cut them.
+
+        This generic version serialises ``evaluate``'s answer; the embedded store has its
+        workers write the same bytes, which saves building rdflib terms for every row.
+        """
+        result = self.evaluate(request)
+        return serialize_result(result, JSON_RESULTS, row_limit=request.max_rows), result.truncated
+
+    def stream_rows(self, sparql: str) -> Iterator[tuple[TermParts | None, ...]]:
+        """Rows of one of the service's own fixed queries as term parts, streamed.
+
+        For building indexes over the whole store (search); never for client queries,
+        which must go through ``query`` and its deadline.  The embedded store reads its
+        own RocksDB without building rdflib terms; this version goes through ``query``.
+        """
+        for row in self.query(sparql).rows:
+            yield tuple(None if term is None else parts_of(term) for term in row)
+
+    def start(self) -> None:  # noqa: B027 - optional hook, most backends start at once
+        """Start what answering needs (the embedded store's query workers) ahead of the
+        first query; servers call it in the background while they come up."""
 
     @abstractmethod
     def update_preview(
@@ -153,7 +135,7 @@ class Store(ABC):
         through ``replace_graphs``.  This generic version parses with rdflib and
         merges each named graph of the input with its current content.
         """
-        from casegraph.store.formats import parse_named_graphs
+        from casegraph.rdf.graphs import parse_named_graphs
 
         parsed = parse_named_graphs(source, media_type, graph=graph)
         merged = {}

@@ -26,15 +26,12 @@ from rdflib.plugins.sparql.sparql import QueryContext, Update
 from rdflib.plugins.sparql.update import _fillTemplate, evalUpdate
 from rdflib.term import URIRef
 
-from casegraph.store.base import (
-    QueryRefused,
-    QueryResult,
-    QuerySyntaxError,
-    QueryTimeout,
-    Store,
-)
-from casegraph.store.formats import rdflib_format
-from casegraph.store.update_scope import RDFLIB_PARSER_LOCK, parse_update_scope
+from casegraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout
+from casegraph.rdf.graphs import rdflib_format
+from casegraph.rdf.results import QueryResult, first_rows
+from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK, syntax_error
+from casegraph.sparql.update_scope import parse_update_scope
+from casegraph.store.base import QueryRequest, Store
 
 # FROM <iri> of an unknown graph must never fetch it from the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -53,25 +50,14 @@ class MemoryStore(Store):
             self._dataset.query("ASK { ?s ?p ?o }")
             Dataset().update("INSERT DATA { GRAPH <urn:x:warm-up> { <urn:x:a> <urn:x:b> 1 } }")
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
+    def evaluate(self, request: QueryRequest) -> QueryResult:
+        sparql, default_graph_uris, named_graph_uris, timeout, max_rows = request
         started = time.monotonic()
         with self._lock:
             try:
                 prepared = translateQuery(parseQuery(sparql))
             except ParseException as error:
-                raise QuerySyntaxError(
-                    f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",
-                    line=error.lineno,
-                    column=error.col,
-                ) from error
+                raise syntax_error(error) from error
             except ValueError as error:  # rdflib: relative IRIs without a base, bad escapes
                 raise QuerySyntaxError(f"SPARQL query is not valid: {error}") from error
             _fill_construct_where_template(prepared.algebra)
@@ -269,11 +255,5 @@ def _to_query_result(result, max_rows: int | None) -> QueryResult:
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
         return QueryResult(kind="graph", triples=list(result.graph))
     variables = [str(v) for v in result.vars]
-    rows = []
-    truncated = False
-    for row in result:
-        if max_rows is not None and len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(tuple(row))
+    rows, truncated = first_rows(map(tuple, result), max_rows)
     return QueryResult(kind="bindings", variables=variables, rows=rows, truncated=truncated)

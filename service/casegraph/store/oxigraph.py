@@ -34,7 +34,7 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,14 +42,16 @@ from rdflib import Graph
 from rdflib.term import URIRef
 
 from casegraph.config import Settings
-from casegraph.store.base import QueryResult, QuerySyntaxError, Store, StoreError, StoreUnavailable
-from casegraph.store.formats import EXPORT_PREFIXES, replace_graphs_update, term_from_parts
-from casegraph.store.update_scope import parse_update_scope
+from casegraph.errors import InsufficientStorage, QuerySyntaxError, StoreError, StoreUnavailable
+from casegraph.rdf.graphs import replace_graphs_update
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import PREFIXES, term_from_parts, term_parts
+from casegraph.sparql.update_scope import parse_update_scope
+from casegraph.store.base import QueryRequest, Store
 from casegraph.store.workers import (
     RETIRE_AFTER_REPLACED_QUADS,
     LogEntry,
     QueryWorkerPool,
-    term_parts,
 )
 
 #: A log this large (bytes of N-Quads), or a quarter of the snapshot if that is more,
@@ -102,7 +104,7 @@ class OxigraphStore(Store):
 
     # ------------------------------------------------------------------ reads
 
-    def start_workers(self) -> None:
+    def start(self) -> None:
         """Start the query workers now instead of at the first query (servers warm up)."""
         with self._pool_lock:
             if self._pool is None:
@@ -110,24 +112,15 @@ class OxigraphStore(Store):
                                              retire_after_quads=self._retire_workers_after)
 
     def queries_ready(self) -> bool:
-        self.start_workers()  # a readiness probe before the first query starts them
+        self.start()  # a readiness probe before the first query starts them
         return self._pool.has_live_worker()
 
     def _run(self, operation: str, payload: tuple, timeout: float | None):
-        self.start_workers()
+        self.start()
         return self._pool.run(operation, payload, timeout or self._default_timeout)
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        payload = (sparql, _listed(default_graph_uris), _listed(named_graph_uris), max_rows)
-        answer = self._run("query", payload, timeout)
+    def evaluate(self, request: QueryRequest) -> QueryResult:
+        answer = self._run("query", (_for_worker(request),), request.timeout)
         if answer[0] == "boolean":
             return QueryResult(kind="boolean", boolean=answer[1])
         if answer[0] == "graph":
@@ -142,26 +135,11 @@ class OxigraphStore(Store):
             truncated=truncated,
         )
 
-    def select_json(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-        notice_key: str,
-    ) -> tuple[bytes, bool]:
-        """A SELECT's SPARQL JSON results, written by the worker: ``(document, truncated)``.
-
-        The same bytes as ``serialize_result`` on ``query``'s answer, without turning
-        every row into rdflib terms in this process (a 30,000-row answer spends more
-        time there than in the engine).  ``notice_key`` names the truncation notice.
-        """
-        payload = (
-            sparql, _listed(default_graph_uris), _listed(named_graph_uris), max_rows, notice_key
-        )
-        return self._run("select_json", payload, timeout)
+    def select_json(self, request: QueryRequest) -> tuple[bytes, bool]:
+        """Written by the worker: the same bytes as the generic version, without turning
+        every row into rdflib terms in this process (a 30,000-row answer spends more time
+        there than in the engine)."""
+        return self._run("select_json", (_for_worker(request),), request.timeout)
 
     def stream_rows(self, sparql: str) -> Iterator[tuple[tuple | None, ...]]:
         """Rows of one of the service's own fixed queries, read here from RocksDB, as term
@@ -218,7 +196,7 @@ class OxigraphStore(Store):
             raise ValueError(f"unsupported RDF media type {media_type!r}")
         options: dict = {} if graph is None else {"from_graph": ox.NamedNode(graph)}
         if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            options["prefixes"] = EXPORT_PREFIXES
+            options["prefixes"] = PREFIXES
         if graph is None and not rdf_format.supports_datasets:
             raise ValueError(f"{media_type} holds one graph: name the graph to export")
         return _stream_dump(self._db, rdf_format, options)
@@ -426,15 +404,16 @@ class OxigraphStore(Store):
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def _listed(iris: Sequence[str] | None) -> list[str] | None:
-    """A dataset part for the worker: ``None`` (not given) stays distinct from ``[]``."""
-    return None if iris is None else list(iris)
-
-
-class InsufficientStorage(StoreError):
-    """The disk holding the store is full: the write was refused, nothing changed."""
-
-    status = 507
+def _for_worker(request: QueryRequest) -> QueryRequest:
+    """The request as a worker gets it: graph lists as lists (``None``, not given, stays
+    distinct from ``[]``), no timeout (the pool enforces it)."""
+    return request._replace(
+        default_graph_uris=None if request.default_graph_uris is None
+        else list(request.default_graph_uris),
+        named_graph_uris=None if request.named_graph_uris is None
+        else list(request.named_graph_uris),
+        timeout=None,
+    )
 
 
 def _open_rocksdb(data_dir: Path) -> ox.Store:

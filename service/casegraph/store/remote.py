@@ -29,23 +29,24 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 
 from rdflib import Dataset, Graph
-from rdflib.term import BNode, Literal, URIRef
+from rdflib.term import URIRef
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from casegraph.config import Settings
-from casegraph.store.base import (
+from casegraph.errors import (
     QueryRefused,
-    QueryResult,
     QuerySyntaxError,
     QueryTimeout,
-    Store,
     StoreError,
     StoreUnavailable,
 )
-from casegraph.store.formats import rdflib_format, replace_graphs_update
+from casegraph.rdf.graphs import rdflib_format, replace_graphs_update
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import ntriples_term, term_from_json
+from casegraph.sparql.update_scope import parse_update_scope
+from casegraph.store.base import QueryRequest, Store
 from casegraph.store.memory import preview_update
-from casegraph.store.update_scope import parse_update_scope
 
 
 class RemoteStore(Store):
@@ -74,15 +75,8 @@ class RemoteStore(Store):
 
     # ------------------------------------------------------------------ reads
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph_uris: Sequence[str] | None = None,
-        named_graph_uris: Sequence[str] | None = None,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
+    def evaluate(self, request: QueryRequest) -> QueryResult:
+        sparql, default_graph_uris, named_graph_uris, timeout, max_rows = request
         if (default_graph_uris is None) != (named_graph_uris is None):
             # The Protocol cannot say "the union" or "every named graph" beside an
             # explicit list of the other part: list the store's graphs instead.
@@ -114,7 +108,7 @@ class RemoteStore(Store):
         truncated = max_rows is not None and len(bindings) > max_rows
         if truncated:
             bindings = bindings[:max_rows]
-        rows = [tuple(_json_term(b.get(v)) for v in variables) for b in bindings]
+        rows = [tuple(term_from_json(b.get(v)) for v in variables) for b in bindings]
         return QueryResult(kind="bindings", variables=variables, rows=rows, truncated=truncated)
 
     def named_graphs(self) -> list[URIRef]:
@@ -218,24 +212,9 @@ def _protocol_default_graphs(
 
 def _nquads(graph: Graph) -> bytes:
     suffix = f" <{graph.identifier}> .\n"
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()}{suffix}" for s, p, o in graph).encode("utf-8")
-
-
-def _json_term(value: dict | None):
-    """A SPARQL JSON results term as an rdflib term."""
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    return Literal(value["value"], datatype=datatype)
+    return "".join(
+        f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)}{suffix}" for s, p, o in graph
+    ).encode("utf-8")
 
 
 class _http_errors:

@@ -40,14 +40,17 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from casegraph.store.base import (
+from casegraph.errors import (
     EngineCrashed,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
 )
-from casegraph.store.formats import sparql_json_term
+from casegraph.rdf.formats import JSON_NOTICE_KEY
+from casegraph.rdf.results import first_rows
+from casegraph.rdf.terms import sparql_json_term, term_parts
+from casegraph.store.base import QueryRequest
 
 log = logging.getLogger(__name__)
 
@@ -107,28 +110,16 @@ def _apply_changes(replica: ox.Store, changes: dict[str, bytes | None]) -> int:
     return removed
 
 
-def term_parts(term) -> tuple | None:
-    """A term as plain tuples: cheap to pickle, rebuilt as rdflib terms by the parent."""
-    if term is None:
-        return None
-    kind = type(term)
-    if kind is ox.NamedNode:
-        return ("u", term.value, None, None)
-    if kind is ox.BlankNode:
-        return ("b", term.value, None, None)
-    if kind is ox.Literal:
-        return ("l", term.value, term.language, term.datatype.value)
-    return ("l", str(term), None, None)  # RDF-star triple terms: shown as text
+def _evaluate(replica: ox.Store, request: QueryRequest):
+    return replica.query(
+        request.sparql,
+        **_dataset_options(request.default_graph_uris, request.named_graph_uris),
+    )
 
 
-def _run_query(
-    replica: ox.Store,
-    sparql: str,
-    default_graph_uris: list[str] | None,
-    named_graph_uris: list[str] | None,
-    max_rows: int | None,
-) -> tuple:
-    result = replica.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
+def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
+    max_rows = request.max_rows
+    result = _evaluate(replica, request)
     if isinstance(result, ox.QueryBoolean):
         return ("boolean", bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -137,42 +128,26 @@ def _run_query(
             [tuple(map(term_parts, (t.subject, t.predicate, t.object))) for t in result],
         )
     variables = [v.value for v in result.variables]
-    rows = []
-    truncated = False
-    for solution in result:
-        if max_rows is not None and len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(tuple(map(term_parts, solution)))
+    rows, truncated = first_rows((tuple(map(term_parts, s)) for s in result), max_rows)
     return ("bindings", variables, rows, truncated)
 
 
-def _run_select_json(
-    replica: ox.Store,
-    sparql: str,
-    default_graph_uris: list[str] | None,
-    named_graph_uris: list[str] | None,
-    max_rows: int | None,
-    notice_key: str,
-) -> tuple[bytes, bool]:
+def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, bool]:
     """A SELECT's results as SPARQL JSON bytes, written here rather than in the server.
 
     Large results otherwise cross the pipe as tuples, become rdflib terms and are
     serialised again in the server's one process.  The document is exactly what
-    ``casegraph.formats`` writes for the same rows (terms via ``sparql_json_term``,
-    the same ``json.dumps`` call, the same truncation notice under ``notice_key``).
+    ``casegraph.rdf.formats`` writes for the same rows (terms via ``sparql_json_term``,
+    the same ``json.dumps`` call, the same truncation notice).
     """
-    result = replica.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
+    max_rows = request.max_rows
+    result = _evaluate(replica, request)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("JSON results are written here for SELECT queries only")
     variables = [v.value for v in result.variables]
     written: dict[Any, dict[str, str]] = {}  # a term repeated across rows is converted once
-    bindings = []
-    truncated = False
-    for solution in result:
-        if max_rows is not None and len(bindings) >= max_rows:
-            truncated = True
-            break
+
+    def binding(solution) -> dict[str, dict[str, str]]:
         row = {}
         for name, term in zip(variables, solution, strict=True):
             if term is not None:
@@ -180,10 +155,12 @@ def _run_select_json(
                 if json_term is None:
                     json_term = written[term] = sparql_json_term(*term_parts(term))
                 row[name] = json_term
-        bindings.append(row)
+        return row
+
+    bindings, truncated = first_rows(map(binding, result), max_rows)
     document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     if truncated:
-        document[notice_key] = {"truncated": True, "maxResultRows": max_rows}
+        document[JSON_NOTICE_KEY] = {"truncated": True, "maxResultRows": max_rows}
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
 
 

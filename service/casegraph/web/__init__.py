@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 
 from casegraph.config import Settings
+from casegraph.store import open_store
 from casegraph.store.base import Store
+from casegraph.store.bootstrap import load_bundled
+from casegraph.web import (
+    errors,
+    export,
+    graph_store,
+    home,
+    i18n,
+    ops,
+    pages,
+    questions,
+    search,
+    sparql,
+    validate,
+)
+from casegraph.web.context import STORE_KEY
 from casegraph.web.wsgi import PercentEncodeRawQueryString
-
-
-def current_store() -> Store:
-    """The store of the app handling the current request."""
-    return current_app.extensions["casegraph.store"]
-
-
-def current_settings() -> Settings:
-    return current_app.config["CASEGRAPH"]
 
 
 def create_app(
@@ -36,28 +43,17 @@ def create_app(
     if test_config:
         app.config.update(test_config)
     if store is None:
-        from casegraph.bootstrap import load_bundled
-        from casegraph.store import open_store
-
         store = open_store(settings)
         if not store.named_graphs():
             load_bundled(store, settings)
-    app.extensions["casegraph.store"] = store
-    from casegraph.web import errors, graph_store, ops, sparql, validate, writes
-
+    app.extensions[STORE_KEY] = store
     errors.register_error_handlers(app)
-    writes.register_violation_handler(app)
     ops.install_request_metrics(app)
     ops.install_cors(app, settings.cors_origins)
-    for blueprint in (sparql.bp, graph_store.bp, validate.bp, ops.bp):
-        app.register_blueprint(blueprint)
-    from casegraph.web import export, i18n, pages, questions
-
     i18n.install(app)
-    for blueprint in (pages.bp, questions.bp, export.bp):
+    for blueprint in (sparql.bp, graph_store.bp, validate.bp, ops.bp, pages.bp, questions.bp,
+                      export.bp):
         app.register_blueprint(blueprint)
-    from casegraph.web import home, search
-
     home.install(app)
     search.install(app)
     return app

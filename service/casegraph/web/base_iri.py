@@ -20,7 +20,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from casegraph.store.base import QuerySyntaxError
+from casegraph.errors import QuerySyntaxError
 
 _LINE_MENTION = re.compile(r"(\bline\s+|\bat\s+)(\d+)(?=[,:\s)])")
 

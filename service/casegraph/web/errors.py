@@ -14,17 +14,25 @@ from http import HTTPStatus
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from casegraph.rdf_input import DataRefused, DataSyntaxError, UnsupportedMediaType
-from casegraph.store.base import QueryTimeout, StoreError
-from casegraph.web.negotiation import NotAcceptable, prefers
+from casegraph.errors import (
+    CasegraphError,
+    ParameterError,
+    QueryTimeout,
+    WriteRejected,
+)
+from casegraph.shacl.report import ValidationReport
+from casegraph.web.negotiation import NotAcceptable, best_media_type, prefers
 
 log = logging.getLogger(__name__)
 
 _ERROR_MEDIA_TYPES = ("application/json", "text/plain", "text/html")
+#: Media types a SHACL report is written in (the first is the default).
+REPORT_MEDIA_TYPES = ("application/json", "text/turtle", "text/plain")
 
 
-class ApiError(Exception):
-    """An error a view raises to answer with ``status`` and a message."""
+class ApiError(CasegraphError):
+    """An error a view raises to answer with a status of its choice, a message, and
+    optionally response headers and extra fields for the error body."""
 
     def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None,
                  details: dict | None = None):
@@ -73,23 +81,21 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(error.status, error.message, headers=error.headers,
                               details=error.details)
 
-    @app.errorhandler(StoreError)
-    def store_error(error: StoreError):
+    @app.errorhandler(CasegraphError)
+    def casegraph_error(error: CasegraphError):
         message = str(error)
         if isinstance(error, QueryTimeout):
             limit = app.config["CASEGRAPH"].query_timeout
             message = f"{message} — the time limit is {limit:g} s; narrow the query or add LIMIT"
         if error.status >= 500:
             log.warning("store error: %s", message)
+        details = {"parameter": error.parameter} if isinstance(error, ParameterError) else None
         return error_response(error.status, message, line=getattr(error, "line", None),
-                              column=getattr(error, "column", None))
+                              column=getattr(error, "column", None), details=details)
 
-    @app.errorhandler(DataSyntaxError)
-    @app.errorhandler(DataRefused)
-    @app.errorhandler(UnsupportedMediaType)
-    def data_error(error: ValueError):
-        return error_response(error.status, str(error), line=getattr(error, "line", None),
-                              column=getattr(error, "column", None))
+    @app.errorhandler(WriteRejected)
+    def write_rejected(error: WriteRejected):
+        return report_response(error.report, status=422)
 
     @app.errorhandler(NotAcceptable)
     def not_acceptable(error: NotAcceptable):
@@ -110,3 +116,17 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected_error(error: Exception):
         log.exception("unexpected error answering %s %s", request.method, request.path)
         return error_response(500, f"internal error ({type(error).__name__}); see the server log")
+
+
+def report_response(report: ValidationReport, status: int = 200) -> Response:
+    """A SHACL validation report as JSON, Turtle or text, by Accept."""
+    media_type = best_media_type(request.headers.get("Accept"), REPORT_MEDIA_TYPES)
+    if media_type == "text/turtle":
+        body = report.to_turtle()
+    elif media_type == "text/plain":
+        body = report.to_text()
+    else:
+        body = report.to_json()
+    response = Response(body, status=status, content_type=f"{media_type}; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response

@@ -16,15 +16,14 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from casegraph import paths
+from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
     html_or_json,
     rdf_response,
     requested_format,
     run_fixed,
-    settings,
 )
-from casegraph.web.term_view import store as current_store
 
 bp = Blueprint("export", __name__)
 
@@ -43,11 +42,11 @@ DATASET_FORMATS = {
 
 
 def ontology_graph_iri() -> URIRef:
-    return URIRef(settings().base_iri + "graph/ontology")
+    return URIRef(current_settings().base_iri + "graph/ontology")
 
 
 def case_graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{settings().base_iri}graph/case/{slug}")
+    return URIRef(f"{current_settings().base_iri}graph/case/{slug}")
 
 
 def _download(chunks: Iterator[bytes], media_type: str, filename: str) -> Response:
@@ -89,7 +88,7 @@ def export_page():
             "triples": store.triple_count(row["graph"]),
         }
         for row in cases
-        if str(row["graph"]).startswith(settings().base_iri + "graph/case/")
+        if str(row["graph"]).startswith(current_settings().base_iri + "graph/case/")
     ]
     total = store.triple_count()
     return html_or_json(
@@ -177,7 +176,7 @@ def void_description():
     graph.add((dataset_iri, RDF.type, VOID.Dataset))
     graph.add((dataset_iri, DCTERMS.title, Literal("casegraph", lang="en")))
     graph.add((dataset_iri, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
-    graph.add((dataset_iri, VOID.uriSpace, Literal(settings().base_iri)))
+    graph.add((dataset_iri, VOID.uriSpace, Literal(current_settings().base_iri)))
     graph.add((dataset_iri, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
     for fmt_name in ("trig", "nq"):
         graph.add((dataset_iri, VOID.dataDump, URIRef(f"{root}/export/dataset.{fmt_name}")))

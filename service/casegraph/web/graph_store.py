@@ -25,18 +25,12 @@ from flask import Blueprint, Response, request
 from rdflib import Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from casegraph.formats import GRAPH_FORMATS, serialize_graph
-from casegraph.rdf_input import (
-    DataRefused,
-    DataSyntaxError,
-    UnsupportedMediaType,
-    parse_upload,
-    upload_format,
-)
-from casegraph.web import current_store
+from casegraph.errors import DataRefused, DataSyntaxError, UnsupportedMediaType
+from casegraph.rdf.formats import GRAPH_FORMATS, serialize_graph
+from casegraph.rdf.uploads import parse_upload, upload_format
+from casegraph.web.context import choose_format, current_store
 from casegraph.web.errors import ApiError
-from casegraph.web.sparql import choose_format
-from casegraph.web.writes import replace_graphs, require_write_access
+from casegraph.web.writes import require_write_access, write_graphs
 
 bp = Blueprint("graph_store", __name__)
 
@@ -111,7 +105,7 @@ def _write(target: URIRef, *, new_graph: bool = False) -> Response:
         for triple in incoming:
             merged.add(triple)
         incoming = merged
-    replace_graphs({target: incoming})
+    write_graphs({target: incoming})
     response = Response(status=204 if existed else 201)
     if not existed:
         response.headers["Location"] = str(target) if new_graph else request.url
@@ -121,7 +115,7 @@ def _write(target: URIRef, *, new_graph: bool = False) -> Response:
 def _delete(target: URIRef) -> Response:
     if target not in current_store().named_graphs():
         raise ApiError(404, f"the store has no graph <{target}>")
-    replace_graphs({target: None})
+    write_graphs({target: None})
     return Response(status=204)
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
 from rdflib import URIRef
 
-from casegraph.question_catalogue import ParameterError, load_catalogue
-from casegraph.search import language_tag
+from casegraph.errors import ParameterError
+from casegraph.rdf.terms import language_of
+from casegraph.sparql.catalogue import load_catalogue
+from casegraph.web.context import current_settings, current_store
 from casegraph.web.i18n import translate, ui_language
 from casegraph.web.schema_docs import ontology_terms, shapes, shapes_graph
 from casegraph.web.term_view import (
@@ -23,8 +25,6 @@ from casegraph.web.term_view import (
     rdf_response,
     requested_format,
     run_fixed,
-    settings,
-    store,
 )
 
 bp = Blueprint("home", __name__)
@@ -68,7 +68,7 @@ def install(app: Flask) -> None:
 
 @bp.get("/")
 def home():
-    base = settings().base_iri
+    base = current_settings().base_iri
     per_graph: dict[str, dict[str, int]] = defaultdict(dict)
     for row in run_fixed("home_statistics").dicts():
         per_graph[str(row["graph"])][str(row["kind"])] = int(row["count"])
@@ -85,7 +85,7 @@ def home():
             },
         )
         if "title" in row:
-            case["titles"].setdefault(language_tag(row["title"]), str(row["title"]))
+            case["titles"].setdefault(language_of(row["title"]), str(row["title"]))
     rows = sorted(cases.values(), key=lambda c: c["iri"])
     for case in rows:
         case["counts"] = per_graph.get(case["graph"], {})
@@ -98,7 +98,7 @@ def home():
 
 def example_queries() -> list[dict[str, str]]:
     """The curated questions as YASGUI tabs: title and SPARQL with default parameters bound."""
-    base = settings().base_iri
+    base = current_settings().base_iri
     lang = ui_language()
     examples = []
     for question in load_catalogue().values():
@@ -145,7 +145,7 @@ def ontology_page():
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
     if fmt != "html":
-        return rdf_response(store().graph(URIRef(settings().base_iri + "graph/ontology")), fmt)
+        return rdf_response(current_store().graph(URIRef(current_settings().base_iri + "graph/ontology")), fmt)
     terms = ontology_terms()
     by_kind: dict[str, list] = defaultdict(list)
     for term in terms:

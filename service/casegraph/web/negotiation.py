@@ -12,9 +12,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from casegraph.errors import CasegraphError
 
-class NotAcceptable(Exception):
+
+class NotAcceptable(CasegraphError):
     """No offered media type is acceptable; ``offered`` lists what would have been."""
+
+    status = 406
 
     def __init__(self, offered: Sequence[str]):
         super().__init__("none of the available media types is acceptable: " + ", ".join(offered))

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
-from casegraph.store.base import StoreError
+from casegraph.errors import StoreError
 
 bp = Blueprint("ops", __name__)
 

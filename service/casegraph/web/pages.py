@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph import paths
+from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
     TermView,
@@ -30,8 +31,6 @@ from casegraph.web.term_view import (
     rdf_response,
     requested_format,
     run_fixed,
-    settings,
-    store,
 )
 
 bp = Blueprint("pages", __name__)
@@ -62,7 +61,7 @@ class Value:
 
 @bp.get("/id/<path:rest>")
 def entity_by_path(rest: str):
-    return _entity(URIRef(settings().base_iri + rest))
+    return _entity(URIRef(current_settings().base_iri + rest))
 
 
 @bp.get("/resource")
@@ -83,11 +82,11 @@ def _entity(iri: URIRef):
     fmt = requested_format()
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
-    named_graph = iri in store().named_graphs()
+    named_graph = iri in current_store().named_graphs()
     if fmt != "html":
         graph = Graph()
         if named_graph:  # a named graph's IRI dereferences to its content
-            graph = store().graph(iri)
+            graph = current_store().graph(iri)
         for triple in run_fixed("entity_description", [{"s": iri}]).triples:
             graph.add(triple)
         if not len(graph):
@@ -144,7 +143,7 @@ def _entity(iri: URIRef):
         cases=[(labeller.view(r["g"]), labeller.view(r["doc"]) if "doc" in r else None)
                for r in cases],
         formats=_format_links(),
-        graph_triples=store().triple_count(iri) if named_graph else None,
+        graph_triples=current_store().triple_count(iri) if named_graph else None,
     ))
 
 

@@ -1,7 +1,7 @@
 """The curated questions: catalogue, one page each, JSON/CSV API, OpenAPI description.
 
 Everything here is generated from the ``questions/*.rq`` headers (see
-``casegraph.question_catalogue``): adding a question file adds its page, its
+``casegraph.sparql.catalogue``): adding a question file adds its page, its
 API operations and its OpenAPI entry.
 """
 
@@ -12,25 +12,20 @@ import io
 from collections.abc import Mapping
 
 from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+from rdflib import URIRef
 
 from casegraph import __name__ as package_name
-from casegraph.question_catalogue import (
-    Parameter,
-    ParameterError,
-    Question,
-    load_catalogue,
-    rebase,
-)
-from casegraph.store.base import QueryResult, StoreError
+from casegraph.errors import ParameterError
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import json_term
+from casegraph.sparql.catalogue import Parameter, Question, load_catalogue
+from casegraph.sparql.templates import rebase
+from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
     html_or_json,
     json_twin_requested,
     run_fixed,
-    settings,
-    store,
 )
 
 bp = Blueprint("questions", __name__)
@@ -45,7 +40,7 @@ def _question(question_id: str) -> Question:
 
 def concept_choices(parameter: Parameter) -> list[URIRef]:
     """The concepts a ``concept`` parameter accepts: those of its scheme, from the store."""
-    base = settings().base_iri
+    base = current_settings().base_iri
     scheme = URIRef(rebase(f"<{parameter.scheme}>", base)[1:-1])
     rows = run_fixed("concepts_in_scheme", [{"scheme": scheme}]).dicts()
     return [row["concept"] for row in rows]
@@ -53,7 +48,7 @@ def concept_choices(parameter: Parameter) -> list[URIRef]:
 
 def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResult]:
     """Validate the request's parameters, then run the question; raises ParameterError."""
-    cfg = settings()
+    cfg = current_settings()
     bindings = question.bindings(args, cfg.base_iri)
     for p in question.parameters:
         if p.type == "concept" and p.name in bindings and bindings[p.name] not in (
@@ -61,7 +56,7 @@ def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResu
         ):
             raise ParameterError(p.name, f"<{bindings[p.name]}> is not a concept of <{p.scheme}>")
     sparql = question.query_text(bindings, cfg.base_iri)
-    result = store().query(sparql, timeout=cfg.query_timeout, max_rows=cfg.max_result_rows)
+    result = current_store().query(sparql, timeout=cfg.query_timeout, max_rows=cfg.max_result_rows)
     return bindings, result
 
 
@@ -120,24 +115,21 @@ def question_page(question_id: str):
         columns=result.variables if result else list(question.answer),
         table=table,
         truncated=result.truncated if result else False,
-        sparql=question.query_text(bindings, settings().base_iri),
+        sparql=question.query_text(bindings, current_settings().base_iri),
     ), 400 if error else 200, {"Vary": "Accept"}
 
 
 @bp.get("/api/questions/<question_id>.json")
 def question_json(question_id: str):
     question = _question(question_id)
-    try:
-        bindings, result = answer(question, request.args)
-    except ParameterError as exc:
-        return jsonify(error=str(exc), parameter=exc.parameter), 400
+    bindings, result = answer(question, request.args)  # ParameterError: the app's 400
     return jsonify(
         question=question.id,
         title=question.title,
-        parameters={name: _json_term(term) for name, term in bindings.items()},
+        parameters={name: json_term(term) for name, term in bindings.items()},
         columns=result.variables,
         rows=[
-            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            {v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
             for row in result.rows
         ],
         truncated=result.truncated,
@@ -147,10 +139,7 @@ def question_json(question_id: str):
 @bp.get("/api/questions/<question_id>.csv")
 def question_csv(question_id: str):
     question = _question(question_id)
-    try:
-        _, result = answer(question, request.args)
-    except ParameterError as exc:
-        return Response(f"error: {exc}\n", status=400, mimetype="text/plain")
+    _, result = answer(question, request.args)  # ParameterError: the app's 400
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(result.variables)
@@ -161,25 +150,6 @@ def question_csv(question_id: str):
     if result.truncated:
         response.headers["X-Casegraph-Truncated"] = "true"
     return response
-
-
-@bp.errorhandler(StoreError)
-def _store_error(exc: StoreError):
-    return jsonify(error=str(exc)), exc.status
-
-
-def _json_term(term: Identifier) -> dict:
-    """A term as in SPARQL 1.1 Query Results JSON."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype:
-            out["datatype"] = str(term.datatype)
-        return out
-    return {"type": "bnode", "value": str(term)}
 
 
 # --- OpenAPI --------------------------------------------------------------

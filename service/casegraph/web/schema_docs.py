@@ -17,7 +17,7 @@ from rdflib.collection import Collection
 from rdflib.term import Identifier
 
 from casegraph.paths import shapes_files
-from casegraph.search import language_tag
+from casegraph.rdf.terms import language_of
 from casegraph.web.term_view import curie, run_fixed
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -66,7 +66,7 @@ def ontology_terms() -> list[OntologyTerm]:
             continue
         if isinstance(o, Literal):
             target = term.labels if p == RDFS_NS + "label" else term.definitions
-            target.setdefault(language_tag(o), str(o))
+            target.setdefault(language_of(o), str(o))
         elif p in _RELATIONS:
             value = curie(str(row["member"])) if "member" in row else _describe(o)
             values = term.relations.setdefault(_RELATIONS[p], [])

@@ -1,69 +1,38 @@
 """Search pages: ``/search`` (HTML, or JSON by Accept), ``/search.json`` and ``/search/suggest``.
 
-The index (``casegraph.search.SearchIndex``) lives in ``app.extensions["casegraph.search"]``.
-It is built in the background when the blueprint is installed if the store is already there
-(a search meanwhile waits for it, then answers 503), otherwise on the first search.  Whoever writes graphs calls ``refresh_after_write(graph_iris)`` (or
-``app.extensions["casegraph.search"].update_graphs(store, graph_iris)``) after committing.
+The index (:class:`casegraph.search.index.SearchIndex`) is built in the background when
+the blueprint is installed if the store is already there (a search meanwhile waits for it,
+then answers 503), otherwise on the first search; :mod:`casegraph.web.context` holds it
+and refreshes it after every committed write.
 """
 
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, abort, jsonify, render_template, request
 from rdflib import URIRef
 
-from casegraph.search import GROUP_KEYS, MAX_QUERY_CHARS, Hit, SearchIndex
-from casegraph.web.errors import ApiError
+from casegraph.search.index import GROUP_KEYS, Hit, SearchIndex
+from casegraph.search.text import MAX_QUERY_CHARS
+from casegraph.web.context import SEARCH_KEY, STORE_KEY, search_index
 from casegraph.web.negotiation import prefers
 from casegraph.web.term_view import page_href
 
 bp = Blueprint("search", __name__)
 
-EXTENSION = "casegraph.search"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 SUGGESTIONS = 8
-#: How long a search waits for the start-up build before answering 503.
-BUILD_WAIT_SECONDS = 30.0
-
-_build_lock = threading.Lock()
-
-
 def install(app: Flask) -> None:
     """Register the search routes and build the index if the store is ready."""
     app.register_blueprint(bp)
     index = SearchIndex()
-    app.extensions[EXTENSION] = index
-    store = app.extensions.get("casegraph.store")
+    app.extensions[SEARCH_KEY] = index
+    store = app.extensions.get(STORE_KEY)
     if store is not None:
         # In the background: at a million triples the build takes a while, and every
         # other page answers meanwhile.  If it fails (a remote store still starting),
         # the first search builds the index.
         index.start_rebuild(store)
-
-
-def refresh_after_write(graph_iris) -> None:
-    """Re-index the named graphs a committed write changed (call after every write).
-
-    An index not built yet needs nothing: its first build reads the store as it is.
-    """
-    index: SearchIndex | None = current_app.extensions.get(EXTENSION)
-    if index is not None and (index.built or index.building):
-        index.update_graphs(current_app.extensions["casegraph.store"], [str(g) for g in graph_iris])
-
-
-def search_index() -> SearchIndex:
-    """The app's index, built on first use when the store arrived after ``install``."""
-    index: SearchIndex = current_app.extensions[EXTENSION]
-    if not index.wait_for_build(BUILD_WAIT_SECONDS):
-        raise ApiError(503, "the search index is being built (the service has just started); "
-                            "try again in a minute")
-    if not index.built:
-        with _build_lock:
-            if not index.built:
-                index.rebuild(current_app.extensions["casegraph.store"])
-    return index
 
 
 def _limit() -> int:

@@ -20,7 +20,7 @@
   before anything is stored (see :mod:`casegraph.web.writes`).
 * ``GET /sparql`` without a query: the Service Description (RDF, by Accept).
 
-Every query and update is analysed by :mod:`casegraph.sparql_safety` first.
+Every query and update is analysed by :mod:`casegraph.sparql.safety` first.
 """
 
 from __future__ import annotations
@@ -31,24 +31,20 @@ from flask import Blueprint, Response, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
-from casegraph.formats import (
+from casegraph.rdf.formats import (
     GRAPH_FORMATS,
-    JSON_NOTICE_KEY,
     RESULT_FORMATS,
     Format,
-    format_for_media_type,
-    format_for_name,
-    offered_media_types,
     serialize_graph,
     serialize_result,
 )
-from casegraph.sparql_safety import LazyGraphNames, SafetyPolicy, check_query
-from casegraph.store.base import QueryResult
-from casegraph.web import current_settings, current_store
+from casegraph.rdf.results import QueryResult
+from casegraph.sparql.safety import check_query
+from casegraph.store.base import QueryRequest
 from casegraph.web.base_iri import client_positions, with_base
+from casegraph.web.context import choose_format, current_settings, current_store, safety_policy
 from casegraph.web.errors import ApiError
-from casegraph.web.negotiation import NotAcceptable, best_media_type
-from casegraph.web.writes import apply_update
+from casegraph.web.writes import run_update
 
 bp = Blueprint("sparql", __name__)
 
@@ -71,7 +67,7 @@ _NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\
 def sparql_endpoint():
     query, update = _operation()
     if update is not None:
-        return apply_update(update)
+        return run_update(update)
     if query is None:
         return service_description()
     return answer_query(query)
@@ -123,14 +119,6 @@ def _body_text() -> str:
         raise ApiError(400, f"the request body is not valid {charset}: {error}") from None
 
 
-def safety_policy() -> SafetyPolicy:
-    settings = current_settings()
-    return SafetyPolicy(
-        known_graphs=LazyGraphNames(current_store().named_graphs),
-        service_allowlist=SafetyPolicy.parse_allowlist(settings.service_allowlist),
-    )
-
-
 def answer_query(text: str) -> Response:
     settings = current_settings()
     policy = safety_policy()
@@ -142,26 +130,14 @@ def answer_query(text: str) -> Response:
     else:
         fmt = choose_format(BOOLEAN_FORMATS if checked.form == "ASK" else RESULT_FORMATS)
     store = current_store()
-    if fmt.name == "json" and checked.form == "SELECT" and hasattr(store, "select_json"):
-        # The embedded store's workers write the JSON themselves (same bytes, far less work).
+    request = QueryRequest(checked.text, default_graphs, named_graphs, settings.query_timeout,
+                           settings.max_result_rows)
+    if fmt.name == "json" and checked.form == "SELECT":
         with client_positions():
-            body, truncated = store.select_json(
-                checked.text,
-                default_graph_uris=default_graphs,
-                named_graph_uris=named_graphs,
-                timeout=settings.query_timeout,
-                max_rows=settings.max_result_rows,
-                notice_key=JSON_NOTICE_KEY,
-            )
+            body, truncated = store.select_json(request)
         return _results_response(body, fmt, truncated)
     with client_positions():
-        result = store.query(
-            checked.text,
-            default_graph_uris=default_graphs,
-            named_graph_uris=named_graphs,
-            timeout=settings.query_timeout,
-            max_rows=settings.max_result_rows,
-        )
+        result = store.evaluate(request)
     if fmt.name in _XML_FORMATS:
         _require_xml_characters(result)
     if result.kind == "graph":
@@ -218,23 +194,6 @@ def _protocol_graphs(parameter: str) -> list[str]:
     """
     source = request.form if request.mimetype == _FORM_MEDIA_TYPE else {}
     return request.args.getlist(parameter) + (source.getlist(parameter) if source else [])
-
-
-def choose_format(formats: tuple[Format, ...]) -> Format:
-    """``format=`` if given, else the best match for ``Accept``; 406 when none fits."""
-    requested = request.args.get("format") or request.form.get("format")
-    if requested:
-        fmt = format_for_name(requested, formats)
-        if fmt is None:
-            names = ", ".join(f.name for f in formats)
-            raise ApiError(406, f"format={requested!r} is not available for this request; "
-                                f"use one of: {names}")
-        return fmt
-    media_type = best_media_type(request.headers.get("Accept"), offered_media_types(formats))
-    fmt = format_for_media_type(media_type, formats)
-    if fmt is None:  # pragma: no cover - best_media_type only returns offered types
-        raise NotAcceptable(offered_media_types(formats))
-    return fmt
 
 
 def service_description() -> Response:

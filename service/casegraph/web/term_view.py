@@ -17,33 +17,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, jsonify, make_response, request
+from flask import Response, abort, jsonify, make_response, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from casegraph.config import Settings
-from casegraph.question_catalogue import bind_values, fixed_query, rebase
-from casegraph.store.base import QueryResult, Store
-from casegraph.store.formats import canonical_language_tag
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import PREFIXES, canonical_language_tag
+from casegraph.sparql.templates import bind_values, fixed_query, rebase
+from casegraph.web.context import current_settings, current_store
 from casegraph.web.negotiation import prefers
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
-PREFIXES = {
-    "cg": "https://w3id.org/casegraph/ns#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "void": "http://rdfs.org/ns/void#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
 
 #: format name -> (media type, rdflib serializer); "html" is the page itself.
 RDF_FORMATS = {
@@ -56,20 +41,12 @@ _FORMAT_ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "xml"
                    "ntriples": "nt", "html": "html"}
 
 
-def settings() -> Settings:
-    return current_app.config["CASEGRAPH"]
-
-
-def store() -> Store:
-    return current_app.extensions["casegraph.store"]
-
-
 def run_fixed(name: str, rows: list[dict[str, Identifier]] | None = None,
               suffix: str = "") -> QueryResult:
     """Run ``queries/<name>.rq`` with terms bound by VALUES; ``suffix`` adds LIMIT/OFFSET."""
-    cfg = settings()
+    cfg = current_settings()
     sparql = bind_values(rebase(fixed_query(name), cfg.base_iri), rows or [])
-    return store().query(sparql + suffix, timeout=cfg.query_timeout,
+    return current_store().query(sparql + suffix, timeout=cfg.query_timeout,
                          max_rows=cfg.max_result_rows)
 
 
@@ -86,7 +63,7 @@ def is_http_iri(term: object) -> bool:
 
 def page_href(iri: URIRef) -> str | None:
     """Where the service shows this IRI, or None when it must not become a link."""
-    base = settings().base_iri
+    base = current_settings().base_iri
     text = str(iri)
     if not is_http_iri(iri):
         return None
@@ -97,7 +74,7 @@ def page_href(iri: URIRef) -> str | None:
 
 def curie(iri: str) -> str:
     """``cg:statedIn`` for a known namespace, ``id:org/x`` under the base, else the IRI."""
-    base = settings().base_iri
+    base = current_settings().base_iri
     if iri.startswith(base):
         return "id:" + iri[len(base):]
     for prefix, ns in PREFIXES.items():
@@ -186,7 +163,7 @@ def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Respons
     media, serializer = RDF_FORMATS[fmt]
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    graph.bind("id", settings().base_iri)
+    graph.bind("id", current_settings().base_iri)
     body = graph.serialize(format=serializer)
     response = Response(body, mimetype=media)
     response.headers["Vary"] = "Accept"

@@ -13,10 +13,10 @@ from __future__ import annotations
 from flask import Blueprint, request
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from casegraph.rdf_input import parse_upload, upload_format
-from casegraph.validation import validate_dataset, validate_graph
-from casegraph.web import current_settings
-from casegraph.web.writes import report_response
+from casegraph.rdf.uploads import parse_upload, upload_format
+from casegraph.shacl.validation import validate_dataset, validate_graph
+from casegraph.web.context import current_settings
+from casegraph.web.errors import report_response
 
 bp = Blueprint("validate", __name__)
 

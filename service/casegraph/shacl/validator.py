@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
-from casegraph.shacl_engine import (
+from casegraph.shacl.engine import (
     CompiledShapes,
     DataView,
     RawResult,
@@ -28,7 +28,7 @@ from casegraph.shacl_engine import (
     index_triples,
     sparql_result,
 )
-from casegraph.shacl_sparql import SparqlRunner
+from casegraph.shacl.sparql_constraints import SparqlRunner
 
 
 class CompiledValidator:

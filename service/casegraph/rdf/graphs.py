@@ -13,26 +13,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-from rdflib.term import BNode, Identifier, Literal, URIRef
+from rdflib.term import URIRef
 
-from casegraph.store.base import QuerySyntaxError
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-#: Prefixes written into Turtle and TriG exports (docs/modelling.md, "Namespaces").
-EXPORT_PREFIXES = {
-    "cg": "https://w3id.org/casegraph/ns#",
-    "id": "https://w3id.org/casegraph/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+from casegraph.errors import QuerySyntaxError
+from casegraph.rdf.terms import ntriples_term
 
 #: media type -> (rdflib format name, holds named graphs)
 RDF_MEDIA_TYPES: dict[str, tuple[str, bool]] = {
@@ -106,14 +90,11 @@ def parse_named_graphs(
     return graphs
 
 
-def nt_term(term: Identifier) -> str:
-    """One rdflib term in N-Triples (and SPARQL) syntax."""
-    return term.n3()
-
-
 def graph_to_ntriples(graph: Graph) -> str:
     """The triples of a graph as N-Triples lines."""
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
+    return "".join(
+        f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in graph
+    )
 
 
 def replace_graphs_update(graphs: Mapping[URIRef, Graph | None]) -> str:
@@ -132,36 +113,6 @@ def replace_graphs_update(graphs: Mapping[URIRef, Graph | None]) -> str:
     if blocks:
         operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
     return " ;\n".join(operations)
-
-
-def term_from_parts(kind: str, value: str, language: str | None, datatype: str | None):
-    """Build an rdflib term from the parts a query worker sends back."""
-    if kind == "u":
-        return URIRef(value)
-    if kind == "b":
-        return BNode(value)
-    if language or datatype == XSD_STRING:
-        return Literal(value, lang=canonical_language_tag(language) if language else None)
-    # normalize=False keeps the lexical form the store holds ("1.0E6" stays "1.0E6").
-    return Literal(value, datatype=datatype, normalize=False)
-
-
-def sparql_json_term(
-    kind: str, value: str, language: str | None, datatype: str | None
-) -> dict[str, str]:
-    """A term in SPARQL JSON results, exactly as ``casegraph.formats`` writes the rdflib term
-    that ``term_from_parts`` builds (literals go through rdflib for its lexical forms)."""
-    if kind == "u":
-        return {"type": "uri", "value": value}
-    if kind == "b":
-        return {"type": "bnode", "value": value}
-    literal = term_from_parts(kind, value, language, datatype)
-    written = {"type": "literal", "value": str(literal)}
-    if literal.language:
-        written["xml:lang"] = literal.language
-    elif literal.datatype and str(literal.datatype) != XSD_STRING:
-        written["datatype"] = str(literal.datatype)
-    return written
 
 
 def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
@@ -191,18 +142,3 @@ def write_atomically(chunks: Iterator[bytes], target: Path) -> int:
         Path(partial).unlink(missing_ok=True)
         raise
     return written
-
-
-def canonical_language_tag(tag: str) -> str:
-    """BCP 47 case conventions (``zh-Hans``, ``en-GB``): Oxigraph returns tags
-    lower-cased, and pages compare tags with the ontology's spelling."""
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)

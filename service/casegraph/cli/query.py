@@ -18,16 +18,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph.config import Settings
-from casegraph.formats import (
+from casegraph.errors import InvalidInput
+from casegraph.rdf.formats import (
     GRAPH_FORMATS,
-    PREFIXES,
     RESULT_FORMATS,
     format_for_name,
     serialize_graph,
     serialize_result,
 )
-from casegraph.sparql_safety import SafetyPolicy, check_query
-from casegraph.store.base import QueryResult, StoreError
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import PREFIXES, term_from_json
+from casegraph.sparql.safety import SafetyPolicy, check_query
 
 OUTPUT_FORMATS = ("table", "csv", "json", "turtle")
 
@@ -59,7 +60,7 @@ def query_endpoint(endpoint: str, text: str, *, timeout: float) -> QueryResult:
         return QueryResult(kind="boolean", boolean=bool(document["boolean"]))
     variables = document["head"].get("vars", [])
     rows = [
-        tuple(_term_from_json(binding[v]) if v in binding else None for v in variables)
+        tuple(term_from_json(binding[v]) if v in binding else None for v in variables)
         for binding in document["results"]["bindings"]
     ]
     truncated = bool(document.get("casegraph", {}).get("truncated"))
@@ -68,8 +69,8 @@ def query_endpoint(endpoint: str, text: str, *, timeout: float) -> QueryResult:
 
 def query_local_store(settings: Settings, text: str) -> QueryResult:
     """Run the query on the local store (bundled data loaded into an empty one)."""
-    from casegraph.bootstrap import load_bundled
     from casegraph.store import open_store
+    from casegraph.store.bootstrap import load_bundled
 
     store = open_store(settings)
     try:
@@ -94,23 +95,12 @@ def render(result: QueryResult, output: str) -> str:
         fmt = format_for_name("turtle" if output == "turtle" else "jsonld", GRAPH_FORMATS)
         return serialize_graph(result.triples, fmt).decode("utf-8")
     if output == "turtle":
-        raise StoreError("--format turtle is for CONSTRUCT and DESCRIBE queries; "
+        raise InvalidInput("--format turtle is for CONSTRUCT and DESCRIBE queries; "
                          "use table, csv or json")
     if output in {"csv", "json"}:
         fmt = format_for_name(output, RESULT_FORMATS)
         return serialize_result(result, fmt).decode("utf-8")
     return _table(result)
-
-
-def _term_from_json(value: dict[str, str]) -> Identifier:
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    datatype = value.get("datatype")
-    return Literal(value["value"], lang=value.get("xml:lang"),
-                   datatype=URIRef(datatype) if datatype else None)
 
 
 def _table(result: QueryResult) -> str:

@@ -67,7 +67,7 @@ def repair_text_command(
     import json
     from pathlib import Path
 
-    from casegraph.repair import repair_text
+    from casegraph.repair.text import repair_text
 
     result = repair_text(Path(raw).read_text(encoding="utf-8"))
     document = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
@@ -121,7 +121,7 @@ def validate_command(files: tuple[str, ...], output_format: str) -> None:
     warnings are printed but do not fail.
     """
     from casegraph import paths
-    from casegraph.validation import validate_files
+    from casegraph.shacl.validation import validate_files
 
     targets = list(files) or [str(p) for p in paths.case_files()]
     if not targets:
@@ -149,29 +149,32 @@ def _store_settings(**overrides):
 @click.option("--update-endpoint", help="Remote store: SPARQL update endpoint URL.")
 @click.option("--store-endpoint", help="Remote store: Graph Store Protocol endpoint URL.")
 @click.option("--update-token", help="Bearer token that enables writes (default: read-only).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Threads; above 1 serves with gunicorn (one process, N threads).")
-@click.option("--production", is_flag=True, help="Serve with gunicorn even with --workers 1.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Query worker processes of the embedded store "
+                   "(default: CASEGRAPH_QUERY_WORKERS or 2).")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Request threads; above 1 serves with gunicorn (one process, N threads).")
+@click.option("--production", is_flag=True, help="Serve with gunicorn even with --threads 1.")
 def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_endpoint,
-                  update_token, workers, production) -> None:
+                  update_token, workers, threads, production) -> None:
     """Serve the SPARQL endpoint, Graph Store and pages; loads bundled data into an empty store.
 
-    Gunicorn always runs ONE worker process (the embedded store has one writer);
-    --workers sets its thread count.
+    Gunicorn always runs ONE process for requests (the embedded store has one writer) with
+    --threads threads; the embedded store answers queries in --workers worker processes.
     """
     from pathlib import Path
 
-    from casegraph.serving import serve
-    from casegraph.store.base import StoreError
+    from casegraph.cli.serve import serve
+    from casegraph.errors import CasegraphError
 
     settings = _store_settings(
         store=store, data_dir=Path(data_dir) if data_dir else None,
         remote_query_url=endpoint, remote_update_url=update_endpoint,
-        remote_store_url=store_endpoint, update_token=update_token,
+        remote_store_url=store_endpoint, update_token=update_token, query_workers=workers,
     )
     try:
-        serve(settings, host, port, threads=workers, production=production)
-    except StoreError as error:
+        serve(settings, host, port, threads=threads, production=production)
+    except CasegraphError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -189,13 +192,13 @@ def query_command(query, endpoint, output_format, data_dir, store) -> None:
 
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from casegraph.query_command import (
+    from casegraph.cli.query import (
         query_endpoint,
         query_local_store,
         read_query_argument,
         render,
     )
-    from casegraph.store.base import StoreError
+    from casegraph.errors import CasegraphError
 
     try:
         text = read_query_argument(query)
@@ -208,7 +211,7 @@ def query_command(query, endpoint, output_format, data_dir, store) -> None:
         else:
             result = query_local_store(settings, text)
         click.echo(render(result, output_format))
-    except (StoreError, SPARQLWrapperException, OSError) as error:
+    except (CasegraphError, SPARQLWrapperException, OSError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -224,9 +227,9 @@ def load_command(files, graph, data_dir, store) -> None:
 
     from rdflib import URIRef
 
+    from casegraph.errors import CasegraphError, WriteRejected
     from casegraph.store import open_store
-    from casegraph.store.base import StoreError
-    from casegraph.writes import GuardedWriter, WriteRejected, load_files
+    from casegraph.store.guarded import GuardedWriter, load_files
 
     settings = _store_settings(store=store, data_dir=Path(data_dir) if data_dir else None)
     target = open_store(settings)
@@ -236,7 +239,7 @@ def load_command(files, graph, data_dir, store) -> None:
     except WriteRejected as rejected:
         click.echo(rejected.report.to_text(), err=True)
         raise click.ClickException("nothing was loaded: the data does not conform") from None
-    except (StoreError, ValueError) as error:
+    except (CasegraphError, ValueError) as error:
         raise click.ClickException(f"nothing was loaded: {error}") from None
     finally:
         target.close()
@@ -267,9 +270,9 @@ def export_command(export_format, graph, output, data_dir, store) -> None:
 
     from rdflib import URIRef
 
+    from casegraph.errors import CasegraphError
+    from casegraph.rdf.graphs import write_atomically
     from casegraph.store import open_store
-    from casegraph.store.base import StoreError
-    from casegraph.store.formats import write_atomically
 
     if export_format == "turtle" and not graph:
         raise click.UsageError("turtle holds one graph: give --graph, or use trig or nquads")
@@ -278,7 +281,7 @@ def export_command(export_format, graph, output, data_dir, store) -> None:
     try:
         chunks = source.dump(EXPORT_FORMATS[export_format], URIRef(graph) if graph else None)
         size = write_atomically(chunks, Path(output))
-    except (StoreError, ValueError, OSError) as error:
+    except (CasegraphError, ValueError, OSError) as error:
         raise click.ClickException(f"export failed, {output} is unchanged: {error}") from None
     finally:
         source.close()

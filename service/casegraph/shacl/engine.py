@@ -8,7 +8,7 @@ the SHACL Core components the shapes use with pyshacl's exact semantics
 (copied rule by rule from pyshacl 0.40, including its quirks: ``sh:uniqueLang``
 results carry no value, ``sh:pattern`` tries ``match`` then ``search``, a node
 shape's SPARQL result without ``?value`` reports the focus node), and runs the
-``sh:sparql`` constraints on pyoxigraph (``casegraph.shacl_sparql``).
+``sh:sparql`` constraints on pyoxigraph (``casegraph.shacl.sparql_constraints``).
 
 pyshacl stays the reference: ``compile_shapes`` raises ``Unsupported`` for any
 feature it does not evaluate (complex paths, ``sh:targetNode``, ``sh:closed``,
@@ -31,14 +31,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Identifier
 
-from casegraph.shacl_sparql import SparqlConstraint
+from casegraph.shacl.sparql_constraints import SparqlConstraint, Unsupported
 
 #: What a check returns: the value nodes it fails on (``None``: a result without sh:value).
 Check = Callable[["DataView", Identifier, list], list]
-
-
-class Unsupported(Exception):
-    """The shapes use a SHACL feature this engine does not evaluate; use pyshacl."""
 
 
 @dataclass
@@ -182,7 +178,7 @@ def conforms(shape: Shape, node: Identifier, view: DataView) -> bool:
 def evaluate(shape: Shape, focus: Identifier, view: DataView, out: list | None) -> bool:
     """Whether ``focus`` conforms to ``shape``; with ``out``, append every result (else stop early).
 
-    SPARQL constraints are not run here: ``casegraph.shacl_sparql`` runs them on
+    SPARQL constraints are not run here: ``casegraph.shacl.sparql_constraints`` runs them on
     the whole graph at once, and only targeted shapes carry them.
     """
     values = [focus] if shape.path is None else view.objects(focus, shape.path)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from casegraph.repair_gbk import decode_pair, dictionary_words, gbk_pair, lost_leads
+from casegraph.repair.gbk import decode_pair, dictionary_words, gbk_pair, lost_leads
 
 NUMERALS = "一二三四五六七八九十"
 _TOP_HEADING = re.compile(rf"[{NUMERALS}]+、")

@@ -9,8 +9,8 @@ linearly with the number of cases, and a guarded write validates only the
 graphs it changes (``validate_dataset(ds, graphs=changed)``).
 
 How: the shapes are compiled once into casegraph's own evaluator
-(``casegraph.shacl_engine``, SPARQL constraints on pyoxigraph, the ontology
-indexed once: ``casegraph.shacl_validator``), which gives pyshacl's results
+(``casegraph.shacl.engine``, SPARQL constraints on pyoxigraph, the ontology
+indexed once: ``casegraph.shacl.validator``), which gives pyshacl's results
 ~100x faster; pyshacl stays the reference (``validate_graph_with_pyshacl``),
 used whenever the shapes need a feature the compiled evaluator does not cover,
 and compared with it on every bundled case and mutation in the tests.  Both are
@@ -40,9 +40,8 @@ from rdflib.term import Identifier
 
 from casegraph import paths
 from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
-from casegraph.shacl_engine import Unsupported
-from casegraph.shacl_validator import CompiledValidator
-from casegraph.validation_report import (
+from casegraph.shacl.engine import Unsupported
+from casegraph.shacl.report import (
     CGSH,
     VIOLATION,
     ValidationReport,
@@ -50,6 +49,7 @@ from casegraph.validation_report import (
     results_from_engine,
     results_from_shacl_report,
 )
+from casegraph.shacl.validator import CompiledValidator
 
 __all__ = [
     "ValidationReport",

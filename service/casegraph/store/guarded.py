@@ -19,30 +19,11 @@ from rdflib import Graph
 from rdflib.term import URIRef
 
 from casegraph.config import CANONICAL_BASE_IRI, Settings
-from casegraph.store.base import Store, StoreError
-from casegraph.validation_report import ValidationReport
+from casegraph.errors import ProtectedGraph, WriteRejected
+from casegraph.shacl.report import ValidationReport
+from casegraph.store.base import Store
 
 Validator = Callable[..., ValidationReport]
-
-
-class WriteRejected(StoreError):
-    """The write would leave a case graph that does not conform; nothing was changed."""
-
-    status = 422
-
-    def __init__(self, report: ValidationReport):
-        super().__init__("the write does not conform to the shapes; nothing was changed")
-        self.report = report
-
-
-#: The name the HTTP layer uses for the same refusal.
-ShapesViolation = WriteRejected
-
-
-class ProtectedGraph(StoreError):
-    """A write would change the ontology graph, which only the bundled files define."""
-
-    status = 403
 
 
 class GuardedWriter:
@@ -55,7 +36,7 @@ class GuardedWriter:
         validator: Validator | None = None,
     ):
         if validator is None:
-            from casegraph.validation import validate_graph as validator
+            from casegraph.shacl.validation import validate_graph as validator
         self.store = store
         self.base_iri = settings.base_iri if settings else CANONICAL_BASE_IRI
         self._validate = validator
@@ -76,9 +57,6 @@ class GuardedWriter:
             if changes:
                 self.store.replace_graphs(changes)
             return sorted(changes)
-
-    #: The HTTP layer's name for ``apply_update``.
-    update = apply_update
 
     def _check(self, changes: Mapping[URIRef, Graph | None]) -> None:
         """Refuse changes to the ontology graph; validate the changed case graphs.
@@ -110,7 +88,7 @@ def load_files(
     Graphs named in several files are merged.  Nothing is stored unless every
     file parses and every case graph conforms (``WriteRejected`` otherwise).
     """
-    from casegraph.store.formats import media_type_for, parse_named_graphs
+    from casegraph.rdf.graphs import media_type_for, parse_named_graphs
 
     graphs: dict[URIRef, Graph] = {}
     for path in files:

@@ -18,11 +18,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
-from casegraph.store.base import QueryResult
+from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import PREFIXES, json_term, ntriples_term
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 #: Top-level key added to SPARQL JSON results; JSON clients ignore unknown keys.
@@ -66,24 +66,6 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("nquads", "application/n-quads", (), ("nq", "n-quads"), "nquads", holds_quads=True),
 )
 
-#: Prefixes bound when writing Turtle, TriG and JSON-LD, so documents read like the data files.
-PREFIXES = {
-    "cg": ONTOLOGY_NS,
-    "id": CANONICAL_BASE_IRI,
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": str(PROV),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "void": "http://rdfs.org/ns/void#",
-}
-
-
 def offered_media_types(formats: Iterable[Format]) -> list[str]:
     """Every media type of ``formats``, canonical ones first (server preference order)."""
     formats = list(formats)
@@ -118,7 +100,7 @@ def _results_json(result: QueryResult, row_limit: int | None) -> bytes:
         document: dict = {"head": {}, "boolean": bool(result.boolean)}
     else:
         bindings = [
-            {var: _json_term(term) for var, term in zip(result.variables, row, strict=True)
+            {var: json_term(term) for var, term in zip(result.variables, row, strict=True)
              if term is not None}
             for row in result.rows
         ]
@@ -126,21 +108,6 @@ def _results_json(result: QueryResult, row_limit: int | None) -> bytes:
     if result.truncated:
         document[JSON_NOTICE_KEY] = {"truncated": True, "maxResultRows": row_limit}
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
-
-
-def _json_term(term: Identifier) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal):
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype and term.datatype != XSD.string:
-            # A simple literal is written without its implicit xsd:string.
-            value["datatype"] = str(term.datatype)
-    return value
 
 
 def _results_xml(result: QueryResult, row_limit: int | None) -> bytes:
@@ -223,21 +190,6 @@ def _tsv_term(term: Identifier) -> str:
     return ntriples_term(term)
 
 
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def ntriples_term(term: Identifier) -> str:
-    """A term in N-Triples syntax: one line, no tabs (what TSV and plain listings need)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = f'"{str(term).translate(_NT_ESCAPES)}"'
-    if isinstance(term, Literal) and term.language:
-        return f"{text}@{term.language}"
-    if isinstance(term, Literal) and term.datatype and term.datatype != XSD.string:
-        return f"{text}^^<{term.datatype}>"
-    return text
 
 
 # --- RDF graphs ---------------------------------------------------------------------------

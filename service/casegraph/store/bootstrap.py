@@ -16,7 +16,8 @@ from rdflib.term import URIRef
 
 from casegraph import paths
 from casegraph.config import CANONICAL_BASE_IRI, Settings
-from casegraph.store.base import QuerySyntaxError, Store
+from casegraph.errors import QuerySyntaxError
+from casegraph.store.base import Store
 
 
 def ontology_graph_iri(settings: Settings) -> URIRef:

@@ -17,17 +17,13 @@ import re
 
 from rdflib.plugins.sparql.parser import parseUpdate
 
-from casegraph.store.base import QueryRefused
-from casegraph.store.update_scope import RDFLIB_PARSER_LOCK
+from casegraph.errors import QueryRefused
+from casegraph.rdf.lexer import OPAQUE_PATTERN
+from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK
 
 #: Tokens inside which braces and keywords do not count, then braces and WHERE.
 _TOKENS = re.compile(
-    r'(?P<opaque>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*)"
+    rf"(?P<opaque>{OPAQUE_PATTERN})"
     r"|(?P<brace>[{}])"
     r"|(?P<where>(?<![\w:?$])WHERE(?![\w:-]))",
     re.DOTALL | re.IGNORECASE,

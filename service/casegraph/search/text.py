@@ -12,10 +12,8 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from rdflib.term import Literal
 
 #: Engines may lower-case language tags (oxigraph does); results use the BCP 47 spelling.
-_LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 32
@@ -24,12 +22,6 @@ _T2S = opencc.OpenCC("t2s")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _TOKEN = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
 _TOKEN_TEXT = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
-
-
-def language_tag(literal: Literal) -> str:
-    """The literal's language in BCP 47 spelling ("zh-Hans"), "" when it has none."""
-    tag = literal.language or ""
-    return _LANGUAGE_TAGS.get(tag.lower(), tag)
 
 
 def fold(text: str) -> str:

@@ -1,4 +1,4 @@
-"""GBK byte facts and language resources shared by the repairs of :mod:`casegraph.repair`.
+"""GBK byte facts and language resources shared by the repairs of :mod:`casegraph.repair.text`.
 
 A misaligned run is explained byte by byte, so both the run reader and the heading
 inference need the same answers to "what are this character's two GBK bytes" and

@@ -26,34 +26,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from casegraph.formats import GRAPH_FORMATS, OXIGRAPH_FORMATS, Format, format_for_media_type
-from casegraph.sparql_safety import MAX_NESTING_DEPTH, nesting_depth
+from casegraph.errors import DataRefused, DataSyntaxError, UnsupportedMediaType
+from casegraph.rdf.formats import GRAPH_FORMATS, OXIGRAPH_FORMATS, Format, format_for_media_type
+from casegraph.rdf.lexer import MAX_NESTING_DEPTH, nesting_depth
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _POSITION = re.compile(r"line (\d+)(?: column| between columns) (\d+)")
-
-
-class DataSyntaxError(ValueError):
-    """The data does not parse; ``line``/``column`` locate the error when known."""
-
-    status = 400
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-class DataRefused(ValueError):
-    """The data is well-formed but asks the parser to do something we never do."""
-
-    status = 400
-
-
-class UnsupportedMediaType(ValueError):
-    """No RDF syntax is known for the request's Content-Type."""
-
-    status = 415
 
 
 def upload_format(content_type: str | None) -> Format:

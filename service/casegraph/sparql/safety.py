@@ -32,15 +32,15 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
-from casegraph.sparql_prescreen import prescreen_query
-from casegraph.store.base import QueryRefused, QuerySyntaxError
-from casegraph.store.update_scope import RDFLIB_PARSER_LOCK
+from casegraph.errors import QueryRefused, QuerySyntaxError
+from casegraph.rdf.lexer import MAX_NESTING_DEPTH, nesting_depth
+from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK, syntax_error
+from casegraph.sparql.prescreen import prescreen_query
 
 #: Longest query or update text analysed, in characters (bodies are also capped by
 #: ``max_request_bytes``; this bounds the parser's work on a single text).
 MAX_TEXT_CHARS = 200_000
 #: Deepest bracket nesting (``{``, ``(``, ``[``) accepted; real queries stay below 15.
-MAX_NESTING_DEPTH = 64
 #: Most triple patterns in the WHERE parts of one query or update.
 MAX_TRIPLE_PATTERNS = 200
 
@@ -53,17 +53,6 @@ _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # What rdflib's own escape expansion would still pick up (it is case-insensitive).
 _LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 # Tokens inside which brackets do not count: long and short strings, IRIs, comments.
-_OPAQUE_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
-_OPENERS = "{(["
-_CLOSERS = "})]"
 
 
 @dataclass(frozen=True)
@@ -246,32 +235,6 @@ def expand_codepoint_escapes(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(code_point, text)
 
 
-def nesting_depth(text: str) -> int:
-    """Deepest bracket nesting outside strings, IRIs and comments.
-
-    A lexer-level count, so it is linear and cannot recurse: it runs before any
-    parser sees the text.  Works for SPARQL and for Turtle/TriG, whose tokens for
-    strings, IRIs and comments are the same.
-    """
-    depth = deepest = 0
-    position = 0
-    for match in _OPAQUE_TOKEN.finditer(text):
-        depth, deepest = _count_brackets(text[position : match.start()], depth, deepest)
-        position = match.end()
-    depth, deepest = _count_brackets(text[position:], depth, deepest)
-    return deepest
-
-
-def _count_brackets(segment: str, depth: int, deepest: int) -> tuple[int, int]:
-    for char in segment:
-        if char in _OPENERS:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in _CLOSERS:
-            depth = max(depth - 1, 0)
-    return depth, deepest
-
-
 def _prepare(text: str, policy: SafetyPolicy) -> str:
     if len(text) > policy.max_text_chars:
         raise QueryRefused(
@@ -371,7 +334,7 @@ def _parse_on_deep_stack(parser, text: str):
         try:
             outcome["tree"] = parser(text)
         except ParseBaseException as error:
-            outcome["error"] = _syntax_error(error)
+            outcome["error"] = syntax_error(error)
         except RecursionError:
             outcome["error"] = QueryRefused(
                 "the request is too large or nests too deeply to be parsed"
@@ -414,14 +377,6 @@ def _field(node: CompValue, key: str, default=None):
     return dict.get(node, key, default)
 
 
-def _syntax_error(error: ParseBaseException) -> QuerySyntaxError:
-    return QuerySyntaxError(
-        f"syntax error at line {error.lineno}, column {error.col}: {error.msg}",
-        line=error.lineno,
-        column=error.col,
-    )
-
-
 __all__ = [
     "CheckedQuery",
     "LazyGraphNames",
@@ -430,5 +385,4 @@ __all__ = [
     "check_query",
     "check_update",
     "expand_codepoint_escapes",
-    "nesting_depth",
 ]

@@ -7,7 +7,7 @@ guessed from variable names — with a type (``iri``, ``string``, ``integer``,
 ``year``, ``concept``), an optional ``default`` and optional ``allowed`` values.
 
 Parameters reach the query as RDF terms in a ``VALUES`` block injected at the
-start of the outermost group pattern (see :func:`bind_values`); text of a
+start of the outermost group pattern (see :func:`casegraph.sparql.templates.bind_values`); text of a
 request is never pasted into SPARQL.  An unset optional parameter leaves its
 variable free, so the question answers for every value.
 """
@@ -15,7 +15,7 @@ variable free, so the question answers for every value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from casegraph.config import CANONICAL_BASE_IRI
+from casegraph.errors import ParameterError, QuestionFileError
 from casegraph.paths import QUESTIONS_DIR
+from casegraph.sparql.templates import bind_values, expand_curie, rebase
 
 PARAMETER_TYPES = ("iri", "string", "integer", "year", "concept")
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -35,18 +37,6 @@ _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # An absolute IRI without the characters SPARQL's IRIREF forbids.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 _YEAR = re.compile(r"-?[0-9]{4}\Z")
-
-
-class QuestionFileError(ValueError):
-    """A question file's header is malformed; the message names the file and line."""
-
-
-class ParameterError(ValueError):
-    """A request gave a parameter value of the wrong kind; names the parameter."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"parameter {parameter!r}: {message}")
-        self.parameter = parameter
 
 
 @dataclass(frozen=True)
@@ -141,95 +131,6 @@ def _is_rfc3987_iri(iri: str) -> bool:
     return True
 
 
-def expand_curie(raw: str, base_iri: str = CANONICAL_BASE_IRI) -> str:
-    """Accept ``id:org/x`` as shorthand for an IRI under the base (forms use it)."""
-    if raw.startswith("id:"):
-        return base_iri + raw[3:]
-    return raw
-
-
-def rebase(sparql: str, base_iri: str) -> str:
-    """Point the query's ``id:`` namespace at the deployment's base IRI."""
-    if base_iri == CANONICAL_BASE_IRI:
-        return sparql
-    return sparql.replace(f"<{CANONICAL_BASE_IRI}", f"<{base_iri}")
-
-
-def bind_values(sparql: str, rows: Sequence[Mapping[str, Identifier]]) -> str:
-    """Inject ``VALUES (?a ?b) { (t1 t2) … }`` right after the outermost ``{``.
-
-    Terms are serialised by rdflib (``n3()``), which escapes literals and IRIs;
-    variable names are checked.  Rows may leave variables out (``UNDEF``).
-    """
-    if not rows:
-        return sparql
-    variables: list[str] = []
-    for row in rows:
-        for name in row:
-            if not _VARIABLE.match(name):
-                raise ValueError(f"not a SPARQL variable name: {name!r}")
-            if name not in variables:
-                variables.append(name)
-    lines = []
-    for row in rows:
-        cells = []
-        for v in variables:
-            term = row.get(v)
-            if isinstance(term, URIRef) and not _IRI.match(str(term)):
-                raise ValueError(f"not an IRI SPARQL can carry: {str(term)!r}")
-            cells.append("UNDEF" if term is None else _sparql_term(term))
-        lines.append("(" + " ".join(cells) + ")")
-    block = (
-        "\n  VALUES (" + " ".join("?" + v for v in variables) + ") {\n    "
-        + "\n    ".join(lines) + "\n  }\n"
-    )
-    at = _outermost_brace(sparql)
-    return sparql[: at + 1] + block + sparql[at + 1 :]
-
-
-def _outermost_brace(sparql: str) -> int:
-    """Index of the ``{`` opening the WHERE pattern (skipping a CONSTRUCT template).
-
-    Braces inside comments, IRIs and strings do not count.
-    """
-    depth, in_template = 0, False
-    for i, c in _code_characters(sparql):
-        if c == "{":
-            if depth == 0 and not in_template:
-                if re.search(r"CONSTRUCT\s*\Z", sparql[:i], re.IGNORECASE):
-                    in_template = True
-                else:
-                    return i
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                in_template = False
-    raise ValueError("the query has no group pattern ({ … })")
-
-
-def _code_characters(sparql: str):
-    """(index, character) of the query outside comments, IRIs and strings."""
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            i = sparql.find("\n", i)
-            if i < 0:
-                return
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", sparql[i:]):
-            i = sparql.index(">", i)
-        elif c in "\"'":
-            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and not sparql.startswith(quote, i):
-                i += 2 if sparql[i] == "\\" else 1
-            i += len(quote) - 1
-        else:
-            yield i, c
-        i += 1
-
-
 def parse_question(path: Path) -> Question:
     """Read one ``.rq`` file; errors name the file and the header line."""
     text = path.read_text(encoding="utf-8")
@@ -311,18 +212,3 @@ def _parameter(path: Path, spec) -> Parameter:
 def load_catalogue(directory: Path = QUESTIONS_DIR) -> dict[str, Question]:
     """Every question under ``directory``, by id, in file-name order."""
     return {q.id: q for q in map(parse_question, sorted(directory.glob("*.rq")))}
-
-
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-
-
-@cache
-def fixed_query(name: str) -> str:
-    """A fixed query used by pages and exports (``queries/<name>.rq``)."""
-    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def _sparql_term(term) -> str:
-    """``n3()`` plus escapes for the whitespace rdflib leaves raw: some SPARQL
-    parsers (rdflib's among them) fold a raw tab in a literal into a space."""
-    return term.n3().replace("\t", "\\t")

@@ -22,6 +22,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Identifier
 
+
+class Unsupported(Exception):
+    """The shapes use a SHACL feature the compiled engine does not evaluate; use pyshacl.
+
+    Defined here, the lowest module that raises it; the engine raises it too.
+    """
+
 _ONTOLOGY = ox.NamedNode("urn:x-casegraph:validation:ontology")
 _CASE = ox.NamedNode("urn:x-casegraph:validation:case")
 #: Pre-bound variables pyshacl supports besides $this; left to pyshacl.
@@ -40,8 +47,6 @@ class SparqlConstraint:
 
     @classmethod
     def from_shapes(cls, g: Graph, shape: Identifier, node: Identifier) -> SparqlConstraint:
-        from casegraph.shacl_engine import Unsupported
-
         select = g.value(node, SH.select)
         if select is None or g.value(node, SH.ask) is not None:
             raise Unsupported(f"sh:sparql {node} of {shape} is not one SELECT")
@@ -71,7 +76,7 @@ def _declared_prefixes(g: Graph, node: Identifier) -> dict[str, str]:
 class SparqlRunner:
     """Runs SPARQL constraints over one case graph at a time, next to the ontology.
 
-    Not thread-safe: the caller serialises runs (``casegraph.validation`` holds a lock).
+    Not thread-safe: the caller serialises runs (``casegraph.shacl.validation`` holds a lock).
     """
 
     #: Case graphs served by one store before it is rebuilt: pyoxigraph's in-memory

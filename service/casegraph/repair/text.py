@@ -17,7 +17,7 @@ searching for the lost pairs, and accepts the result only if every decoded
 character is *plausible*, i.e. occurs in the undamaged part of the same text
 (plus indentation, brackets and heading numerals).  Repaired characters are
 folded like step 3 so the text stays consistent.  A heading run that lost too
-many bytes for that is handed to :mod:`casegraph.repair_headings`, which infers its
+many bytes for that is handed to :mod:`casegraph.repair.headings`, which infers its
 number from the heading sequence and its lost words from a byte-constrained search
 of the document's and the dictionary's words (reported as ``heading-inferred``, with
 the evidence).  A run that still cannot be read is kept as it is and reported as
@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from casegraph.repair_gbk import (
+from casegraph.repair.gbk import (
     common_characters,
     dictionary,
     fold_fullwidth,
@@ -41,7 +41,7 @@ from casegraph.repair_gbk import (
     is_traditional,
     simplifier,
 )
-from casegraph.repair_headings import Vocabulary, infer_numbers, restore_heading
+from casegraph.repair.headings import Vocabulary, infer_numbers, restore_heading
 
 RepairKind = Literal["gloss", "heading", "heading-inferred", "misalignment", "flagged"]
 

@@ -18,23 +18,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Identifier
 
-from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
+from casegraph.rdf.terms import PREFIXES
 
 CGSH = Namespace("https://w3id.org/casegraph/shapes#")
 
 #: Prefixes used to make IRIs readable in text reports.
-DISPLAY_PREFIXES = {
-    "cgsh:": str(CGSH),
-    "cg:": ONTOLOGY_NS,
-    "id:": CANONICAL_BASE_IRI,
-    "org:": "http://www.w3.org/ns/org#",
-    "schema:": "https://schema.org/",
-    "prov:": "http://www.w3.org/ns/prov#",
-    "skos:": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms:": "http://purl.org/dc/terms/",
-    "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
-    "sh:": str(SH),
-}
+DISPLAY_PREFIXES = {f"{prefix}:": namespace for prefix, namespace in PREFIXES.items()}
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 _SEVERITY_IRIS = {VIOLATION: SH.Violation, WARNING: SH.Warning, INFO: SH.Info}
@@ -245,7 +234,7 @@ def results_from_engine(
     graph: URIRef | None,
     file: str | None,
 ) -> Iterable[ValidationResult]:
-    """Turn ``casegraph.shacl_engine.RawResult``s into results exactly as pyshacl's are turned."""
+    """Turn ``casegraph.shacl.engine.RawResult``s into results exactly as pyshacl's are turned."""
     for r in raw:
         shape = r.source_shape
         if isinstance(shape, BNode):

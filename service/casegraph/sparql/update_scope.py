@@ -26,7 +26,6 @@ Three rules are enforced here for every backend:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,12 +35,8 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, URIRef, Variable
 
-from casegraph.store.base import QueryRefused, QuerySyntaxError
-
-#: rdflib's SPARQL grammar is initialised lazily and breaks when several threads
-#: parse for the first time at once (rdflib #1282); every rdflib parse in the
-#: storage layer holds this lock.
-RDFLIB_PARSER_LOCK = threading.RLock()
+from casegraph.errors import QueryRefused, QuerySyntaxError
+from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK, syntax_error
 
 WRITE_TO_NAMED_GRAPH = (
     "the default graph is the union of the case graphs and cannot be written: "
@@ -75,11 +70,7 @@ def parse_update_scope(sparql_update: str) -> UpdateScope:
         try:
             update = translateUpdate(parseUpdate(sparql_update))
         except ParseException as error:
-            raise QuerySyntaxError(
-                f"SPARQL update syntax error at line {error.lineno}, column {error.col}: {error.msg}",
-                line=error.lineno,
-                column=error.col,
-            ) from error
+            raise syntax_error(error, "SPARQL update") from error
         except Exception as error:  # rdflib raises plain exceptions for bad prefixes etc.
             raise QuerySyntaxError(f"SPARQL update is not valid: {error}") from error
     # An update of only a prologue or comments is valid and does nothing; rdflib

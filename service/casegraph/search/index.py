@@ -23,31 +23,25 @@ import logging
 import threading
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from rdflib import URIRef
-from rdflib.term import Literal
 
-from casegraph.search_text import (
-    MAX_QUERY_CHARS,
+from casegraph.errors import StoreError
+from casegraph.rdf.terms import canonical_language_tag
+from casegraph.search.text import (
     cut,
     fold,
-    index_terms,
-    language_tag,
     query_needles,
     query_tokens,
     snippet,
 )
-from casegraph.store.base import Store, StoreError
-
-__all__ = ["MAX_QUERY_CHARS", "SearchIndex", "fold", "index_terms", "language_tag", "query_tokens"]
+from casegraph.sparql.templates import bind_values, fixed_query
+from casegraph.store.base import Store
 
 log = logging.getLogger(__name__)
-
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 NS_CG = "https://w3id.org/casegraph/ns#"
 NS_ORG = "http://www.w3.org/ns/org#"
@@ -179,46 +173,6 @@ class Segment:
         return self.doc_ids[span[0] : span[1]], self.tfs[span[0] : span[1]]
 
 
-def _load_query(name: str) -> str:
-    return (QUERIES_DIR / name).read_text(encoding="utf-8")
-
-
-def _values_clause(variable: str, iris: Sequence[str]) -> str:
-    return f"\nVALUES ?{variable} {{ {' '.join(URIRef(i).n3() for i in iris)} }}\n"
-
-
-#: Term parts: ("u", iri, None, None), ("b", label, None, None) or ("l", text, language,
-#: datatype) — what the embedded store streams without building rdflib terms.
-TermParts = tuple[str, str, str | None, str | None]
-
-
-def _rows(store: Store, sparql: str) -> Iterator[tuple[TermParts, ...]]:
-    """A fixed query's rows as term parts, streamed from the embedded store when it can.
-
-    The embedded store reads its own RocksDB in this process (no worker round trip,
-    no rdflib terms, no list of a million rows); other stores answer through ``query``.
-    """
-    stream = getattr(store, "stream_rows", None)
-    if stream is not None:
-        yield from stream(sparql)
-        return
-    for row in store.query(sparql).rows:
-        yield tuple(_parts(term) for term in row)
-
-
-def _parts(term) -> TermParts:
-    if isinstance(term, Literal):
-        return ("l", str(term), term.language, str(term.datatype) if term.datatype else None)
-    return ("u" if isinstance(term, URIRef) else "b", str(term), None, None)
-
-
-@dataclass(frozen=True)
-class _Tagged:
-    """What ``language_tag`` reads of a literal: its tag (as the store spells it)."""
-
-    language: str | None
-
-
 class SearchIndex:
     """The search index of one store.  Thread-safe: readers see a consistent snapshot."""
 
@@ -257,8 +211,8 @@ class SearchIndex:
         """
         supers = self._class_closure(store)
         entries = self._entries(
-            _rows(store, _load_query("search_texts.rq")),
-            _rows(store, _load_query("search_types.rq")),
+            store.stream_rows(fixed_query("search_texts")),
+            store.stream_rows(fixed_query("search_types")),
             supers,
         )
         fresh = SearchIndex()
@@ -329,8 +283,8 @@ class SearchIndex:
         texts, types = [], []
         for start in range(0, len(iris_sorted), 500):
             chunk = iris_sorted[start : start + 500]
-            texts += _rows(store, _load_query("search_texts.rq") + _values_clause("s", chunk))
-            types += _rows(store, _load_query("search_types.rq") + _values_clause("s", chunk))
+            texts += store.stream_rows(bind_values(fixed_query("search_texts"), [{"s": URIRef(iri)} for iri in chunk]))
+            types += store.stream_rows(bind_values(fixed_query("search_types"), [{"s": URIRef(iri)} for iri in chunk]))
         supers = self._class_closure(store)
         with self._lock:
             for iri in iris_sorted:
@@ -344,19 +298,19 @@ class SearchIndex:
     @staticmethod
     def _class_closure(store: Store) -> dict[str, set[str]]:
         supers: dict[str, set[str]] = {}
-        for cls, sup in _rows(store, _load_query("search_class_closure.rq")):
+        for cls, sup in store.stream_rows(fixed_query("search_class_closure")):
             supers.setdefault(cls[1], set()).add(sup[1])
         return supers
 
     @staticmethod
     def _entries(text_rows, type_rows, supers: dict[str, set[str]]) -> dict[str, _Entry]:
-        """Group rows ``(subject, predicate, text, graph)`` (term parts, see ``_rows``) into
+        """Group rows ``(subject, predicate, text, graph)`` (term parts, see ``Store.stream_rows``) into
         one entry per subject."""
         entries: dict[str, _Entry] = {}
         for subject, predicate, text, graph in text_rows:
             if subject[0] == "u" and text[0] == "l":
                 entry = entries.setdefault(subject[1], _Entry())
-                lang = language_tag(_Tagged(text[2]))
+                lang = canonical_language_tag(text[2] or "")
                 entry.texts.setdefault((FIELDS[predicate[1]][0], lang, text[1]))
                 entry.graphs.add(graph[1])
         types: dict[str, set[str]] = {}

@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 
 from casegraph.config import Settings
-from casegraph.store.base import StoreError, StoreUnavailable
+from casegraph.errors import StoreError, StoreUnavailable
+from casegraph.web.context import STORE_KEY
 
 #: Threads of the single gunicorn worker when ``--production`` is given without ``--workers``.
 DEFAULT_PRODUCTION_THREADS = 8
@@ -58,9 +59,8 @@ def check_data_dir(data_dir: Path) -> None:
 def warmed_up(app):
     """Start the store's query workers in the background as the server starts, so the
     first queries do not wait for the replicas to load (embedded store only)."""
-    start_workers = getattr(app.extensions["casegraph.store"], "start_workers", None)
-    if start_workers is not None:
-        threading.Thread(target=start_workers, name="warm-query-workers", daemon=True).start()
+    store = app.extensions[STORE_KEY]
+    threading.Thread(target=store.start, name="warm-query-workers", daemon=True).start()
     return app
 
 
@@ -79,7 +79,7 @@ def _serve_threaded(settings: Settings, host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
-        app.extensions["casegraph.store"].close()
+        app.extensions[STORE_KEY].close()
 
 
 def _serve_with_gunicorn(settings: Settings, host: str, port: int, threads: int) -> None:

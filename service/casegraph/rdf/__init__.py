@@ -1,0 +1,1 @@
+"""RDF in and out: media types, serialisers, parsing of uploads, terms and query results."""

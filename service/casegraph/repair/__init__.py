@@ -1,0 +1,1 @@
+"""Repair of case texts damaged by a bad conversion (GBK misalignment, lost headings)."""

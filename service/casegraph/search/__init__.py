@@ -1,0 +1,1 @@
+"""Chinese-aware full-text search over the store's texts."""

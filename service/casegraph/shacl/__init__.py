@@ -1,0 +1,1 @@
+"""SHACL validation: the compiled shapes engine, its SPARQL constraints, reports."""

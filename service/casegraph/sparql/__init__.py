@@ -1,0 +1,1 @@
+"""SPARQL as casegraph handles it: safety checks, update scope, templates, the question catalogue."""
