@@ -13,8 +13,8 @@ shape's SPARQL result without ``?value`` reports the focus node), and runs the
 pyshacl stays the reference: ``compile_shapes`` raises ``Unsupported`` for any
 feature it does not evaluate (complex paths, ``sh:targetNode``, ``sh:closed``,
 message templates, ...) and the caller then uses pyshacl, and
-``tests/test_validation_speedpaths.py`` compares both on every bundled case and
-every mutation of ``tests/test_shapes.py``.
+``tests/shacl/test_validation.py`` compares both on every bundled case and
+every mutation of ``tests/data/test_shapes.py``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``validate_graph`` runs casegraph's compiled shapes (``casegraph.shacl.engine``);
 ``validate_graph_with_pyshacl`` runs pyshacl on the same triples mixed with the
-ontology.  Every bundled case graph, every mutation of tests/test_shapes.py and a
+ontology.  Every bundled case graph, every mutation of tests/data/test_shapes.py and a
 few edits the mutations do not cover (a case graph restating ontology nodes,
 a subclass declared in the data, blank nodes, ill-typed literals) must give the
 same results: severity, focus node, path, value, source shape, constraint and
@@ -24,7 +24,16 @@ from casegraph.shacl.validation import (
     validate_graph,
     validate_graph_with_pyshacl,
 )
-from tests.test_shapes import CG, FIXTURE, ID, MUTATIONS, SCHEMA, bases, case_graph, first_subject
+from tests.data.test_shapes import (
+    CG,
+    FIXTURE,
+    ID,
+    MUTATIONS,
+    SCHEMA,
+    bases,
+    case_graph,
+    first_subject,
+)
 
 
 def result_key(r):

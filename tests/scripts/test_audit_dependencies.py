@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "audit_dependencies.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "audit_dependencies.py"
 _spec = importlib.util.spec_from_file_location("audit_dependencies", SCRIPT)
 audit_dependencies = importlib.util.module_from_spec(_spec)
 sys.modules["audit_dependencies"] = audit_dependencies  # dataclasses look their module up

@@ -22,7 +22,7 @@ CG = Namespace("https://w3id.org/casegraph/ns#")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 ID = Namespace("https://w3id.org/casegraph/id/")
-FIXTURE = Path(__file__).parent / "fixtures" / "western-heat-source" / "case.trig"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "western-heat-source" / "case.trig"
 FIRST_CASE = paths.CASES_DIR / "jinan-thermal-western-heat-source" / "case.trig"
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from casegraph.cli import main
 
-FIXTURE = Path(__file__).parent / "fixtures" / "western-heat-source" / "case.trig"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "western-heat-source" / "case.trig"
 CONFERRAL = "https://w3id.org/casegraph/id/case/western-heat-source/conferral/wuxiao-2021"
 
 
