@@ -8,10 +8,7 @@ import pytest
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from casegraph.config import Settings
-from casegraph.store.bootstrap import load_bundled
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app
+from tests.web.bundled_app import bundled_memory_store, memory_client
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 CG = Namespace("https://w3id.org/casegraph/ns#")
@@ -19,14 +16,12 @@ CG = Namespace("https://w3id.org/casegraph/ns#")
 
 @pytest.fixture(scope="module")
 def store():
-    store = MemoryStore()
-    load_bundled(store, Settings(store="memory"))
-    return store
+    return bundled_memory_store()
 
 
 @pytest.fixture(scope="module")
 def client(store):
-    return create_app(Settings(store="memory"), {"TESTING": True}, store=store).test_client()
+    return memory_client(store)
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from casegraph.config import Settings
 from casegraph.errors import ParameterError, QuestionFileError
 from casegraph.sparql.catalogue import Parameter, load_catalogue, parse_question
 from casegraph.sparql.templates import bind_values
-from casegraph.store.bootstrap import load_bundled
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app
+from tests.web.bundled_app import bundled_memory_store, memory_client
 
 QUESTIONS = load_catalogue()
 #: Values for required parameters that have no default.
@@ -25,15 +22,12 @@ REQUIRED = {"figures-of-organisation": {"organisation": "id:org/jinan-bus-3rd-br
 
 @pytest.fixture(scope="module")
 def memory_store():
-    store = MemoryStore()
-    load_bundled(store, Settings(store="memory"))
-    return store
+    return bundled_memory_store()
 
 
 @pytest.fixture(scope="module")
 def client(memory_store):
-    app = create_app(Settings(store="memory"), {"TESTING": True}, store=memory_store)
-    return app.test_client()
+    return memory_client(memory_store)
 
 
 def test_catalogue_has_enough_questions_linking_cases():

@@ -14,7 +14,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.term import Identifier
 
 from casegraph.config import Settings
@@ -27,7 +27,7 @@ from casegraph.rdf.formats import (
     serialize_result,
 )
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, term_from_json
+from casegraph.rdf.terms import resource_name, term_from_json
 from casegraph.sparql.safety import SafetyPolicy, check_query
 
 OUTPUT_FORMATS = ("table", "csv", "json", "turtle")
@@ -121,15 +121,10 @@ def _table(result: QueryResult) -> str:
 def _display(term: Identifier | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if term.startswith(namespace) and len(term) > len(namespace):
-                return f"{prefix}:{term[len(namespace):]}"
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
+    if not isinstance(term, Literal):
+        return resource_name(term)
     text = " ".join(str(term).split())
-    return f"{text}@{term.language}" if isinstance(term, Literal) and term.language else text
+    return f"{text}@{term.language}" if term.language else text
 
 
 def _width(text: str) -> int:

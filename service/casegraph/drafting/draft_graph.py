@@ -119,20 +119,15 @@ def _add_award(graph: Graph, node: URIRef, candidate: Candidate, passage: URIRef
         graph.add((node, CG.yearEnd, Literal(details["yearEnd"], datatype=XSD.gYear)))
     if "rank" in details:
         graph.add((node, CG.rank, ID[f"award-rank/{details['rank']}"]))
-    if "issuer" in details:
-        issuer = URIRef(f"{node}/issuer")
-        graph.add((issuer, RDF.type, CG.PublicBody))
-        graph.add((issuer, CG.isDraft, Literal(True)))
-        graph.add((issuer, RDFS.label, _zh(details["issuer"])))
-        graph.add((issuer, CG.statedIn, passage))
-        graph.add((node, CG.issuer, issuer))
-    if "competition" in details:
-        event = URIRef(f"{node}/competition")
-        graph.add((event, RDF.type, CG.Event))
-        graph.add((event, CG.isDraft, Literal(True)))
-        graph.add((event, RDFS.label, _zh(details["competition"])))
-        graph.add((event, CG.statedIn, passage))
-        graph.add((node, CG.competition, event))
+    for key, cls, predicate in (("issuer", CG.PublicBody, CG.issuer),
+                                ("competition", CG.Event, CG.competition)):
+        if key in details:
+            named = URIRef(f"{node}/{key}")
+            graph.add((named, RDF.type, cls))
+            graph.add((named, CG.isDraft, Literal(True)))
+            graph.add((named, RDFS.label, _zh(details[key])))
+            graph.add((named, CG.statedIn, passage))
+            graph.add((node, predicate, named))
 
 
 def _add_figure(graph: Graph, node: URIRef, details: dict[str, str]) -> None:

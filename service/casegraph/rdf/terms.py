@@ -12,6 +12,7 @@ lexical forms kept as stored (``"1.0E6"`` stays ``"1.0E6"``).
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib import Namespace
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
 from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
@@ -38,6 +39,28 @@ PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "void": "http://rdfs.org/ns/void#",
 }
+
+
+
+def prefixed_name(iri: str) -> str | None:
+    """``cg:statedIn`` for an IRI in one of the ``PREFIXES`` namespaces, else ``None``."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def resource_name(term: URIRef | BNode) -> str:
+    """An IRI as a prefixed name where one fits (else ``<iri>``), a blank node as ``_:b``:
+    how terminals and text reports show resources."""
+    if isinstance(term, URIRef):
+        return prefixed_name(term) or f"<{term}>"
+    return f"_:{term}"
+
+
+#: The namespaces rdflib does not name itself.
+CGSH = Namespace(PREFIXES["cgsh"])
+SD = Namespace(PREFIXES["sd"])
 
 #: Term parts: ("u", iri, None, None), ("b", label, None, None) or ("l", text, language,
 #: datatype).

@@ -14,16 +14,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Identifier
 
-from casegraph.rdf.terms import PREFIXES
-
-CGSH = Namespace("https://w3id.org/casegraph/shapes#")
-
-#: Prefixes used to make IRIs readable in text reports.
-DISPLAY_PREFIXES = {f"{prefix}:": namespace for prefix, namespace in PREFIXES.items()}
+from casegraph.rdf.terms import CGSH, resource_name
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 _SEVERITY_IRIS = {VIOLATION: SH.Violation, WARNING: SH.Warning, INFO: SH.Info}
@@ -33,14 +28,7 @@ def display(term: Identifier | None) -> str:
     """A short, readable rendering of an RDF term (prefixed IRI, quoted literal)."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        for prefix, ns in DISPLAY_PREFIXES.items():
-            if term.startswith(ns) and len(term) > len(ns):
-                return prefix + term[len(ns) :]
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    return f"_:{term}"
+    return term.n3() if isinstance(term, Literal) else resource_name(term)
 
 
 @dataclass(frozen=True)

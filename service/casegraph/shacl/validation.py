@@ -107,6 +107,18 @@ def clear_caches() -> None:
     _compiled.cache_clear()
 
 
+def _canonical_triples(data: Graph, base_iri: str) -> Iterable:
+    """The data's triples under the canonical base, which the shapes and schemes use."""
+    if base_iri == CANONICAL_BASE_IRI:
+        return data
+    return (_to_canonical(t, base_iri) for t in data)
+
+
+def _labels(graph: URIRef | None, file: str | None) -> list[str]:
+    """What the report says was validated: the graph's name, else the file's."""
+    return [str(graph) if graph is not None else (file or "graph")]
+
+
 def validate_graph(
     data: Graph,
     *,
@@ -120,10 +132,7 @@ def validate_graph(
     data was minted under; data served under another base is mapped back to
     the canonical one, which the shapes and SKOS schemes use.
     """
-    triples = (
-        data if base_iri == CANONICAL_BASE_IRI else (_to_canonical(t, base_iri) for t in data)
-    )
-    label = [str(graph) if graph is not None else (file or "graph")]
+    triples, label = _canonical_triples(data, base_iri), _labels(graph, file)
     _shapes_graph, _pyshacl_shapes, owners = _shapes()
     with _lock:
         compiled = _compiled()
@@ -142,10 +151,7 @@ def validate_graph_with_pyshacl(
     base_iri: str = CANONICAL_BASE_IRI,
 ) -> ValidationReport:
     """``validate_graph`` by pyshacl itself: the reference the compiled evaluator must match."""
-    triples = (
-        data if base_iri == CANONICAL_BASE_IRI else (_to_canonical(t, base_iri) for t in data)
-    )
-    label = [str(graph) if graph is not None else (file or "graph")]
+    triples, label = _canonical_triples(data, base_iri), _labels(graph, file)
     with _lock:
         return _validate_with_pyshacl(triples, graph=graph, file=file, label=label)
 

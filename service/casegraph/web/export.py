@@ -13,9 +13,11 @@ import json
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, VOID
 
 from casegraph import paths
+from casegraph.rdf.terms import SD
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
@@ -27,9 +29,6 @@ from casegraph.web.term_view import (
 
 bp = Blueprint("export", __name__)
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 #: name -> (media type, whether the dump holds named graphs)
 DATASET_FORMATS = {

@@ -8,10 +8,11 @@ from ``static/vendor``, never a CDN) and ``X-Content-Type-Options: nosniff``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from casegraph.errors import ParameterError
 from casegraph.rdf.terms import language_of
@@ -138,14 +139,21 @@ def _yasgui_available() -> bool:
     return all((vendor / name).is_file() for name in ("yasgui.min.js", "yasgui.min.css"))
 
 
-@bp.get("/ontology")
-def ontology_page():
-    """The ontology documented; its RDF twin is the ontology graph itself."""
+def _rdf_twin(graph: Callable[[], Graph]) -> Response | None:
+    """The page's RDF twin when the request asks for one (``None``: serve the HTML)."""
     fmt = requested_format()
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
-    if fmt != "html":
-        return rdf_response(current_store().graph(URIRef(current_settings().base_iri + "graph/ontology")), fmt)
+    return None if fmt == "html" else rdf_response(graph(), fmt)
+
+
+@bp.get("/ontology")
+def ontology_page():
+    """The ontology documented; its RDF twin is the ontology graph itself."""
+    twin = _rdf_twin(lambda: current_store().graph(
+        URIRef(current_settings().base_iri + "graph/ontology")))
+    if twin is not None:
+        return twin
     terms = ontology_terms()
     by_kind: dict[str, list] = defaultdict(list)
     for term in terms:
@@ -160,11 +168,9 @@ def ontology_page():
 @bp.get("/shapes")
 def shapes_page():
     """The shapes documented; their RDF twin is the merged shapes files."""
-    fmt = requested_format()
-    if fmt is None:
-        abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
-    if fmt != "html":
-        return rdf_response(shapes_graph(), fmt)
+    twin = _rdf_twin(shapes_graph)
+    if twin is not None:
+        return twin
     return _vary_on_accept(render_template("shapes.html", shapes=shapes()))
 
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.namespace import SH
 from rdflib.term import Identifier
 
 from casegraph.paths import shapes_files
 from casegraph.rdf.terms import language_of
 from casegraph.web.term_view import curie, run_fixed
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"

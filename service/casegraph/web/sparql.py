@@ -39,6 +39,7 @@ from casegraph.rdf.formats import (
     serialize_result,
 )
 from casegraph.rdf.results import QueryResult
+from casegraph.rdf.terms import SD
 from casegraph.sparql.safety import check_query
 from casegraph.store.base import QueryRequest
 from casegraph.web.base_iri import client_positions, with_base
@@ -48,7 +49,6 @@ from casegraph.web.writes import run_update
 
 bp = Blueprint("sparql", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _FORMAT_IRIS = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",

@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, canonical_language_tag
+from casegraph.rdf.terms import PREFIXES, canonical_language_tag, prefixed_name
 from casegraph.sparql.templates import bind_values, fixed_query, rebase
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.negotiation import prefers
@@ -77,10 +77,7 @@ def curie(iri: str) -> str:
     base = current_settings().base_iri
     if iri.startswith(base):
         return "id:" + iri[len(base):]
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return prefixed_name(iri) or iri
 
 
 @dataclass
