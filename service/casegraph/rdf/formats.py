@@ -22,7 +22,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, json_term, ntriples_term
+from casegraph.rdf.terms import PREFIXES, json_term, ntriples_term, oxigraph_term
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 #: Top-level key added to SPARQL JSON results; JSON clients ignore unknown keys.
@@ -216,15 +216,7 @@ def serialize_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]
     blank_nodes: dict[BNode, ox.BlankNode] = {}
 
     def convert(term: Identifier):
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return blank_nodes.setdefault(term, ox.BlankNode())
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+        return oxigraph_term(term, blank_nodes)
 
     statements = [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
     if fmt.holds_quads:

@@ -125,6 +125,20 @@ def term_from_parts(kind: str, value: str, language: str | None, datatype: str |
     return Literal(value, datatype=datatype, normalize=False)
 
 
+def oxigraph_term(term: Identifier, blank_nodes: dict[BNode, ox.BlankNode]):
+    """An rdflib term as a pyoxigraph term; ``blank_nodes`` keeps one node per label
+    within a document."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return blank_nodes.setdefault(term, ox.BlankNode())
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
 # --- to and from SPARQL JSON results --------------------------------------------------------
 
 

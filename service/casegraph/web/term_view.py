@@ -21,8 +21,9 @@ from flask import Response, abort, jsonify, make_response, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from casegraph.rdf.formats import GRAPH_FORMATS, format_for_name, serialize_graph
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, canonical_language_tag, prefixed_name
+from casegraph.rdf.terms import canonical_language_tag, prefixed_name
 from casegraph.sparql.templates import bind_values, fixed_query, rebase
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.negotiation import prefers
@@ -156,13 +157,10 @@ def requested_format(default: str = "html") -> str | None:
 
 
 def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Response:
-    """Serialise ``graph`` in a named RDF format, varying on Accept."""
-    media, serializer = RDF_FORMATS[fmt]
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    graph.bind("id", current_settings().base_iri)
-    body = graph.serialize(format=serializer)
-    response = Response(body, mimetype=media)
+    """Serialise ``graph`` in a named RDF format (``RDF_FORMATS``), varying on Accept."""
+    chosen = format_for_name(fmt, GRAPH_FORMATS)
+    # Oxigraph's writers, as /sparql uses: literals keep their lexical form.
+    response = Response(serialize_graph(graph, chosen), mimetype=chosen.media_type)
     response.headers["Vary"] = "Accept"
     if filename:
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"
