@@ -30,7 +30,7 @@ import numpy as np
 from rdflib import URIRef
 
 from casegraph.errors import StoreError
-from casegraph.rdf.terms import canonical_language_tag
+from casegraph.rdf.terms import PREFIXES, canonical_language_tag
 from casegraph.search.text import (
     cut,
     fold,
@@ -43,25 +43,17 @@ from casegraph.store.base import Store
 
 log = logging.getLogger(__name__)
 
-NS_CG = "https://w3id.org/casegraph/ns#"
-NS_ORG = "http://www.w3.org/ns/org#"
-NS_SCHEMA = "https://schema.org/"
-NS_SKOS = "http://www.w3.org/2004/02/skos/core#"
-NS_OWL = "http://www.w3.org/2002/07/owl#"
-NS_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-NS_DCT = "http://purl.org/dc/terms/"
 
 #: Field kind and BM25 weight of each indexed predicate.
 FIELDS: dict[str, tuple[str, float]] = {
-    NS_RDFS + "label": ("label", 3.0),
-    NS_SKOS + "prefLabel": ("label", 3.0),
-    NS_SKOS + "altLabel": ("label", 2.0),
-    NS_DCT + "title": ("label", 3.0),
-    NS_SCHEMA + "description": ("description", 1.0),
-    NS_RDFS + "comment": ("description", 1.0),
-    NS_SKOS + "definition": ("description", 1.0),
-    NS_CG + "quote": ("quote", 1.0),
+    PREFIXES["rdfs"] + "label": ("label", 3.0),
+    PREFIXES["skos"] + "prefLabel": ("label", 3.0),
+    PREFIXES["skos"] + "altLabel": ("label", 2.0),
+    PREFIXES["dcterms"] + "title": ("label", 3.0),
+    PREFIXES["schema"] + "description": ("description", 1.0),
+    PREFIXES["rdfs"] + "comment": ("description", 1.0),
+    PREFIXES["skos"] + "definition": ("description", 1.0),
+    PREFIXES["cg"] + "quote": ("quote", 1.0),
 }
 
 #: ORG's organisation classes (the ORG ontology itself is not loaded, so no closure to them).
@@ -70,23 +62,23 @@ ORG_CLASSES = ("Organization", "FormalOrganization", "OrganizationalUnit")
 #: Result groups in precedence order: a document belongs to the first group one of its
 #: types (or their super-classes) names.  Keys are what pages and JSON show.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("organisation", tuple(NS_ORG + c for c in ORG_CLASSES)),
-    ("brand", (NS_CG + "PartyBuildingBrand", NS_SCHEMA + "Brand")),
-    ("award", (NS_CG + "Award",)),
-    ("conferral", (NS_CG + "AwardConferral",)),
-    ("practice", (NS_CG + "Practice",)),
-    ("innovation", (NS_CG + "Innovation",)),
-    ("event", (NS_CG + "Event", NS_SCHEMA + "Event")),
-    ("person", (NS_SCHEMA + "Person",)),
-    ("place", (NS_SCHEMA + "Place",)),
-    ("figure", (NS_CG + "Figure",)),
-    ("media", (NS_CG + "MediaCoverage",)),
-    ("case", (NS_CG + "CaseDocument",)),
-    ("section", (NS_CG + "Section",)),
-    ("passage", (NS_CG + "Passage",)),
-    ("concept", (NS_SKOS + "Concept",)),
-    ("class", (NS_OWL + "Class", NS_RDFS + "Class")),
-    ("property", (NS_RDF + "Property", NS_OWL + "ObjectProperty", NS_OWL + "DatatypeProperty")),
+    ("organisation", tuple(PREFIXES["org"] + c for c in ORG_CLASSES)),
+    ("brand", (PREFIXES["cg"] + "PartyBuildingBrand", PREFIXES["schema"] + "Brand")),
+    ("award", (PREFIXES["cg"] + "Award",)),
+    ("conferral", (PREFIXES["cg"] + "AwardConferral",)),
+    ("practice", (PREFIXES["cg"] + "Practice",)),
+    ("innovation", (PREFIXES["cg"] + "Innovation",)),
+    ("event", (PREFIXES["cg"] + "Event", PREFIXES["schema"] + "Event")),
+    ("person", (PREFIXES["schema"] + "Person",)),
+    ("place", (PREFIXES["schema"] + "Place",)),
+    ("figure", (PREFIXES["cg"] + "Figure",)),
+    ("media", (PREFIXES["cg"] + "MediaCoverage",)),
+    ("case", (PREFIXES["cg"] + "CaseDocument",)),
+    ("section", (PREFIXES["cg"] + "Section",)),
+    ("passage", (PREFIXES["cg"] + "Passage",)),
+    ("concept", (PREFIXES["skos"] + "Concept",)),
+    ("class", (PREFIXES["owl"] + "Class", PREFIXES["rdfs"] + "Class")),
+    ("property", (PREFIXES["rdf"] + "Property", PREFIXES["owl"] + "ObjectProperty", PREFIXES["owl"] + "DatatypeProperty")),
     ("other", ()),
 )
 GROUP_KEYS = tuple(key for key, _ in GROUPS)
