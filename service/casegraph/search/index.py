@@ -275,8 +275,8 @@ class SearchIndex:
         texts, types = [], []
         for start in range(0, len(iris_sorted), 500):
             chunk = iris_sorted[start : start + 500]
-            texts += store.stream_rows(bind_values(fixed_query("search_texts"), [{"s": URIRef(iri)} for iri in chunk]))
-            types += store.stream_rows(bind_values(fixed_query("search_types"), [{"s": URIRef(iri)} for iri in chunk]))
+            texts += store.stream_rows(bind_values(fixed_query("search_texts"), [{"s": URIRef(iri)} for iri in chunk], trailing=True))
+            types += store.stream_rows(bind_values(fixed_query("search_types"), [{"s": URIRef(iri)} for iri in chunk], trailing=True))
         supers = self._class_closure(store)
         with self._lock:
             for iri in iris_sorted:
