@@ -6,6 +6,8 @@ import json
 import threading
 import time
 
+from rdflib import Graph, Literal, URIRef
+
 from casegraph.config import Settings
 from casegraph.errors import StoreUnavailable
 from casegraph.search.index import SearchIndex
@@ -13,8 +15,6 @@ from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.store.oxigraph import OxigraphStore
 from casegraph.store.workers import QueryWorkerPool
-from rdflib import Graph, Literal, URIRef
-
 from tests.web.conftest import live_service, settings_for
 
 GRAPH = URIRef("https://w3id.org/casegraph/id/graph/case/health")
