@@ -137,10 +137,11 @@ def _size_section(label: str, size: dict) -> list[str]:
         cells = []
         for key, _ in BACKENDS:
             window = _get(size, key, f"throughput_c{concurrency}")
-            cells.append("–" if not window else
-                         f"{fmt(window['per_second'])} (n={window['requests']}"
-                         + (f", {window['wrong_answers']} wrong" if window.get("wrong_answers")
-                            else "") + ")")
+            cells.append("–" if not window else f"{fmt(window['per_second'])} (n="
+                         + ", ".join([str(window["requests"])] + [
+                             f"{window[k]} {word}" for k, word in (
+                                 ("timeouts", "timeouts"), ("failures", "failed"),
+                                 ("wrong_answers", "wrong")) if window.get(k)]) + ")")
         row(f"throughput c={concurrency} (req/s, n requests)", cells)
     states = [f"{SHORT[k]} {_get(size, k, 'ready_state')}" for k, _ in BACKENDS
               if _get(size, k, "ready_state") not in (None, "ok")]

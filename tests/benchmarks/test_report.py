@@ -50,7 +50,8 @@ def results() -> dict:
                 "throughput_c1": window(10.0, 300), "throughput_c8": window(10.0, 300)},
             "rdflib_endpoint": {
                 "questions": {"equal-q": slow, "fast-q": series(16.0, 7, "d3")},
-                "throughput_mix": mix, "throughput_c1": window(0.5, 20)},
+                "throughput_mix": mix,
+                "throughput_c1": {**window(0.5, 20), "timeouts": 6, "failures": 1}},
             "embedded": {"questions": {"equal-q": series(3.0, 4, "d1")}, "load_seconds": 1.5},
             "rdflib": {"failure": "phase timeout (> 420 s)"},
         }},
@@ -106,8 +107,8 @@ def test_throughput_ratios_carry_both_request_counts(results):
         "3.00× faster (600 vs 300 requests)"
     assert throughput_comparison(size, "rdflib_endpoint", 8) == "–"
     text = report.markdown(results)
-    assert "| throughput c=1 (req/s, n requests) | – | 8 (n=250) | 10 (n=300) | 0.5 (n=20) |" \
-        in text
+    assert "| throughput c=1 (req/s, n requests) | – | 8 (n=250) | 10 (n=300) " \
+        "| 0.5 (n=20, 6 timeouts, 1 failed) |" in text
     assert "- process-tree RSS at ready, (b) vs (c): 840 vs 100 MB = 8.40× the memory of (c)" \
         in text
 
