@@ -42,6 +42,7 @@ def embedded(corpus: Path, data_dir: Path, times: int, budget: float) -> dict:
     from casegraph.config import Settings
     from casegraph.store import open_store
     from casegraph.web import create_app
+    from casegraph.web.context import SEARCH_KEY
 
     settings = Settings(store="oxigraph", data_dir=data_dir, query_timeout=60.0)
     store = open_store(settings)
@@ -63,7 +64,7 @@ def embedded(corpus: Path, data_dir: Path, times: int, budget: float) -> dict:
     app = create_app(settings, store=store)
     # The search index builds in the background; pages timed meanwhile would share the CPU
     # with it and searches would wait for it, as /healthz says ("starting") over HTTP.
-    app.extensions["casegraph.search"].wait_for_build(None)
+    app.extensions[SEARCH_KEY].wait_for_build(None)
     app_seconds = CLOCK() - t0
     client = app.test_client()
 
