@@ -8,11 +8,19 @@ latency of every curated question, of pages, search and export, HTTP
 throughput at concurrency 1 and 8, SHACL validation of the corpus and of one
 guarded write, and writes ``results-<date>.json`` and ``.md`` to ``--out``.
 
+Every series records its answer (row count and digest, ``benchmarks/answers.py``)
+and the report prints a ratio only between equal answers; casegraph runs with
+its row cap lifted (``--max-rows``) so that it returns whole answers, as the
+other systems do.  casegraph is measured once ``/healthz`` says ``ok`` (query
+workers loaded, search index built).  Throughput windows run until
+``--throughput-requests`` requests completed (within ``--throughput-max-seconds``).
+
 Everything is bounded: repetitions stop at a per-series time budget and
 every request has a timeout; a backend that misses it is reported as
 "timeout", never waited for.
 
-Usage: ``python benchmarks/run.py --sizes 1k,10k [--with-50k] [--out benchmarks/out]``
+Usage: ``python benchmarks/run.py --sizes 1k,10k [--with-50k] [--out benchmarks/out]``, with
+the interpreter of the venv ``pip install -e '.[bench]'`` went into (activated or not).
 """
 
 from __future__ import annotations
