@@ -109,10 +109,6 @@ def test_healthz_is_ok_once_the_index_is_built_for_a_store_without_workers():
 
 def _ready(live):
     """The first /healthz answer that is not 503 "starting" (within 60 s)."""
-    deadline = time.monotonic() + 60
-    while (answer := live.get("/healthz")).status == 503:
-        assert json.loads(answer.text)["status"] == "starting", answer.text
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.05)
+    answer = live.wait_ready()
     assert answer.status == 200, answer.text
     return answer
