@@ -8,6 +8,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks.servers import command_path
+
 
 def _cpu_model() -> str:
     try:
@@ -38,8 +40,8 @@ def _version(package: str) -> str | None:
 
 def _oxigraph_server_version() -> str | None:
     try:
-        done = subprocess.run(["oxigraph", "--version"], capture_output=True, text=True,
-                              timeout=10)
+        done = subprocess.run([command_path("oxigraph"), "--version"], capture_output=True,
+                              text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None
@@ -56,6 +58,7 @@ def describe() -> dict:
         "pyshacl": _version("pyshacl"),
         "oxigraph_server": _oxigraph_server_version(),
         "rdflib_endpoint": _version("rdflib-endpoint"),
+        "uvicorn": _version("uvicorn"),
         "gunicorn": _version("gunicorn"),
         "flask": _version("flask"),
     }

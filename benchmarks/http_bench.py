@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from benchmarks.answers import Answer
 from benchmarks.workload import Latency, QuestionRun, question_series, repeat
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -32,7 +33,8 @@ class SparqlClient:
             self._local.session = requests.Session()
         return self._local.session
 
-    def select(self, sparql: str) -> int:
+    def select(self, sparql: str) -> Answer:
+        """The parsed answer; ``truncated`` when casegraph says it cut the rows."""
         try:
             response = self.session.post(self.endpoint, data={"query": sparql},
                                          headers={"Accept": SPARQL_JSON}, timeout=self.timeout)
@@ -40,7 +42,8 @@ class SparqlClient:
             raise TimeoutError(f"> {self.timeout:.0f} s") from error
         if response.status_code != 200:
             raise RuntimeError(f"HTTP {response.status_code}: {response.text[:120]}")
-        return len(response.json()["results"]["bindings"])
+        truncated = response.headers.get("X-Casegraph-Truncated") == "true"
+        return Answer.from_json(response.json(), truncated=truncated)
 
     def get(self, url: str, *, stream: bool = False) -> int:
         """GET a page or download; return the bytes received (streamed in chunks)."""
@@ -75,19 +78,34 @@ def path_latency(client: SparqlClient, url: str, times: int, budget: float,
     return latency.summary()
 
 
-def throughput(call: Callable[[int], object], concurrency: int, seconds: float) -> dict:
-    """Requests completed per second by ``concurrency`` clients during ``seconds``.
+class WrongAnswer(Exception):
+    """A throughput request answered with another row count than the series had."""
 
+
+def throughput(call: Callable[[int], object], concurrency: int, seconds: float, *,
+               min_requests: int = 0, max_seconds: float | None = None, clock=time.perf_counter
+               ) -> dict:
+    """Requests completed per second by ``concurrency`` clients.
+
+    The window lasts ``seconds`` and then until ``min_requests`` have completed,
+    but never past ``max_seconds``: a ratio of two rates counted over a handful
+    of requests each says little, and the count is reported with the rate.
     ``call(i)`` makes the i-th request.  Clients start no new request after the
-    deadline; requests in flight finish (each is bounded by its own timeout).
+    window; requests in flight finish (each is bounded by its own timeout).
+    ``WrongAnswer`` is counted apart from other failures.
     """
-    deadline = time.perf_counter() + seconds
+    started = clock()
+    hard_stop = started + max(seconds, max_seconds if max_seconds is not None else seconds)
     counter = iter(range(1 << 30))
     lock = threading.Lock()
-    done, failures, timeouts = [0], [0], [0]
+    done, failures, timeouts, wrong = [0], [0], [0], [0]
+
+    def open_window() -> bool:
+        now = clock()
+        return now < hard_stop and (now < started + seconds or done[0] < min_requests)
 
     def client() -> None:
-        while time.perf_counter() < deadline:
+        while open_window():
             with lock:
                 i = next(counter)
             try:
@@ -95,17 +113,38 @@ def throughput(call: Callable[[int], object], concurrency: int, seconds: float) 
             except TimeoutError:
                 timeouts[0] += 1
                 continue
+            except WrongAnswer:
+                wrong[0] += 1
+                continue
             except Exception:  # noqa: BLE001 - counted, reported beside the rate
                 failures[0] += 1
                 continue
             with lock:
                 done[0] += 1
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         for _ in range(concurrency):
             pool.submit(client)
-    elapsed = time.perf_counter() - started
+    elapsed = clock() - started
     return {"requests": done[0], "seconds": round(elapsed, 2),
-            "per_second": round(done[0] / elapsed, 2), "failures": failures[0],
-            "timeouts": timeouts[0], "concurrency": concurrency}
+            "per_second": round(done[0] / elapsed, 2) if elapsed else None,
+            "failures": failures[0], "timeouts": timeouts[0], "wrong_answers": wrong[0],
+            "concurrency": concurrency, "min_requests": min_requests,
+            "reached_min_requests": done[0] >= min_requests}
+
+
+def mixed_questions(client: SparqlClient, mix: list[tuple[QuestionRun, int | None]]
+                    ) -> Callable[[int], object]:
+    """The i-th request of a throughput window: question ``i`` of the mix, its rows checked.
+
+    The mix is the same list on every system (fixed by the reference system),
+    with the row count each question answered there.
+    """
+
+    def call(i: int) -> None:
+        run, expected = mix[i % len(mix)]
+        rows = client.select(run.sparql).count
+        if expected is not None and rows != expected:
+            raise WrongAnswer(f"{run.id}: {rows} rows, expected {expected}")
+
+    return call

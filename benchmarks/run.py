@@ -8,11 +8,19 @@ latency of every curated question, of pages, search and export, HTTP
 throughput at concurrency 1 and 8, SHACL validation of the corpus and of one
 guarded write, and writes ``results-<date>.json`` and ``.md`` to ``--out``.
 
+Every series records its answer (row count and digest, ``benchmarks/answers.py``)
+and the report prints a ratio only between equal answers; casegraph runs with
+its row cap lifted (``--max-rows``) so that it returns whole answers, as the
+other systems do.  casegraph is measured once ``/healthz`` says ``ok`` (query
+workers loaded, search index built).  Throughput windows run until
+``--throughput-requests`` requests completed (within ``--throughput-max-seconds``).
+
 Everything is bounded: repetitions stop at a per-series time budget and
 every request has a timeout; a backend that misses it is reported as
 "timeout", never waited for.
 
-Usage: ``python benchmarks/run.py --sizes 1k,10k [--with-50k] [--out benchmarks/out]``
+Usage: ``python benchmarks/run.py --sizes 1k,10k [--with-50k] [--out benchmarks/out]``, with
+the interpreter of the venv ``pip install -e '.[bench]'`` went into (activated or not).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +43,7 @@ from benchmarks import environment, report  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.http_bench import (  # noqa: E402
     SparqlClient,
+    mixed_questions,
     path_latency,
     question_latencies,
     throughput,
@@ -42,20 +52,20 @@ from benchmarks.servers import (  # noqa: E402
     MemoryWatch,
     Server,
     casegraph_server,
+    command_path,
     oxigraph_server,
     rdflib_endpoint_server,
-    rss_bytes,
-    tree_pids,
 )
 from benchmarks.workload import (  # noqa: E402
     ENTITY_PAGES,
     EXPORT_REQUEST,
     SEARCH_REQUESTS,
+    QuestionRun,
     question_runs,
     repeat,
 )
 
-SIZES = {"1k": 1_000, "10k": 10_000, "50k": 50_000}
+SIZES = {"1k": 1_000, "2k": 2_000, "10k": 10_000, "50k": 50_000}
 SEED = 7
 TOKEN = "benchmark-token"
 
@@ -102,27 +112,62 @@ def child_phase(phase: str, corpus: Path, work: Path, args, *extra: str) -> dict
     return json.loads(fragment.read_text(encoding="utf-8"))
 
 
-def http_common(server: Server, endpoint: str, args) -> dict:
-    """Question latencies and throughput at concurrency 1 and 8 on one SPARQL endpoint."""
+def http_common(server: Server, endpoint: str, args,
+                mix: list[tuple[QuestionRun, int | None]] | None) -> dict:
+    """Question latencies and throughput at concurrency 1 and 8 on one SPARQL endpoint.
+
+    Throughput mixes the questions of ``mix`` with the row counts they had on the
+    reference system (``oxigraph serve``), so every system's rate is over the same
+    requests; the reference passes None and sets the mix from its own answers.
+    """
     client = SparqlClient(server.url + endpoint, args.timeout)
     runs = question_runs()
     result = {"questions": question_latencies(client, runs, args.times, args.budget,
                                               args.question_budget)}
-    # Throughput mixes every curated question that answered in time on this backend.
-    answered = [r for r in runs if result["questions"][r.id]["failure"] is None]
-    if answered:
+    if mix is None:
+        mix = reference_mix(runs, result["questions"])
+    result["throughput_mix"] = [run.id for run, _ in mix]
+    if mix:
         for concurrency in (1, 8):
             result[f"throughput_c{concurrency}"] = throughput(
-                lambda i: client.select(answered[i % len(answered)].sparql),
-                concurrency, args.throughput_seconds)
+                mixed_questions(client, mix), concurrency, args.throughput_seconds,
+                min_requests=args.throughput_requests,
+                max_seconds=args.throughput_max_seconds)
     return result
 
 
-def bench_casegraph_http(data_dir: Path, corpus: Path, work: Path, args) -> dict:
-    server = casegraph_server(data_dir, TOKEN, work / "casegraph.log")
+def reference_mix(runs: list[QuestionRun], questions: dict[str, dict]
+                  ) -> list[tuple[QuestionRun, int | None]]:
+    """The throughput mix: every question the reference answered in time, with its rows."""
+    return [(run, questions[run.id]["rows"]) for run in runs
+            if questions[run.id]["failure"] is None]
+
+
+def ready_figures(server: Server, timeout: float) -> dict:
+    """Seconds from the process start to ready, what the probe said, and the tree's RSS then."""
+    seconds = server.wait_ready(timeout)
+    return {"ready_seconds": round(seconds, 2), "ready_state": server.state,
+            "rss_at_ready_mb": round(server.tree_rss() / 2**20, 1)}
+
+
+def restart(start: Callable[[], Server], timeout: float) -> dict:
+    """Start the server again on the data it already holds: restart-to-ready and RSS then."""
+    server = start()
     try:
-        ready = server.wait_ready(args.phase_timeout)
-        result = {"startup_seconds": round(ready, 2), **http_common(server, "/sparql", args)}
+        return ready_figures(server, timeout)
+    finally:
+        server.stop()
+
+
+def bench_casegraph_http(data_dir: Path, corpus: Path, work: Path, args,
+                         mix: list[tuple[QuestionRun, int | None]] | None) -> dict:
+    def start() -> Server:
+        return casegraph_server(data_dir, TOKEN, work / "casegraph.log", max_rows=args.max_rows)
+
+    server = start()
+    try:
+        result = ready_figures(server, args.phase_timeout)
+        result |= http_common(server, "/sparql", args, mix)
         client = SparqlClient(server.url, args.timeout)
         result["questions_api"] = {
             run.id: path_latency(client, server.url + run.api_path, args.times, args.budget)
@@ -131,7 +176,7 @@ def bench_casegraph_http(data_dir: Path, corpus: Path, work: Path, args) -> dict
                            for p in ENTITY_PAGES}
         result["search"] = {p: path_latency(client, server.url + p, args.times * 2, args.budget)
                             for p in SEARCH_REQUESTS}
-        before = sum(rss_bytes(pid) for pid in tree_pids(server.process.pid))
+        before = server.tree_rss()
         during = MemoryWatch(server.process.pid)
         result["export"] = path_latency(client, server.url + EXPORT_REQUEST, 1, args.budget,
                                         stream=True)
@@ -142,6 +187,7 @@ def bench_casegraph_http(data_dir: Path, corpus: Path, work: Path, args) -> dict
         result_peak = server.stop()
     result["memory"] = {"peak_rss_mb": round(result_peak / 2**20, 1),
                         "note": "sum over gunicorn, its worker and the query worker processes"}
+    result["restart"] = restart(start, args.phase_timeout)
     return result
 
 
@@ -165,14 +211,18 @@ def _lines_of_graph(corpus: Path, marker: str):
 def bench_oxigraph(corpus: Path, work: Path, args) -> dict:
     location = work / "oxigraph-serve"
     t0 = time.perf_counter()
-    subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(corpus)],
+    subprocess.run([command_path("oxigraph"), "load", "--location", str(location),
+                    "--file", str(corpus)],
                    check=True, capture_output=True, timeout=args.phase_timeout)
     load_seconds = time.perf_counter() - t0
-    server = oxigraph_server(location, work / "oxigraph.log")
+
+    def start() -> Server:
+        return oxigraph_server(location, work / "oxigraph.log")
+
+    server = start()
     try:
-        result = {"load_seconds": round(load_seconds, 2),
-                  "startup_seconds": round(server.wait_ready(60), 2),
-                  **http_common(server, "/query", args)}
+        result = {"load_seconds": round(load_seconds, 2), **ready_figures(server, 60),
+                  **http_common(server, "/query", args, None)}
         client = SparqlClient(server.url, args.timeout)
         client.session.headers["Accept"] = "application/n-quads"
         result["export"] = path_latency(client, server.url + "/store", 1, args.budget,
@@ -180,10 +230,12 @@ def bench_oxigraph(corpus: Path, work: Path, args) -> dict:
     finally:
         peak = server.stop()
     result["memory"] = {"peak_rss_mb": round(peak / 2**20, 1)}
+    result["restart"] = restart(start, 60)
     return result
 
 
-def bench_rdflib_endpoint(corpus: Path, work: Path, args) -> dict:
+def bench_rdflib_endpoint(corpus: Path, work: Path, args,
+                          mix: list[tuple[QuestionRun, int | None]] | None) -> dict:
     server = rdflib_endpoint_server(corpus, work / "rdflib-endpoint.log")
     try:
         try:
@@ -191,7 +243,7 @@ def bench_rdflib_endpoint(corpus: Path, work: Path, args) -> dict:
         except TimeoutError as error:
             return {"failure": f"load timeout: {error}",
                     "memory": {"peak_rss_mb": round(server.stop() / 2**20, 1)}}
-        result = {"load_seconds": round(ready, 2), **http_common(server, "/", args)}
+        result = {"load_seconds": round(ready, 2), **http_common(server, "/", args, mix)}
     finally:
         peak = server.stop()
     result["memory"] = {"peak_rss_mb": round(peak / 2**20, 1)}
@@ -209,15 +261,22 @@ def run_size(label: str, cases: int, out: Path, args) -> dict:
     data_dir = work / "casegraph-store"
     result: dict = {"cases": cases, "quads": quads, "corpus": str(corpus.relative_to(ROOT))
                     if corpus.is_relative_to(ROOT) else str(corpus)}
+    def mix() -> list[tuple[QuestionRun, int | None]] | None:
+        """The reference's throughput mix, or None (each system its own) if it failed."""
+        questions = (result.get("oxigraph_serve") or {}).get("questions")
+        return reference_mix(question_runs(), questions) if questions else None
+
+    # oxigraph serve runs first of the servers: it is the reference the others are
+    # compared with, and its answers fix the throughput mix.
     phases = [
         ("embedded", lambda: child_phase("embedded", corpus, work, args,
                                          "--data-dir", str(data_dir))),
-        ("casegraph_http", lambda: bench_casegraph_http(data_dir, corpus, work, args)),
         ("oxigraph_serve", lambda: bench_oxigraph(corpus, work, args)),
-        ("rdflib_endpoint", lambda: bench_rdflib_endpoint(corpus, work, args)),
+        ("casegraph_http", lambda: bench_casegraph_http(data_dir, corpus, work, args, mix())),
+        ("rdflib_endpoint", lambda: bench_rdflib_endpoint(corpus, work, args, mix())),
         ("rdflib", lambda: child_phase("rdflib", corpus, work, args)),
         ("validation", lambda: child_phase("validation", corpus, work, args,
-                                           "--budget", "25")),
+                                           "--budget", str(args.validation_budget))),
     ]
     for name, phase in phases:
         t0 = time.perf_counter()
@@ -235,13 +294,23 @@ def run_size(label: str, cases: int, out: Path, args) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 10k, 50k")
+    parser.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 2k, 10k, 50k")
     parser.add_argument("--with-50k", action="store_true", help="add the 50k-case corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--times", type=int, default=5, help="repetitions per latency series")
     parser.add_argument("--budget", type=float, default=8.0, help="seconds per latency series")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    parser.add_argument("--throughput-seconds", type=float, default=4.0)
+    parser.add_argument("--throughput-seconds", type=float, default=4.0,
+                        help="shortest throughput window")
+    parser.add_argument("--throughput-requests", type=int, default=200,
+                        help="the window lasts until this many requests completed ...")
+    parser.add_argument("--throughput-max-seconds", type=float, default=60.0,
+                        help="... or this many seconds passed")
+    parser.add_argument("--max-rows", type=int, default=10_000_000,
+                        help="CASEGRAPH_MAX_RESULT_ROWS for casegraph serve: lifted far above "
+                             "any answer, so it returns every row as the other systems do")
+    parser.add_argument("--validation-budget", type=float, default=25.0,
+                        help="seconds of whole-corpus SHACL validation before extrapolating")
     parser.add_argument("--question-budget", type=float, default=90.0,
                         help="seconds for all question series of one backend")
     parser.add_argument("--phase-timeout", type=float, default=420.0,
@@ -257,7 +326,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     results = {"date": datetime.date.today().isoformat(), "seed": SEED,
                "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
-               "environment": environment.describe(), "sizes": {}}
+               "environment": environment.describe(),
+               "row_cap": {"casegraph_max_result_rows": args.max_rows, "mode": "lifted"},
+               "sizes": {}}
     for label in labels:
         results["sizes"][label] = run_size(label, SIZES[label], args.out, args)
     results["total_seconds"] = round(time.perf_counter() - started, 1)

@@ -15,9 +15,35 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
+
+#: Where the interpreter running the harness keeps its commands: ``casegraph`` and
+#: ``oxigraph`` of the venv ``pip install -e '.[bench]'`` went into, activated or not.
+#: Not resolved: a venv's python is a symlink to the system one, outside the venv.
+VENV_BIN = Path(sys.executable).parent
+
+
+def command_path(name: str) -> str:
+    """The venv's ``name`` beside ``sys.executable``, else the one on PATH; an error says which."""
+    beside = VENV_BIN / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(
+            f"no {name!r} command in {VENV_BIN} nor on PATH; install the benchmark "
+            "dependencies with: pip install -e '.[bench]'")
+    return found
+
+
+def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment with the venv's bin first on PATH (servers start their own helpers)."""
+    path = os.environ.get("PATH", "")
+    return {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{path}" if path else str(VENV_BIN),
+            **(extra or {})}
 
 
 def free_port() -> int:
@@ -78,34 +104,61 @@ class MemoryWatch:
         return self.peak
 
 
+def plain_ready(response: requests.Response) -> str | None:
+    """Ready when the probe answers 200; the state is ``ok``."""
+    return "ok" if response.status_code == 200 else None
+
+
+def casegraph_ready(response: requests.Response) -> str | None:
+    """casegraph's /healthz: 503 "starting" while warming; 200 "ok", or "degraded: what"."""
+    if response.status_code != 200:
+        return None
+    body = response.json()
+    if body.get("status") == "ok":
+        return "ok"
+    return f"{body.get('status')}: {body.get('degraded') or body}"
+
+
 class Server:
-    """A server process on ``http://127.0.0.1:<port>``, ready once ``probe`` answers."""
+    """A server process on ``http://127.0.0.1:<port>``, ready once ``probe`` says so."""
 
     def __init__(self, name: str, command: list[str], port: int, probe: str, log: Path,
-                 env: dict[str, str] | None = None):
-        self.name, self.port, self.probe = name, port, probe
+                 env: dict[str, str] | None = None,
+                 ready: Callable[[requests.Response], str | None] = plain_ready):
+        self.name, self.port, self.probe, self._ready = name, port, probe, ready
         self.url = f"http://127.0.0.1:{port}"
+        #: What the probe said once it answered (``ok``, or ``degraded: …``).
+        self.state: str | None = None
         self._log = log.open("w")
+        self.started = time.perf_counter()
         self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, **(env or {})},
+            env=child_environment(env),
         )
         self.memory = MemoryWatch(self.process.pid)
 
     def wait_ready(self, timeout: float) -> float:
-        """Seconds until the probe URL answers 200; raises if the server dies or times out."""
-        started = time.perf_counter()
-        while time.perf_counter() - started < timeout:
+        """Seconds from the process start until the probe says ready (or degraded).
+
+        Raises if the server dies or ``timeout`` seconds pass first.
+        """
+        while time.perf_counter() - self.started < timeout:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}; "
                                    f"see {self._log.name}")
             try:
-                if requests.get(self.url + self.probe, timeout=2).status_code == 200:
-                    return time.perf_counter() - started
-            except requests.RequestException:
-                pass
+                state = self._ready(requests.get(self.url + self.probe, timeout=2))
+            except (requests.RequestException, ValueError):
+                state = None
+            if state is not None:
+                self.state = state
+                return time.perf_counter() - self.started
             time.sleep(0.1)
         raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s; see {self._log.name}")
+
+    def tree_rss(self) -> int:
+        """The summed RSS of the server's process tree now."""
+        return sum(rss_bytes(pid) for pid in tree_pids(self.process.pid))
 
     def stop(self) -> int:
         """Stop the process group; return the peak RSS of the tree seen while it ran."""
@@ -121,18 +174,23 @@ class Server:
         return peak
 
 
-def casegraph_server(data_dir: Path, token: str, log: Path) -> Server:
-    """The production setup of the README: ``casegraph serve --production`` (gunicorn)."""
+def casegraph_server(data_dir: Path, token: str, log: Path, *, max_rows: int) -> Server:
+    """The production setup of the README: ``casegraph serve --production`` (gunicorn).
+
+    ``max_rows`` sets ``CASEGRAPH_MAX_RESULT_ROWS``: the benchmark lifts the cap so
+    that casegraph returns the whole answer, as the other systems do.
+    """
     port = free_port()
-    command = [shutil.which("casegraph") or "casegraph", "serve", "--production",
+    command = [command_path("casegraph"), "serve", "--production",
                "--data-dir", str(data_dir), "--port", str(port), "--update-token", token]
-    return Server("casegraph", command, port, "/healthz", log)
+    return Server("casegraph", command, port, "/healthz", log,
+                  env={"CASEGRAPH_MAX_RESULT_ROWS": str(max_rows)}, ready=casegraph_ready)
 
 
 def oxigraph_server(location: Path, log: Path) -> Server:
     port = free_port()
-    command = ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
+    command = [command_path("oxigraph"), "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     return Server("oxigraph serve", command, port, "/query?query=ASK%7B%7D", log)
 
 

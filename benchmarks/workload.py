@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from benchmarks.answers import Answer
 from casegraph.sparql.catalogue import load_catalogue
 
 SYNTHETIC = "id:synthetic/"
@@ -65,11 +66,17 @@ def question_runs() -> list[QuestionRun]:
 
 @dataclass
 class Latency:
-    """Latencies of repeated requests, or why there are none (timeout, error)."""
+    """Latencies of repeated requests, or why there are none (timeout, error).
+
+    ``rows``, ``digest`` and ``truncated`` describe the first answer of the series
+    (see ``benchmarks.answers``), so that a ratio can be checked to compare equal answers.
+    """
 
     samples: list[float]
     failure: str | None = None
     rows: int | None = None
+    digest: str | None = None
+    truncated: bool = False
 
     def p(self, fraction: float) -> float | None:
         if not self.samples:
@@ -85,6 +92,8 @@ class Latency:
             "n": len(self.samples),
             "failure": self.failure,
             "rows": self.rows,
+            "digest": self.digest,
+            "truncated": self.truncated,
         }
 
 
@@ -92,31 +101,45 @@ def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 2)
 
 
-def repeat(call: Callable[[], int | None], times: int, budget: float, clock) -> Latency:
+def repeat(call: Callable[[], Answer | int | None], times: int, budget: float,
+           clock) -> Latency:
     """Call ``times`` times (at least once, fewer once ``budget`` seconds are spent).
 
-    ``call`` returns the row count (or None) and raises ``TimeoutError`` or
-    another exception to stop the series; the failure is recorded, not raised.
+    ``call`` returns an ``Answer`` (or a size, or None) and raises
+    ``TimeoutError`` or another exception to stop the series; the failure is
+    recorded, not raised.  The first answer's digest is computed after its
+    clock stopped and outside the budget: hashing 150,000 rows is not the
+    engine's time.
     """
     samples: list[float] = []
-    rows = None
+    latency = Latency(samples)
     started = clock()
     for _ in range(times):
         t0 = clock()
         try:
-            rows = call()
+            answer = call()
         except TimeoutError as error:
-            return Latency(samples, f"timeout ({error})", rows)
+            latency.failure = f"timeout ({error})"
+            return latency
         except Exception as error:  # noqa: BLE001 - a failed backend is a result, not a crash
-            return Latency(samples, f"{type(error).__name__}: {error}"[:200], rows)
+            latency.failure = f"{type(error).__name__}: {error}"[:200]
+            return latency
         samples.append(clock() - t0)
+        if isinstance(answer, Answer):
+            if latency.digest is None:
+                hashing = clock()
+                latency.rows, latency.digest = answer.count, answer.digest()
+                started += clock() - hashing
+            latency.truncated = latency.truncated or answer.truncated
+        else:
+            latency.rows = answer
         if clock() - started > budget:
             break
-    return Latency(samples, None, rows)
+    return latency
 
 
-def question_series(runs: list[QuestionRun], call: Callable[[str], int | None], times: int,
-                    budget: float, total_budget: float, clock) -> dict[str, dict]:
+def question_series(runs: list[QuestionRun], call: Callable[[str], Answer | int | None],
+                    times: int, budget: float, total_budget: float, clock) -> dict[str, dict]:
     """Latency of each question; once ``total_budget`` seconds are spent, the rest are skipped.
 
     This bounds a slow backend (rdflib at 10k cases) to a known cost instead

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 
-from benchmarks import report
-from benchmarks.http_bench import throughput
+from benchmarks.answers import Answer
+from benchmarks.http_bench import WrongAnswer, mixed_questions, throughput
 from benchmarks.run import write_corpus
-from benchmarks.servers import rss_bytes, tree_pids
+from benchmarks.servers import (
+    casegraph_ready,
+    child_environment,
+    command_path,
+    rss_bytes,
+    tree_pids,
+)
 from benchmarks.workload import (
     SYNTHETIC_PARAMETERS,
     TARGET_CROSS_CASE,
     Latency,
+    QuestionRun,
     question_runs,
     question_series,
     repeat,
@@ -96,16 +107,95 @@ def test_cross_case_questions_have_work_to_do_on_the_synthetic_corpus(tmp_path):
         assert len(synthetic) > 1, f"{qid} finds no cross-case synthetic rows"
 
 
-def test_throughput_counts_completed_requests_failures_and_timeouts():
+def test_throughput_counts_completed_requests_failures_timeouts_and_wrong_answers():
     def call(i: int) -> None:
-        if i % 3 == 1:
+        if i % 4 == 1:
             raise TimeoutError
-        if i % 3 == 2:
+        if i % 4 == 2:
             raise RuntimeError("HTTP 500")
+        if i % 4 == 3:
+            raise WrongAnswer("q: 3 rows, expected 4")
 
     result = throughput(call, concurrency=2, seconds=0.2)
     assert result["requests"] > 0 and result["timeouts"] > 0 and result["failures"] > 0
+    assert result["wrong_answers"] > 0
     assert result["concurrency"] == 2
+
+
+def test_a_throughput_window_lasts_until_it_counted_the_minimum_of_requests():
+    clock = FakeClock()  # each reading is one second later: 3 s pass within a few requests
+    result = throughput(lambda i: None, concurrency=1, seconds=3, min_requests=200,
+                        max_seconds=10_000, clock=clock)
+    assert result["requests"] >= 200 and result["reached_min_requests"]
+    short = throughput(lambda i: None, concurrency=1, seconds=3, clock=FakeClock())
+    assert short["requests"] < 200
+
+
+def test_a_throughput_window_never_outlasts_its_maximum():
+    result = throughput(lambda i: None, concurrency=1, seconds=3, min_requests=10**6,
+                        max_seconds=50, clock=FakeClock())
+    assert 0 < result["requests"] < 50
+    assert not result["reached_min_requests"] and result["min_requests"] == 10**6
+
+
+def test_the_throughput_mix_checks_each_answer_against_the_reference_rows():
+    class Client:
+        def select(self, sparql: str) -> Answer:
+            rows = [{"x": {"type": "uri", "value": "http://a"}}] * (2 if "two" in sparql else 1)
+            return Answer.from_json({"head": {"vars": ["x"]}, "results": {"bindings": rows}})
+
+    one = QuestionRun("one", {}, "SELECT one", False)
+    two = QuestionRun("two", {}, "SELECT two", False)
+    call = mixed_questions(Client(), [(one, 1), (two, 1)])
+    call(0)
+    with pytest.raises(WrongAnswer, match="two: 2 rows, expected 1"):
+        call(1)
+    mixed_questions(Client(), [(two, None)])(0)  # no reference count: nothing to check
+
+
+def test_repeat_hashes_the_first_answer_outside_the_timed_call_and_the_budget():
+    clock = FakeClock()
+
+    class SlowToHash(Answer):
+        def digest(self) -> str:
+            for _ in range(5):  # hashing takes five clock readings ("seconds")
+                clock()
+            return super().digest()
+
+    rows = [{"x": {"type": "literal", "value": str(i)}} for i in range(3)]
+    answer = SlowToHash(["x"], rows, "json", truncated=True)
+    latency = repeat(lambda: answer, 3, budget=4, clock=clock)
+    # Timed inside the call, the sample would be 6 s; counted in the budget, one sample.
+    assert latency.samples == [1.0, 1.0]
+    assert latency.rows == 3 and latency.digest == answer.digest() and latency.truncated
+    summary = latency.summary()
+    assert (summary["rows"], summary["digest"], summary["truncated"]) == (3, answer.digest(), True)
+
+
+def test_commands_are_found_beside_the_interpreter_without_an_activated_venv(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    beside = Path(sys.executable).parent / "casegraph"
+    assert beside.is_file(), "the tests run with the venv's python, which has casegraph"
+    assert command_path("casegraph") == str(beside)
+    assert child_environment()["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    with pytest.raises(FileNotFoundError, match=r"pip install -e '\.\[bench\]'"):
+        command_path("no-such-casegraph-command")
+
+
+def _response(status: int, body: dict) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode()
+    return response
+
+
+def test_casegraph_is_ready_only_when_healthz_says_ok_and_degraded_is_named():
+    assert casegraph_ready(_response(503, {"status": "starting",
+                                           "warming": {"search index": "being built"}})) is None
+    assert casegraph_ready(_response(200, {"status": "ok", "graphs": 3})) == "ok"
+    degraded = casegraph_ready(_response(200, {"status": "degraded",
+                                               "degraded": {"search index": "x"}}))
+    assert degraded.startswith("degraded:") and "search index" in degraded
 
 
 def test_the_corpus_file_holds_the_bundled_data_and_the_synthetic_cases(tmp_path):
@@ -123,37 +213,3 @@ def test_memory_of_a_process_tree_includes_this_process():
     assert os.getpid() in tree_pids(os.getpid())
     assert rss_bytes(os.getpid()) > 0
     assert rss_bytes(os.getpid(), "VmHWM") >= rss_bytes(os.getpid())
-
-
-@pytest.fixture
-def results() -> dict:
-    series = {"p50_ms": 2.0, "p95_ms": 3.0, "failure": None, "rows": 4}
-    slow = {"p50_ms": None, "p95_ms": None, "failure": "timeout (> 10 s)", "rows": None}
-    return {
-        "date": "2000-01-01", "command": "python benchmarks/run.py --sizes 1k",
-        "environment": {"nproc": 2, "cpu": "cpu", "memory_gb": 1, "python": "3.11",
-                        "pyoxigraph": "0.5", "rdflib": "7", "oxigraph_server": "oxigraph 0.5",
-                        "rdflib_endpoint": "0.6"},
-        "sizes": {"1k": {
-            "cases": 1000, "quads": 5,
-            "casegraph_http": {"questions": {"q": series},
-                               "throughput_c1": {"per_second": 8.0}},
-            "oxigraph_serve": {"questions": {"q": {**series, "p50_ms": 1.0}},
-                               "throughput_c1": {"per_second": 10.0}},
-            "rdflib_endpoint": {"questions": {"q": slow}, "throughput_c1": {"per_second": 0.5}},
-            "embedded": {"questions": {"q": series}, "load_seconds": 1.5},
-            "rdflib": {"failure": "phase timeout (> 420 s)"},
-        }},
-    }
-
-
-def test_report_shows_every_backend_ratios_and_failures(results):
-    text = report.markdown(results)
-    assert "(c) oxigraph serve" in text and "(e) rdflib in memory" in text
-    assert "| q | 4 | 2 / 3 | 2 / 3 | 1 / 3 | timeout (> 10 s) / timeout (> 10 s) |" in text
-    assert "| 2.00× |" in text  # (b)/(c) p50
-    assert "c=1 0.80×" in text and "c=1 16.00×" in text
-    assert "(e) rdflib in memory: phase timeout (> 420 s)" in text
-    assert report.throughput_ratio(results["sizes"]["1k"], "oxigraph_serve", 8) is None
-    results["sizes"]["1k"]["rdflib_endpoint"]["throughput_c1"]["per_second"] = 0
-    assert "c=1 ∞ (the other completed none)" in report.markdown(results)

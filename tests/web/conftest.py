@@ -106,6 +106,14 @@ class LiveService:
         return request(self.url + path, data=data, method=method,
                        headers={"Content-Type": content_type, **(headers or {})})
 
+    def wait_ready(self, timeout: float = 60) -> Answer:
+        """The first /healthz answer that is not 503 (the search index builds after a start)."""
+        deadline = time.monotonic() + timeout
+        while (answer := self.get("/healthz")).status == 503:
+            assert time.monotonic() < deadline, answer.text
+            time.sleep(0.05)
+        return answer
+
 
 @dataclass
 class Answer:

@@ -70,6 +70,7 @@ def guarded_service():
 
     load_bundled(store, Settings())
     with live_service(store, settings_for("memory")) as live:
+        live.wait_ready()  # so that /healthz afterwards says whether the server survived
         yield live
 
 

@@ -174,6 +174,9 @@ class SearchIndex:
         self.built = False
         #: True while ``start_rebuild``'s thread runs.
         self.building = False
+        #: Why the last background build failed (None once a build succeeds): ``/healthz``
+        #: reports it, since searches then build the index in the foreground.
+        self.build_error: str | None = None
         self._ready = threading.Event()
         self._ready.set()
         self._written_while_building: set[str] = set()
@@ -214,6 +217,7 @@ class SearchIndex:
             for name in _INDEX_STATE:
                 setattr(self, name, getattr(fresh, name))
             self.built = True
+            self.build_error = None
 
     def start_rebuild(self, store: Store) -> threading.Thread:
         """Rebuild on a background thread; the service answers meanwhile.
@@ -242,8 +246,10 @@ class SearchIndex:
             self.rebuild(store)
         except StoreError as error:  # e.g. a remote store still starting
             log.warning("search index not built in the background: %s", error)
-        except Exception:  # reported; the first search retries in the foreground
+            self.build_error = str(error)
+        except Exception as error:  # reported; the first search retries in the foreground
             log.exception("search index build failed")
+            self.build_error = f"{type(error).__name__}: {error}"
         finally:
             with self._lock:
                 self.building = False

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from casegraph.errors import StoreError
+from casegraph.web.context import SEARCH_KEY
 
 bp = Blueprint("ops", __name__)
 
@@ -99,11 +100,15 @@ def install_request_metrics(app: Flask) -> RequestMetrics:
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the store answers queries (with its graph count), 503 when it does not.
+    """200 "ok" only when queries, pages and search answer at their steady speed.
 
-    A readiness probe: while the embedded store's query workers are still loading
-    their snapshot (the first seconds after a start) the answer is 503 "starting"
-    with Retry-After, since queries sent then would only wait.
+    A readiness probe.  503 "unavailable" when the store does not answer; 503
+    "starting" (with Retry-After and the list of what is ``warming``) while the
+    embedded store's query workers load their snapshot or the search index is
+    being built: until then queries would wait, and at 50k cases the build's
+    thread slows every other request down many times over.  200 "degraded"
+    (naming what) when the background search build failed: the service answers,
+    but the first search builds the index in the foreground.
     """
     store = current_app.extensions["casegraph.store"]
     try:
@@ -112,12 +117,22 @@ def healthz():
         response = jsonify(status="unavailable", error=str(error))
         response.status_code = 503
         return response
+    warming = {}
     if not store.queries_ready():
-        response = jsonify(status="starting", graphs=len(graphs),
-                           error="the query workers are loading the store's snapshot")
+        warming["query workers"] = "loading the store's snapshot"
+    index = current_app.extensions.get(SEARCH_KEY)
+    if index is not None and index.building:
+        warming["search index"] = "being built"
+    if warming:
+        response = jsonify(status="starting", graphs=len(graphs), warming=warming,
+                           error="still warming: " + ", ".join(warming))
         response.status_code = 503
         response.headers["Retry-After"] = "1"
         return response
+    if index is not None and not index.built:
+        reason = index.build_error or "not built yet"
+        return jsonify(status="degraded", graphs=len(graphs), degraded={
+            "search index": f"{reason}; the first search builds it"})
     return jsonify(status="ok", graphs=len(graphs))
 
 
