@@ -43,6 +43,13 @@ class Settings:
     service_allowlist: str = ""
     #: Query worker processes (each answers one query at a time).
     query_workers: int = 2
+    #: Seconds a client request waits for a free query worker before 503 + Retry-After.
+    admission_wait: float = 1.0
+    #: Address space each query worker may use, in MiB (RLIMIT_AS); 0 for no cap.
+    worker_memory_mb: int = 4096
+    #: Run query workers WITH network access when the OS cannot give them a network
+    #: namespace of their own (unprivileged development machines only).
+    allow_networked_workers: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

@@ -108,6 +108,18 @@ class StoreUnavailable(StoreError):
     status = 503
 
 
+class Overloaded(StoreUnavailable):
+    """Every client query worker is busy and stayed busy: retry later.
+
+    Answered 503 with ``Retry-After``, soon, instead of letting the request wait
+    behind work that may take the whole time limit.
+    """
+
+    def __init__(self, message: str, retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class InsufficientStorage(StoreError):
     """The disk holding the store is full: the write was refused, nothing changed."""
 

@@ -194,6 +194,13 @@ class LoopbackListener:
 
 @pytest.fixture
 def loopback_listener() -> Iterator[LoopbackListener]:
+    with loopback_listening() as listener:
+        yield listener
+
+
+@contextlib.contextmanager
+def loopback_listening() -> Iterator[LoopbackListener]:
+    """A :class:`LoopbackListener` accepting until the block ends."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)

@@ -95,11 +95,11 @@ def test_query_command_on_the_local_store_and_its_errors(tmp_path):
     assert json.loads(from_file.stdout)["results"]["bindings"]
 
 
-def test_production_mode_is_gunicorn_with_one_worker(tmp_path):
+def test_production_mode_is_waitress_in_one_process(tmp_path):
     with casegraph_serve(tmp_path, "--threads", "4") as base:
         answers = [request(base + "/sparql?query=ASK%7B%7D") for _ in range(3)]
         assert all(a.status == 200 for a in answers)
-        assert "gunicorn" in (answers[0].header("Server") or "")
+        assert "waitress" in (answers[0].header("Server") or "")
 
 
 def test_raw_utf8_in_the_query_string_means_the_same_as_percent_encoded(memory_service):

@@ -153,14 +153,14 @@ def _store_settings(**overrides):
               help="Query worker processes of the embedded store "
                    "(default: CASEGRAPH_QUERY_WORKERS or 2).")
 @click.option("--threads", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Request threads; above 1 serves with gunicorn (one process, N threads).")
-@click.option("--production", is_flag=True, help="Serve with gunicorn even with --threads 1.")
+              help="Request threads; above 1 serves with waitress (one process, N threads).")
+@click.option("--production", is_flag=True, help="Serve with waitress even with --threads 1.")
 def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_endpoint,
                   update_token, workers, threads, production) -> None:
     """Serve the SPARQL endpoint, Graph Store and pages; loads bundled data into an empty store.
 
-    Gunicorn always runs ONE process for requests (the embedded store has one writer) with
-    --threads threads; the embedded store answers queries in --workers worker processes.
+    Always ONE process for requests (the embedded store has one writer) with --threads
+    threads; the embedded store answers queries in --workers worker processes.
     """
     from pathlib import Path
 

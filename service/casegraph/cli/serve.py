@@ -1,10 +1,16 @@
-"""Run the web service: a threaded development server, or gunicorn for production.
+"""Run the web service: a threaded development server, or waitress for production.
 
-The embedded Oxigraph store allows ONE writing process, so production serving
-is gunicorn with exactly one worker process and several threads (``--workers N``
-sets the thread count); SPARQL queries still run in parallel in the store's own
-query worker processes (``settings.query_workers``).  The app, and with it the
-store, is created inside the gunicorn worker, never before the fork.
+The embedded Oxigraph store allows ONE writing process, so production serving is
+one process with several threads (``--threads N``); SPARQL queries still run in
+parallel in the store's own query worker processes (``settings.query_workers``),
+which also parse every client text and upload.
+
+Production serves with waitress rather than gunicorn: waitress reads each request
+in its event loop — headers and the whole body — and hands only complete requests
+to its threads.  gunicorn's threads read the request themselves, so 8 clients
+sending one header line every 2 s held all 8 threads and stopped every response
+for a minute; with waitress they hold 8 idle sockets and nothing else.  A
+connection that sends nothing for ``CLIENT_IDLE_SECONDS`` is closed.
 """
 
 from __future__ import annotations
@@ -15,13 +21,17 @@ import threading
 from pathlib import Path
 
 from casegraph.config import Settings
-from casegraph.errors import StoreError, StoreUnavailable
+from casegraph.errors import StoreUnavailable
 from casegraph.web.context import STORE_KEY
 
-#: Threads of the single gunicorn worker when ``--production`` is given without ``--workers``.
+#: Request threads when ``--production`` is given without ``--threads``.
 DEFAULT_PRODUCTION_THREADS = 8
-#: The exit code that makes the gunicorn master stop instead of restarting the worker.
-WORKER_BOOT_ERROR = 3
+#: A connection that sends nothing for this long is closed (waitress ``channel_timeout``).
+CLIENT_IDLE_SECONDS = 30
+#: Open connections at most; past it new ones wait in the listen backlog.
+CONNECTION_LIMIT = 256
+#: Largest request header block, in bytes.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def serve(settings: Settings, host: str, port: int, *, threads: int = 1,
@@ -33,7 +43,7 @@ def serve(settings: Settings, host: str, port: int, *, threads: int = 1,
     if settings.store == "oxigraph":
         check_data_dir(settings.data_dir)
     if production or threads > 1:
-        _serve_with_gunicorn(settings, host, port,
+        _serve_with_waitress(settings, host, port,
                              threads if threads > 1 else DEFAULT_PRODUCTION_THREADS)
     else:
         _serve_threaded(settings, host, port)
@@ -42,8 +52,8 @@ def serve(settings: Settings, host: str, port: int, *, threads: int = 1,
 def check_data_dir(data_dir: Path) -> None:
     """Fail before serving, in one sentence, when the store's directory cannot be written.
 
-    The gunicorn worker opens the store only after the fork, where a failure would
-    be a traceback in the worker's log; this catches the usual causes first.
+    Opening the store would fail too, but later and less clearly; this catches the
+    usual causes first.
     """
     directory = Path(data_dir)
     try:
@@ -82,27 +92,26 @@ def _serve_threaded(settings: Settings, host: str, port: int) -> None:
         app.extensions[STORE_KEY].close()
 
 
-def _serve_with_gunicorn(settings: Settings, host: str, port: int, threads: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def _serve_with_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
+    from waitress import create_server
 
-    class CasegraphApplication(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", 1)  # one writer: see the module docstring
-            self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("timeout", int(settings.query_timeout) + 30)
-            self.cfg.set("preload_app", False)
+    from casegraph.web import create_app
 
-        def load(self):
-            from casegraph.web import create_app
-
-            try:
-                return warmed_up(create_app(settings))
-            except StoreError as error:
-                print(f"casegraph: {error}", file=sys.stderr, flush=True)
-                sys.exit(WORKER_BOOT_ERROR)
-
-    print(f"casegraph: gunicorn on http://{host}:{port}/ with 1 worker, {threads} threads",
+    app = warmed_up(create_app(settings))
+    server = create_server(
+        app, host=host, port=port, threads=threads, ident="casegraph (waitress)",
+        channel_timeout=CLIENT_IDLE_SECONDS, connection_limit=CONNECTION_LIMIT,
+        max_request_header_size=MAX_HEADER_BYTES,
+        # Waitress counts a chunked body with its framing; the app counts the decoded
+        # bytes exactly (``web.wsgi.BoundedRequestBody``), so this is only a backstop.
+        max_request_body_size=2 * settings.max_request_bytes + MAX_HEADER_BYTES,
+    )
+    print(f"casegraph: waitress on http://{host}:{port}/ with {threads} threads",
           file=sys.stderr, flush=True)
-    CasegraphApplication().run()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        app.extensions[STORE_KEY].close()

@@ -8,7 +8,8 @@ after the checks that keep the parser off the network and the file system:
 * RDF/XML: a document type declaration is refused, so no entity (internal or
   external) is ever expanded; the check runs expat itself, so it sees through
   UTF-16 and other encodings a text search would miss.
-* Turtle, TriG: bracket nesting is bounded before any parser runs.
+* Turtle, TriG, JSON-LD: bracket nesting is bounded before any parser runs; RDF/XML
+  element nesting too.
 
 The parser is Oxigraph's (Rust, streaming, no loader callbacks configured), which
 reports line and column for every syntax error; the result is an rdflib
@@ -31,6 +32,8 @@ from casegraph.rdf.formats import GRAPH_FORMATS, OXIGRAPH_FORMATS, Format, forma
 from casegraph.rdf.lexer import MAX_NESTING_DEPTH, nesting_depth
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Deepest element nesting accepted in RDF/XML (real documents stay below 20).
+MAX_XML_DEPTH = 256
 _POSITION = re.compile(r"line (\d+)(?: column| between columns) (\d+)")
 
 
@@ -47,29 +50,60 @@ def upload_format(content_type: str | None) -> Format:
 
 
 def parse_upload(data: bytes, fmt: Format, *, base_iri: str | None = None) -> Dataset:
-    """Parse uploaded bytes into a Dataset (triples of graph formats land in the default graph)."""
-    if fmt.name == "jsonld":
-        _check_jsonld_contexts(data)
-    elif fmt.name == "rdfxml":
-        _check_xml_has_no_doctype(data)
-    elif fmt.name in {"turtle", "trig"}:
-        depth = nesting_depth(data.decode("utf-8", errors="replace"))
-        if depth > MAX_NESTING_DEPTH:
-            raise DataRefused(
-                f"brackets nest {depth} levels deep; at most {MAX_NESTING_DEPTH} are accepted"
-            )
-    dataset = Dataset()
+    """Parse uploaded bytes into a Dataset (triples of graph formats land in the default graph).
+
+    The server never calls this itself: the embedded store runs it (or
+    :func:`upload_quad_parts`) in a confined worker process (``Store.parse_upload``).
+    """
+    return dataset_from_parts(upload_quad_parts(data, fmt, base_iri=base_iri))
+
+
+def upload_quad_parts(data: bytes, fmt: Format, *, base_iri: str | None = None) -> list[tuple]:
+    """The quads of uploaded bytes as plain tuples of term parts, after the refusals.
+
+    Plain tuples cross a worker's pipe cheaply and are rebuilt by
+    :func:`dataset_from_parts`; the default graph is ``None``.
+    """
+    _refuse_unsafe(data, fmt)
+    quads = []
     try:
         for quad in ox.parse(data, OXIGRAPH_FORMATS[fmt.name], base_iri=base_iri):
-            graph_name = _graph_name(quad.graph_name)
-            dataset.graph(graph_name).add(
-                (_term(quad.subject), _term(quad.predicate), _term(quad.object))
-            )
+            graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+            quads.append(tuple(None if term is None else _parts(term)
+                               for term in (quad.subject, quad.predicate, quad.object, graph)))
     except SyntaxError as error:
         raise _located(error) from None
     except ValueError as error:
         raise DataSyntaxError(str(error)) from None
+    return quads
+
+
+def dataset_from_parts(quads: list[tuple]) -> Dataset:
+    """The rdflib Dataset of :func:`upload_quad_parts`' tuples."""
+    dataset = Dataset()
+    for subject, predicate, obj, graph in quads:
+        name = DATASET_DEFAULT_GRAPH_ID if graph is None else _term(*graph)
+        dataset.graph(name).add((_term(*subject), _term(*predicate), _term(*obj)))
     return dataset
+
+
+def _refuse_unsafe(data: bytes, fmt: Format) -> None:
+    """The checks that keep the parser off the network and the file system, and shallow."""
+    if fmt.name == "jsonld":
+        _check_nesting(data)  # before json.loads, which recurses once per level
+        _check_jsonld_contexts(data)
+    elif fmt.name == "rdfxml":
+        _check_xml_has_no_doctype(data)
+    elif fmt.name in {"turtle", "trig"}:
+        _check_nesting(data)
+
+
+def _check_nesting(data: bytes) -> None:
+    depth = nesting_depth(data.decode("utf-8", errors="replace"))
+    if depth > MAX_NESTING_DEPTH:
+        raise DataRefused(
+            f"brackets nest {depth} levels deep; at most {MAX_NESTING_DEPTH} are accepted"
+        )
 
 
 def _located(error: SyntaxError) -> DataSyntaxError:
@@ -80,24 +114,26 @@ def _located(error: SyntaxError) -> DataSyntaxError:
     return DataSyntaxError(message)
 
 
-def _graph_name(name) -> URIRef | BNode:
-    if isinstance(name, ox.DefaultGraph):
-        return DATASET_DEFAULT_GRAPH_ID
-    return _term(name)
-
-
-def _term(term):
+def _parts(term) -> tuple[str, str, str | None, str | None]:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return ("u", term.value, None, None)
     if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+        return ("b", term.value, None, None)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # rdflib spells simple literals without one
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return ("l", term.value, term.language, term.datatype.value)
     raise DataRefused(f"RDF 1.2 triple terms are not supported: {term}")
+
+
+def _term(kind: str, value: str, language: str | None, datatype: str | None):
+    if kind == "u":
+        return URIRef(value)
+    if kind == "b":
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    if datatype == _XSD_STRING:  # rdflib spells simple literals without one
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
 
 
 def _check_jsonld_contexts(data: bytes) -> None:
@@ -152,7 +188,22 @@ def _check_xml_has_no_doctype(data: bytes) -> None:
             "entities are never expanded; write the IRIs out in full"
         )
 
+    depth = 0
+
+    def start(*_) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise DataRefused(f"XML elements nest more than {MAX_XML_DEPTH} levels deep; "
+                              "RDF/XML data needs far fewer")
+
+    def end(*_) -> None:
+        nonlocal depth
+        depth -= 1
+
     parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_doctype
     parser.ExternalEntityRefHandler = refuse_doctype

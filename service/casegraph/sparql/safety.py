@@ -13,8 +13,17 @@ A query reaches the store only after this module has
    ``FROM NAMED`` / ``USING`` naming graphs the store does not hold — each of
    which would make an engine fetch a URL from the server's network.
 
-Refusals raise :class:`~casegraph.store.base.QueryRefused`; syntax errors raise
-:class:`~casegraph.store.base.QuerySyntaxError` with the line and column.
+A carriage return that ends no line is refused too: Oxigraph ends a comment there and
+rdflib does not, so ``#\r SERVICE <…>`` was a comment to this analysis and a call to the
+engine.
+
+This analysis decides the clear, early 400s; it is not what keeps execution off the
+network.  For the embedded store it runs in the same confined worker process that then
+executes the text, whose network namespace has no interface: a SERVICE or LOAD that got
+past it still cannot connect, and is refused by the engine's own failure.
+
+Refusals raise :class:`~casegraph.errors.QueryRefused`; syntax errors raise
+:class:`~casegraph.errors.QuerySyntaxError` with the line and column.
 """
 
 from __future__ import annotations
@@ -52,6 +61,9 @@ _STACK_SIZE_LOCK = threading.Lock()
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # What rdflib's own escape expansion would still pick up (it is case-insensitive).
 _LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+# A carriage return that ends no line: Oxigraph (which executes) ends a comment there,
+# rdflib (whose parse tree the checks walk) does not, so a "comment" could hide a SERVICE.
+_LONE_CARRIAGE_RETURN = re.compile("\r(?!\n)")
 # Tokens inside which brackets do not count: long and short strings, IRIs, comments.
 
 
@@ -242,6 +254,14 @@ def _prepare(text: str, policy: SafetyPolicy) -> str:
             f"{policy.max_text_chars:,} are accepted"
         )
     expanded = expand_codepoint_escapes(text)
+    lone = _LONE_CARRIAGE_RETURN.search(expanded)
+    if lone:
+        line = expanded.count("\n", 0, lone.start()) + 1
+        raise QueryRefused(
+            f"a carriage return not followed by a line feed (line {line}, character "
+            f"{lone.start()}) is refused: SPARQL parsers disagree on whether it ends a "
+            "comment; end lines with LF or CR LF, and write \\r inside strings"
+        )
     leftover = _LEFTOVER_ESCAPE.search(expanded)
     if leftover:
         raise QueryRefused(

@@ -25,24 +25,34 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.term import URIRef
 
-from casegraph.rdf.formats import RESULT_FORMATS, format_for_name, serialize_result
+from casegraph.rdf.formats import RESULT_FORMATS, Format, format_for_name, serialize_result
 from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import TermParts, parts_of
+from casegraph.sparql.safety import CheckedQuery, SafetyPolicy
+
+if TYPE_CHECKING:
+    from casegraph.shacl.report import ValidationReport
 
 #: SPARQL JSON results, the format ``select_json`` writes.
 JSON_RESULTS = format_for_name("json", RESULT_FORMATS)
+#: Query lanes: ``client`` texts come from requests; ``service`` texts are the service's
+#: own fixed queries (pages, questions, search), which must stay quick while clients
+#: keep every client worker busy (see ``store.workers.Admission``).
+CLIENT_LANE = "client"
+SERVICE_LANE = "service"
 
 
 class QueryRequest(NamedTuple):
     """One query and its dataset and limits, as ``Store.query`` received them.
 
     ``None`` graph lists mean "not given" (the union / every named graph), distinct from
-    an empty list; ``max_rows`` cuts a SELECT's rows and sets ``QueryResult.truncated``.
+    an empty list; ``max_rows`` cuts a SELECT's rows, and a CONSTRUCT's or DESCRIBE's
+    triples, and sets ``QueryResult.truncated``; ``lane`` says whose text it is.
     """
 
     sparql: str
@@ -50,6 +60,7 @@ class QueryRequest(NamedTuple):
     named_graph_uris: Sequence[str] | None = None
     timeout: float | None = None
     max_rows: int | None = None
+    lane: str = CLIENT_LANE
 
 
 class Store(ABC):
@@ -63,10 +74,11 @@ class Store(ABC):
         named_graph_uris: Sequence[str] | None = None,
         timeout: float | None = None,
         max_rows: int | None = None,
+        lane: str = CLIENT_LANE,
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
         return self.evaluate(
-            QueryRequest(sparql, default_graph_uris, named_graph_uris, timeout, max_rows)
+            QueryRequest(sparql, default_graph_uris, named_graph_uris, timeout, max_rows, lane)
         )
 
     @abstractmethod
@@ -145,6 +157,51 @@ class Store(ABC):
                 current.add(triple)
             merged[iri] = current
         self.replace_graphs(merged)
+
+    # ---- client input.  These versions run in this process (the rdflib and remote
+    # backends, for development and tests); the embedded store runs each in a confined
+    # worker process (see ``store.workers``), so a server never parses client input.
+
+    def check_query(self, text: str, policy: SafetyPolicy, *,
+                    timeout: float | None = None) -> CheckedQuery:
+        """Decide whether a client's query may run (``sparql.safety.check_query``)."""
+        from casegraph.sparql.safety import check_query
+
+        return check_query(text, policy)
+
+    def prepare_update(self, text: str, policy: SafetyPolicy, using: list[str],
+                       using_named: list[str], *, timeout: float | None = None) -> str:
+        """A client's update, checked, with the Protocol's ``using-graph-uri`` written in."""
+        from casegraph.sparql.protocol_dataset import with_protocol_dataset
+        from casegraph.sparql.safety import check_update
+
+        return with_protocol_dataset(check_update(text, policy).text, using, using_named)
+
+    def parse_upload(self, data: bytes, fmt: Format, *, base_iri: str | None = None,
+                     timeout: float | None = None) -> Dataset:
+        """Parse uploaded RDF (``rdf.uploads.parse_upload``)."""
+        from casegraph.rdf.uploads import parse_upload
+
+        return parse_upload(data, fmt, base_iri=base_iri)
+
+    def validate_upload(self, data: bytes, fmt: Format, *, base_iri: str,
+                        timeout: float | None = None) -> ValidationReport:
+        """Parse uploaded RDF and validate it (``POST /validate``); nothing is stored."""
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        from casegraph.shacl.validation import validate_dataset, validate_graph
+
+        dataset = self.parse_upload(data, fmt)
+        if fmt.holds_quads:
+            return validate_dataset(dataset, base_iri=base_iri)
+        return validate_graph(dataset.graph(DATASET_DEFAULT_GRAPH_ID), base_iri=base_iri)
+
+    def validate_graph(self, data: Graph, *, graph: URIRef | None = None,
+                       base_iri: str) -> ValidationReport:
+        """The SHACL check of one graph a guarded write would store."""
+        from casegraph.shacl.validation import validate_graph
+
+        return validate_graph(data, graph=graph, base_iri=base_iri)
 
     def queries_ready(self) -> bool:
         """Whether a query would be answered now rather than wait for the engine to start.

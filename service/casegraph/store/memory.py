@@ -51,7 +51,7 @@ class MemoryStore(Store):
             Dataset().update("INSERT DATA { GRAPH <urn:x:warm-up> { <urn:x:a> <urn:x:b> 1 } }")
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
-        sparql, default_graph_uris, named_graph_uris, timeout, max_rows = request
+        sparql, default_graph_uris, named_graph_uris, timeout, max_rows, _lane = request
         started = time.monotonic()
         with self._lock:
             try:
@@ -253,7 +253,8 @@ def _to_query_result(result, max_rows: int | None) -> QueryResult:
     if result.type == "ASK":
         return QueryResult(kind="boolean", boolean=bool(result.askAnswer))
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
-        return QueryResult(kind="graph", triples=list(result.graph))
+        triples, truncated = first_rows(iter(result.graph), max_rows)
+        return QueryResult(kind="graph", triples=triples, truncated=truncated)
     variables = [str(v) for v in result.vars]
     rows, truncated = first_rows(map(tuple, result), max_rows)
     return QueryResult(kind="bindings", variables=variables, rows=rows, truncated=truncated)

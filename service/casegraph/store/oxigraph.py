@@ -33,26 +33,44 @@ import queue
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.term import URIRef
 
 from casegraph.config import Settings
-from casegraph.errors import InsufficientStorage, QuerySyntaxError, StoreError, StoreUnavailable
+from casegraph.errors import (
+    DataRefused,
+    EngineCrashed,
+    InsufficientStorage,
+    QueryRefused,
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailable,
+)
+from casegraph.rdf.formats import Format
 from casegraph.rdf.graphs import replace_graphs_update
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, term_from_parts, term_parts
-from casegraph.sparql.update_scope import parse_update_scope
-from casegraph.store.base import QueryRequest, Store
+from casegraph.rdf.terms import PREFIXES, parts_of, term_from_parts, term_parts
+from casegraph.rdf.uploads import dataset_from_parts
+from casegraph.sparql.safety import CheckedQuery, SafetyPolicy
+from casegraph.store.base import CLIENT_LANE, QueryRequest, Store
 from casegraph.store.workers import (
+    ADMISSION_WAIT_SECONDS,
     RETIRE_AFTER_REPLACED_QUADS,
+    SPARE_WORKERS,
+    Confinement,
     LogEntry,
     QueryWorkerPool,
 )
+
+if TYPE_CHECKING:
+    from casegraph.shacl.report import ValidationReport
 
 #: A log this large (bytes of N-Quads), or a quarter of the snapshot if that is more,
 #: retires the snapshot: the next worker start takes a new one, and the log shrinks.
@@ -71,8 +89,13 @@ class OxigraphStore(Store):
     """The persistent store of one ``casegraph`` process, queried through killable workers."""
 
     def __init__(self, data_dir: Path, *, query_workers: int = 2, query_timeout: float = 10.0,
-                 retire_workers_after_quads: int = RETIRE_AFTER_REPLACED_QUADS):
+                 retire_workers_after_quads: int = RETIRE_AFTER_REPLACED_QUADS,
+                 confinement: Confinement | None = None, spare_workers: int = SPARE_WORKERS,
+                 admission_wait: float = ADMISSION_WAIT_SECONDS):
         self.data_dir = Path(data_dir)
+        self._confinement = confinement or Confinement()
+        self._spare_workers = spare_workers
+        self._admission_wait = admission_wait
         self._retire_workers_after = retire_workers_after_quads
         self._db = _open_rocksdb(self.data_dir)
         self._reopen_before_writing = False
@@ -100,6 +123,11 @@ class OxigraphStore(Store):
             settings.data_dir,
             query_workers=settings.query_workers,
             query_timeout=settings.query_timeout,
+            confinement=Confinement(
+                memory_bytes=settings.worker_memory_mb * 1024 * 1024 or None,
+                allow_network=settings.allow_networked_workers,
+            ),
+            admission_wait=settings.admission_wait,
         )
 
     # ------------------------------------------------------------------ reads
@@ -109,23 +137,71 @@ class OxigraphStore(Store):
         with self._pool_lock:
             if self._pool is None:
                 self._pool = QueryWorkerPool(self._query_workers, self,
-                                             retire_after_quads=self._retire_workers_after)
+                                             retire_after_quads=self._retire_workers_after,
+                                             confinement=self._confinement,
+                                             spares=self._spare_workers,
+                                             admission_wait=self._admission_wait)
 
     def queries_ready(self) -> bool:
         self.start()  # a readiness probe before the first query starts them
         return self._pool.has_live_worker()
 
-    def _run(self, operation: str, payload: tuple, timeout: float | None):
+    def _run(self, operation: str, payload: tuple, timeout: float | None,
+             lane: str = CLIENT_LANE):
         self.start()
-        return self._pool.run(operation, payload, timeout or self._default_timeout)
+        return self._pool.run(operation, payload, timeout or self._default_timeout, lane=lane)
+
+    # ---- client input, in the confined workers (see ``workers``)
+
+    def _parse_untrusted(self, operation: str, payload: tuple, timeout: float | None,
+                         refusal: type[Exception]):
+        """Run a parsing operation; a parser that crashes its worker is the request's
+        fault (it nests or repeats a construct too much), so it is a 400, not a 500."""
+        try:
+            return self._run(operation, payload, timeout)
+        except EngineCrashed as error:
+            raise refusal(
+                "the request crashed the parser in its worker process (it nests or repeats "
+                f"a construct too deeply to be parsed); nothing else was affected ({error})"
+            ) from None
+
+    def check_query(self, text: str, policy: SafetyPolicy, *,
+                    timeout: float | None = None) -> CheckedQuery:
+        """The safety analysis, in a worker: the graphs FROM names are probed there."""
+        return self._parse_untrusted(
+            "check_query", (text, sorted(policy.service_allowlist)), timeout, QueryRefused)
+
+    def prepare_update(self, text: str, policy: SafetyPolicy, using: list[str],
+                       using_named: list[str], *, timeout: float | None = None) -> str:
+        return self._parse_untrusted(
+            "prepare_update", (text, sorted(policy.service_allowlist), using, using_named),
+            timeout, QueryRefused)
+
+    def parse_upload(self, data: bytes, fmt: Format, *, base_iri: str | None = None,
+                     timeout: float | None = None) -> Dataset:
+        quads = self._parse_untrusted("parse_upload", (data, fmt.name, base_iri), timeout,
+                                      DataRefused)
+        return dataset_from_parts(quads)
+
+    def validate_upload(self, data: bytes, fmt: Format, *, base_iri: str,
+                        timeout: float | None = None) -> ValidationReport:
+        return self._parse_untrusted("validate_upload", (data, fmt.name, base_iri), timeout,
+                                     DataRefused)
+
+    def validate_graph(self, data: Graph, *, graph: URIRef | None = None,
+                       base_iri: str) -> ValidationReport:
+        triples = [tuple(parts_of(term) for term in triple) for triple in data]
+        return self._run("validate_graph",
+                         (triples, None if graph is None else str(graph), base_iri), None)
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
-        answer = self._run("query", (_for_worker(request),), request.timeout)
+        answer = self._run("query", (_for_worker(request),), request.timeout, request.lane)
         if answer[0] == "boolean":
             return QueryResult(kind="boolean", boolean=answer[1])
         if answer[0] == "graph":
             return QueryResult(
-                kind="graph", triples=[tuple(term_from_parts(*p) for p in t) for t in answer[1]]
+                kind="graph", triples=[tuple(term_from_parts(*p) for p in t) for t in answer[1]],
+                truncated=answer[2],
             )
         _, variables, rows, truncated = answer
         return QueryResult(
@@ -139,7 +215,7 @@ class OxigraphStore(Store):
         """Written by the worker: the same bytes as the generic version, without turning
         every row into rdflib terms in this process (a 30,000-row answer spends more time
         there than in the engine)."""
-        return self._run("select_json", (_for_worker(request),), request.timeout)
+        return self._run("select_json", (_for_worker(request),), request.timeout, request.lane)
 
     def stream_rows(self, sparql: str) -> Iterator[tuple[tuple | None, ...]]:
         """Rows of one of the service's own fixed queries, read here from RocksDB, as term
@@ -156,9 +232,11 @@ class OxigraphStore(Store):
     def update_preview(
         self, sparql_update: str, *, timeout: float | None = None
     ) -> dict[URIRef, Graph | None]:
-        scope = parse_update_scope(sparql_update)
-        payload = (sparql_update, sorted(scope.writes), scope.writes_all)
-        changes = self._run("preview", payload, timeout)
+        # The scope is worked out by a worker too: the update is a client's text.
+        deadline = time.monotonic() + (timeout or self._default_timeout)
+        writes, writes_all = self._run("update_scope", (sparql_update,), timeout)
+        payload = (sparql_update, writes, writes_all)
+        changes = self._run("preview", payload, max(0.0, deadline - time.monotonic()))
         return {
             URIRef(iri): None
             if data is None

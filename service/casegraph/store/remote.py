@@ -42,7 +42,7 @@ from casegraph.errors import (
     StoreUnavailable,
 )
 from casegraph.rdf.graphs import rdflib_format, replace_graphs_update
-from casegraph.rdf.results import QueryResult
+from casegraph.rdf.results import QueryResult, first_rows
 from casegraph.rdf.terms import ntriples_term, term_from_json
 from casegraph.sparql.update_scope import parse_update_scope
 from casegraph.store.base import QueryRequest, Store
@@ -76,7 +76,7 @@ class RemoteStore(Store):
     # ------------------------------------------------------------------ reads
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
-        sparql, default_graph_uris, named_graph_uris, timeout, max_rows = request
+        sparql, default_graph_uris, named_graph_uris, timeout, max_rows, _lane = request
         if (default_graph_uris is None) != (named_graph_uris is None):
             # The Protocol cannot say "the union" or "every named graph" beside an
             # explicit list of the other part: list the store's graphs instead.
@@ -98,8 +98,9 @@ class RemoteStore(Store):
         with _http_errors(timeout or self._default_timeout):
             response = wrapper.query().response.read()
         if graph_query:
-            triples = list(Graph().parse(data=response, format="nt"))
-            return QueryResult(kind="graph", triples=triples)
+            triples, truncated = first_rows(iter(Graph().parse(data=response, format="nt")),
+                                            request.max_rows)
+            return QueryResult(kind="graph", triples=triples, truncated=truncated)
         document = json.loads(response)
         if "boolean" in document:
             return QueryResult(kind="boolean", boolean=bool(document["boolean"]))

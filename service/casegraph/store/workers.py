@@ -26,31 +26,41 @@ server process itself is unsafe.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
 import logging
 import multiprocessing
 import os
 import queue
 import re
+import resource
 import signal
+import socket
 import threading
 import time
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from casegraph.errors import (
+    DataRefused,
+    DataSyntaxError,
     EngineCrashed,
+    InvalidInput,
+    Overloaded,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
+    UnsupportedMediaType,
 )
 from casegraph.rdf.formats import JSON_NOTICE_KEY
 from casegraph.rdf.results import first_rows
 from casegraph.rdf.terms import sparql_json_term, term_parts
-from casegraph.store.base import QueryRequest
+from casegraph.store.base import CLIENT_LANE, QueryRequest
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +74,32 @@ WORKER_START_TIMEOUT = 300.0
 #: this many, or half the quads it started with if that is more.
 RETIRE_AFTER_REPLACED_QUADS = 20_000
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
+#: Workers started beyond the client slots: one for the service's own queries while
+#: clients hold every slot, and a warm one left when a worker is killed at its deadline.
+SPARE_WORKERS = 1
+#: How long a client request waits for a free worker before 503 + Retry-After (seconds).
+ADMISSION_WAIT_SECONDS = 1.0
+#: Client requests that may wait at once; more are refused at once.
+ADMISSION_QUEUE_LIMIT = 16
 
 
 # --------------------------------------------------------------------------- worker side
 
 
-def worker_main(conn, snapshot_path: str, generation: int, retire_after: int) -> None:
-    """Entry point of a worker process: load the snapshot, then answer requests."""
+def worker_main(conn, snapshot_path: str, generation: int, retire_after: int,
+                confinement: Confinement | None = None) -> None:
+    """Entry point of a worker process: confine it, load the snapshot, then answer requests."""
+    refusal = confine(confinement or Confinement())
+    if refusal is not None:
+        conn.send(("unconfined", refusal))
+        return
     replica = ox.Store()
     replica.load(path=snapshot_path, format=_NQUADS, lenient=True)
     budget = max(retire_after, len(replica) // 2)
     replaced = 0
     conn.send(("ready",))
-    handlers = {"query": _run_query, "select_json": _run_select_json, "preview": _run_preview}
+    handlers = {"query": _run_query, "select_json": _run_select_json, "preview": _run_preview,
+                **untrusted_input_handlers()}
     while True:
         try:
             operation, entries, payload = conn.recv()
@@ -88,6 +111,8 @@ def worker_main(conn, snapshot_path: str, generation: int, retire_after: int) ->
                 generation = entry_generation
         try:
             status, value = "ok", handlers[operation](replica, *payload)
+        except REPORTED_ERRORS as error:  # refusals and syntax errors, rebuilt by the parent
+            status, value = "raised", error_parts(error)
         except SyntaxError as error:
             status, value = "syntax", str(error)
         except Exception as error:  # reported to the caller, the worker stays usable
@@ -123,10 +148,12 @@ def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
     if isinstance(result, ox.QueryBoolean):
         return ("boolean", bool(result))
     if isinstance(result, ox.QueryTriples):
-        return (
-            "graph",
-            [tuple(map(term_parts, (t.subject, t.predicate, t.object))) for t in result],
-        )
+        # CONSTRUCT/DESCRIBE are cut like SELECT rows: a product of two patterns would
+        # otherwise cross the pipe, and fill the server's memory, whole.
+        triples, truncated = first_rows(
+            (tuple(map(term_parts, (t.subject, t.predicate, t.object))) for t in result),
+            max_rows)
+        return ("graph", triples, truncated)
     variables = [v.value for v in result.variables]
     rows, truncated = first_rows((tuple(map(term_parts, s)) for s in result), max_rows)
     return ("bindings", variables, rows, truncated)
@@ -209,6 +236,225 @@ def _run_preview(
     return changes, replaced
 
 
+# --------------------------------------------------------------------------- confinement
+#
+# Workers run everything a client sends (query and update texts, uploads, data to
+# validate), so each one is confined before it reads a request: an address-space
+# cap (RLIMIT_AS), and a network namespace of its own with no interface up, so no
+# parser, escape or engine differential can open a connection — the kernel
+# refuses it (ENETUNREACH), whatever the text asked for.
+
+#: Address space a worker may map (RLIMIT_AS), unless configured otherwise.
+DEFAULT_WORKER_MEMORY_BYTES = 4 * 1024**3
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """How a worker is confined: its memory cap, and whether a missing network
+    namespace is tolerated (``allow_network``: development machines only)."""
+
+    memory_bytes: int | None = DEFAULT_WORKER_MEMORY_BYTES
+    allow_network: bool = False
+
+
+def confine(confinement: Confinement) -> str | None:
+    """Cap the worker's memory and take it off the network; why it failed, else None.
+
+    Fails closed: a worker that cannot leave the network refuses to start unless
+    ``allow_network`` says a networked worker is acceptable.
+    """
+    if confinement.memory_bytes:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS,
+                               (confinement.memory_bytes, confinement.memory_bytes))
+        except (ValueError, OSError) as error:
+            return f"the memory limit cannot be set: {error}"
+    reason = leave_network()
+    if reason is None:
+        return None
+    if confinement.allow_network:
+        log.warning("query worker runs WITH network access (%s): "
+                    "CASEGRAPH_ALLOW_NETWORKED_WORKERS is set", reason)
+        return None
+    return (f"the query worker cannot be taken off the network ({reason}); queries, "
+            "updates and uploads are refused. Run casegraph as root or where user "
+            "namespaces are allowed; on a development machine that cannot, "
+            "CASEGRAPH_ALLOW_NETWORKED_WORKERS=true runs workers with network access")
+
+
+def leave_network() -> str | None:
+    """Move this process into a new, empty network namespace; why not, else None.
+
+    As root ``unshare(CLONE_NEWNET)`` suffices; unprivileged, a user namespace
+    grants the capability for it.  Success is checked, not assumed: a loopback
+    connection must then fail with ENETUNREACH.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWNET) != 0:
+        first = os.strerror(ctypes.get_errno())
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+            return (f"unshare(CLONE_NEWNET) failed: {first}; in a user namespace: "
+                    f"{os.strerror(ctypes.get_errno())}")
+    return network_reachable()
+
+
+def network_reachable() -> str | None:
+    """None when this process cannot reach even the loopback interface."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.settimeout(1)
+    try:
+        probe.connect(("127.0.0.1", 80))
+    except OSError as error:
+        if error.errno == errno.ENETUNREACH:
+            return None
+        return f"a loopback connection still got: {error.strerror or error}"
+    finally:
+        probe.close()
+    return "a loopback connection succeeded"
+
+
+# --------------------------------------------------------------------------- untrusted input
+#
+# The analysis of client texts and the parsing of client data run here, never in
+# the server process: a parser that recurses too deep, allocates too much or
+# loops only costs this worker (killed at the request's deadline, capped by
+# RLIMIT_AS), and the parse-time refusals are decided in the process that then
+# executes the text.
+
+#: Errors a handler raises about the request; the parent re-raises them as they are.
+REPORTED_ERRORS = (InvalidInput, UnsupportedMediaType)
+_REPORTED_BY_NAME = {cls.__name__: cls for cls in (
+    QuerySyntaxError, QueryRefused, DataSyntaxError, DataRefused, UnsupportedMediaType)}
+
+
+def error_parts(error: Exception) -> tuple[str, str, int | None, int | None]:
+    """An error as plain values (exceptions with keyword state do not pickle whole)."""
+    return (type(error).__name__, str(error), getattr(error, "line", None),
+            getattr(error, "column", None))
+
+
+def raise_parts(parts: tuple[str, str, int | None, int | None]) -> None:
+    """Re-raise, in the parent, an error a worker reported with ``error_parts``."""
+    name, message, line, column = parts
+    cls = _REPORTED_BY_NAME.get(name)
+    if cls in (QuerySyntaxError, DataSyntaxError):
+        raise cls(message, line=line, column=column)
+    if cls is not None:
+        raise cls(message)
+    raise QueryRefused(message)
+
+
+def untrusted_input_handlers() -> dict[str, Callable[..., Any]]:
+    """The worker operations that read client input other than by executing it."""
+    return {
+        "check_query": _check_query,
+        "prepare_update": _prepare_update,
+        "update_scope": _update_scope,
+        "parse_upload": _parse_upload,
+        "validate_upload": _validate_upload,
+        "validate_graph": _validate_graph,
+    }
+
+
+class ReplicaGraphNames(Collection[str]):
+    """The graphs this worker's store holds, probed one by one (FROM/USING checks)."""
+
+    def __init__(self, replica: ox.Store):
+        self._replica = replica
+
+    def __contains__(self, iri: object) -> bool:
+        try:
+            graph = ox.NamedNode(str(iri))
+        except ValueError:
+            return False
+        return next(iter(self._replica.quads_for_pattern(None, None, None, graph)), None) \
+            is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (g.value for g in self._replica.named_graphs()
+                if isinstance(g, ox.NamedNode) and g.value in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _policy(replica: ox.Store, allowlist: list[str]):
+    from casegraph.sparql.safety import SafetyPolicy
+
+    return SafetyPolicy(known_graphs=ReplicaGraphNames(replica),
+                        service_allowlist=frozenset(allowlist))
+
+
+def _check_query(replica: ox.Store, text: str, allowlist: list[str]):
+    from casegraph.sparql.safety import check_query
+
+    return check_query(text, _policy(replica, allowlist))
+
+
+def _prepare_update(replica: ox.Store, text: str, allowlist: list[str],
+                    using: list[str], using_named: list[str]) -> str:
+    from casegraph.sparql.protocol_dataset import with_protocol_dataset
+    from casegraph.sparql.safety import check_update
+
+    checked = check_update(text, _policy(replica, allowlist))
+    return with_protocol_dataset(checked.text, using, using_named)
+
+
+def _update_scope(replica: ox.Store, text: str) -> tuple[list[str], bool]:
+    from casegraph.sparql.update_scope import parse_update_scope
+
+    scope = parse_update_scope(text)
+    return sorted(str(g) for g in scope.writes), scope.writes_all
+
+
+def _parse_upload(replica: ox.Store, data: bytes, format_name: str,
+                  base_iri: str | None) -> list[tuple]:
+    """Uploaded bytes as quads of term parts (``rdf.uploads.dataset_from_parts`` rebuilds them)."""
+    from casegraph.rdf.uploads import upload_quad_parts
+
+    return upload_quad_parts(data, _graph_format(format_name), base_iri=base_iri)
+
+
+def _validate_upload(replica: ox.Store, data: bytes, format_name: str, base_iri: str):
+    """``POST /validate``: parse and validate here; the report is all that goes back."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from casegraph.rdf.uploads import parse_upload
+    from casegraph.shacl.validation import validate_dataset, validate_graph
+
+    fmt = _graph_format(format_name)
+    dataset = parse_upload(data, fmt)
+    if fmt.holds_quads:
+        return validate_dataset(dataset, base_iri=base_iri)
+    return validate_graph(dataset.graph(DATASET_DEFAULT_GRAPH_ID), base_iri=base_iri)
+
+
+def _validate_graph(replica: ox.Store, triples: list[tuple], graph_iri: str | None,
+                    base_iri: str):
+    """A guarded write's SHACL check: written data is client data, so it runs here."""
+    from rdflib import Graph, URIRef
+
+    from casegraph.rdf.terms import term_from_parts
+    from casegraph.shacl.validation import validate_graph
+
+    graph = Graph()
+    for triple in triples:
+        graph.add(tuple(term_from_parts(*parts) for parts in triple))
+    return validate_graph(graph, graph=URIRef(graph_iri) if graph_iri else None,
+                          base_iri=base_iri)
+
+
+def _graph_format(name: str):
+    from casegraph.rdf.formats import GRAPH_FORMATS, format_for_name
+
+    fmt = format_for_name(name, GRAPH_FORMATS)
+    if fmt is None:
+        raise UnsupportedMediaType(f"no RDF syntax named {name!r}")
+    return fmt
+
+
 # --------------------------------------------------------------------------- parent side
 
 
@@ -237,19 +483,25 @@ class Replication(Protocol):
 
 
 class QueryWorkerPool:
-    """A fixed number of replica workers; requests queue for a free one."""
+    """Replica workers; requests queue for a free one (see ``Admission`` for the lanes)."""
 
     def __init__(self, size: int, replication: Replication, *,
-                 retire_after_quads: int = RETIRE_AFTER_REPLACED_QUADS):
+                 retire_after_quads: int = RETIRE_AFTER_REPLACED_QUADS,
+                 confinement: Confinement | None = None, spares: int = SPARE_WORKERS,
+                 admission_wait: float = ADMISSION_WAIT_SECONDS):
         self._replication = replication
         self._retire_after = retire_after_quads
+        self._confinement = confinement or Confinement()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["casegraph.store.workers"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(max(1, size)):
+        #: Why workers cannot run at all (confinement failed): every request says so.
+        self._failure: str | None = None
+        self.admission = Admission(max(1, size), wait=admission_wait)
+        for _ in range(max(1, size) + max(0, spares)):
             self._start_replacement()
 
     def min_generation(self) -> int | None:
@@ -262,8 +514,22 @@ class QueryWorkerPool:
         with self._lock:
             return bool(self._live)
 
-    def run(self, operation: str, payload: tuple, timeout: float | None):
-        """Run one request on a free worker; kill it at the deadline."""
+    def run(self, operation: str, payload: tuple, timeout: float | None, *,
+            lane: str = CLIENT_LANE):
+        """Run one request on a free worker; kill it at the deadline.
+
+        Client requests hold an admission slot while they wait and run (see
+        ``Admission``); the service's own requests take any idle worker.
+        """
+        if self._failure is not None:
+            raise StoreUnavailable(self._failure)
+        if lane != CLIENT_LANE:
+            return self._run(operation, payload, timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.admission.slot(_remaining(deadline)):
+            return self._run(operation, payload, _remaining(deadline))
+
+    def _run(self, operation: str, payload: tuple, timeout: float | None):
         deadline = None if timeout is None else time.monotonic() + timeout
         wait = _remaining(deadline)
         with self._lock:
@@ -274,6 +540,9 @@ class QueryWorkerPool:
             wait = max(wait, WORKER_START_TIMEOUT)
         try:
             worker = self._idle.get(timeout=wait)
+            if worker is _NO_WORKER:
+                self._idle.put(_NO_WORKER)  # for the next waiter
+                raise StoreUnavailable(self._failure or "no query worker can start")
             while worker.retired:
                 self._stop(worker)
                 worker = self._idle.get(timeout=_remaining(deadline) if not starting else wait)
@@ -281,6 +550,8 @@ class QueryWorkerPool:
             raise QueryTimeout(
                 f"no query worker became free within {wait:g} s (all busy or restarting)"
             ) from None
+        if self._failure is not None:
+            raise StoreUnavailable(self._failure)
         if starting:
             deadline = time.monotonic() + timeout
         entries = self._replication.entries_since(worker.generation)
@@ -288,7 +559,7 @@ class QueryWorkerPool:
             worker.conn.send((operation, entries, payload))
             if not worker.conn.poll(_remaining(deadline)):
                 self._discard(worker)
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+                raise QueryTimeout("the request ran past its time limit and was stopped")
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:
             code = self._discard(worker)
@@ -306,10 +577,18 @@ class QueryWorkerPool:
             self._idle.put(worker)
         if status == "ok":
             return value
+        if status == "raised":
+            raise_parts(value)
         if status == "syntax":
             match = _SYNTAX_POSITION.search(value)
             line, column = (int(match[1]), int(match[2])) if match else (None, None)
             raise QuerySyntaxError(f"SPARQL syntax error: {value}", line=line, column=column)
+        if "Network is unreachable" in value:
+            # The engine itself tried to fetch something (SERVICE, LOAD): the parse-time
+            # refusals did not see it, the worker's empty network namespace stopped it.
+            raise QueryRefused(
+                "the request asked the engine to fetch data from the network (SERVICE or "
+                f"LOAD), which query workers have no access to; refused ({value})")
         # Evaluation errors are about the request (a failing CREATE, an unsupported
         # SERVICE, a bad IRI): the engine itself is fine.
         raise QueryRefused(f"the engine refused the request: {value}")
@@ -344,6 +623,11 @@ class QueryWorkerPool:
         while not self._closed:
             try:
                 worker = self._spawn()
+            except WorkerUnconfined as error:
+                log.error("%s", error)
+                self._failure = str(error)
+                self._idle.put(_NO_WORKER)  # wakes a request waiting for a worker
+                return
             except Exception as error:  # keep trying: a query may be waiting for a worker
                 log.warning("query worker failed to start: %s; retrying in %.1f s", error, delay)
                 time.sleep(delay)
@@ -365,14 +649,17 @@ class QueryWorkerPool:
             parent_conn, child_conn = self._context.Pipe()
             process = self._context.Process(
                 target=worker_main,
-                args=(child_conn, path, generation, self._retire_after),
+                args=(child_conn, path, generation, self._retire_after, self._confinement),
                 name="casegraph-query",
                 daemon=True,
             )
             process.start()
             child_conn.close()
             try:
-                parent_conn.recv()  # ("ready",) once the snapshot is loaded
+                started = parent_conn.recv()  # ("ready",) once the snapshot is loaded
+                if started[0] == "unconfined":
+                    process.join(5)
+                    raise WorkerUnconfined(started[1])
             except EOFError:
                 process.join(5)
                 raise StoreUnavailable(
@@ -389,6 +676,59 @@ class QueryWorkerPool:
             self._live.clear()
         for worker in workers:
             _kill(worker)
+
+
+class WorkerUnconfined(StoreUnavailable):
+    """A worker could not be confined (see ``confine``) and refused to start."""
+
+
+#: Put in the idle queue when no worker can ever start, to wake the waiting requests.
+_NO_WORKER = _Worker(process=None, conn=None, generation=-1, retired=False)
+
+
+class Admission:
+    """The client lane: at most ``slots`` client requests run at once, a few more wait.
+
+    The pool starts ``slots`` workers plus spares, so a service request (pages,
+    search) always finds a worker while clients keep every slot busy, and a worker
+    killed at its deadline leaves a warm one behind while its replacement loads.
+    A client request waits for a slot at most ``wait`` seconds (and never past its
+    deadline), and only while fewer than ``queue_limit`` others wait; otherwise it is
+    refused with ``Overloaded`` (503, ``Retry-After``) rather than queueing behind
+    work that may take the whole time limit.
+    """
+
+    def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS,
+                 queue_limit: int = ADMISSION_QUEUE_LIMIT):
+        self.slots = slots
+        self.wait = wait
+        self.queue_limit = queue_limit
+        self._free = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    @contextlib.contextmanager
+    def slot(self, timeout: float | None) -> Iterator[None]:
+        if not self._free.acquire(blocking=False):
+            with self._lock:
+                if self._waiting >= self.queue_limit:
+                    raise Overloaded(
+                        f"all {self.slots} query workers are busy and {self._waiting} "
+                        "requests are waiting; retry shortly", retry_after=2)
+                self._waiting += 1
+            try:
+                acquired = self._free.acquire(
+                    timeout=self.wait if timeout is None else min(timeout, self.wait))
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            if not acquired:
+                raise Overloaded(f"all {self.slots} query workers stayed busy for "
+                                 f"{self.wait:g} s; retry shortly", retry_after=2)
+        try:
+            yield
+        finally:
+            self._free.release()
 
 
 def _kill(worker: _Worker) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from casegraph.config import Settings
 from casegraph.store import open_store
@@ -21,8 +22,8 @@ from casegraph.web import (
     sparql,
     validate,
 )
-from casegraph.web.context import STORE_KEY
-from casegraph.web.wsgi import PercentEncodeRawQueryString
+from casegraph.web.context import STORE_KEY, start_request_clock
+from casegraph.web.wsgi import BODY_TOO_LARGE, BoundedRequestBody, PercentEncodeRawQueryString
 
 
 def create_app(
@@ -37,16 +38,18 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    app.wsgi_app = PercentEncodeRawQueryString(app.wsgi_app)
     app.config["CASEGRAPH"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     if test_config:
         app.config.update(test_config)
+    app.wsgi_app = BoundedRequestBody(PercentEncodeRawQueryString(app.wsgi_app),
+                                      app.config["MAX_CONTENT_LENGTH"])
     if store is None:
         store = open_store(settings)
         if not store.named_graphs():
             load_bundled(store, settings)
     app.extensions[STORE_KEY] = store
+    app.before_request(_before_request)
     errors.register_error_handlers(app)
     ops.install_request_metrics(app)
     ops.install_cors(app, settings.cors_origins)
@@ -57,3 +60,9 @@ def create_app(
     home.install(app)
     search.install(app)
     return app
+
+
+def _before_request() -> None:
+    start_request_clock()
+    if request.environ.get(BODY_TOO_LARGE):
+        raise RequestEntityTooLarge()

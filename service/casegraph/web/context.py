@@ -8,10 +8,12 @@ these functions and nothing else, so blueprints do not import each other.
 from __future__ import annotations
 
 import threading
+import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from casegraph.config import Settings
+from casegraph.errors import QueryTimeout
 from casegraph.rdf.formats import (
     Format,
     format_for_media_type,
@@ -43,11 +45,34 @@ def current_settings() -> Settings:
     return current_app.config["CASEGRAPH"]
 
 
+def start_request_clock() -> None:
+    """Start the current request's time limit (a ``before_request`` hook)."""
+    g.casegraph_deadline = time.monotonic() + current_settings().query_timeout
+
+
+def time_left() -> float:
+    """Seconds left of the current request's time limit, which started when it arrived.
+
+    Every store call that runs client input (analysis, parsing, validation, the query)
+    gets this as its timeout, so the limit covers the whole request, not each step.
+    """
+    left = g.casegraph_deadline - time.monotonic()
+    if left <= 0:
+        limit = current_settings().query_timeout
+        raise QueryTimeout(f"the request used up its time limit of {limit:g} s")
+    return left
+
+
 def guarded_writer() -> GuardedWriter:
-    """The app's writer: one per app, because it serialises the writes to its store."""
+    """The app's writer: one per app, because it serialises the writes to its store.
+
+    The shapes check runs where the store runs client input (a confined worker, for the
+    embedded store): the data a write would store is client data.
+    """
     writer = current_app.extensions.get(WRITER_KEY)
     if writer is None:
-        writer = GuardedWriter(current_store(), current_settings())
+        store = current_store()
+        writer = GuardedWriter(store, current_settings(), validator=store.validate_graph)
         current_app.extensions[WRITER_KEY] = writer
     return writer
 

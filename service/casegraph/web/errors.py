@@ -90,8 +90,10 @@ def register_error_handlers(app: Flask) -> None:
         if error.status >= 500:
             log.warning("store error: %s", message)
         details = {"parameter": error.parameter} if isinstance(error, ParameterError) else None
+        retry_after = getattr(error, "retry_after", None)
         return error_response(error.status, message, line=getattr(error, "line", None),
-                              column=getattr(error, "column", None), details=details)
+                              column=getattr(error, "column", None), details=details,
+                              headers={"Retry-After": str(retry_after)} if retry_after else None)
 
     @app.errorhandler(WriteRejected)
     def write_rejected(error: WriteRejected):

@@ -27,8 +27,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from casegraph.errors import DataRefused, DataSyntaxError, UnsupportedMediaType
 from casegraph.rdf.formats import GRAPH_FORMATS, serialize_graph
-from casegraph.rdf.uploads import parse_upload, upload_format
-from casegraph.web.context import choose_format, current_store
+from casegraph.rdf.uploads import upload_format
+from casegraph.web.context import choose_format, current_store, time_left
 from casegraph.web.errors import ApiError
 from casegraph.web.writes import require_write_access, write_graphs
 
@@ -176,7 +176,8 @@ def _uploaded_graph(target: URIRef) -> Graph:
 
 
 def _default_graph(data: bytes, content_type: str | None, target: URIRef) -> Graph:
-    dataset = parse_upload(data, upload_format(content_type), base_iri=str(target))
+    dataset = current_store().parse_upload(data, upload_format(content_type),
+                                           base_iri=str(target), timeout=time_left())
     named = [g.identifier for g in dataset.graphs()
              if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)]
     if named:

@@ -20,6 +20,7 @@ from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import json_term
 from casegraph.sparql.catalogue import Parameter, Question, load_catalogue
 from casegraph.sparql.templates import rebase
+from casegraph.store.base import SERVICE_LANE
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
@@ -56,7 +57,8 @@ def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResu
         ):
             raise ParameterError(p.name, f"<{bindings[p.name]}> is not a concept of <{p.scheme}>")
     sparql = question.query_text(bindings, cfg.base_iri)
-    result = current_store().query(sparql, timeout=cfg.query_timeout, max_rows=cfg.max_result_rows)
+    result = current_store().query(sparql, timeout=cfg.query_timeout, max_rows=cfg.max_result_rows,
+                                   lane=SERVICE_LANE)
     return bindings, result
 
 

@@ -20,7 +20,10 @@
   before anything is stored (see :mod:`casegraph.web.writes`).
 * ``GET /sparql`` without a query: the Service Description (RDF, by Accept).
 
-Every query and update is analysed by :mod:`casegraph.sparql.safety` first.
+Every query and update is analysed by :mod:`casegraph.sparql.safety` first — by the
+store (``Store.check_query``), which for the embedded store means in a confined worker
+process: this process never parses a client's text.  CONSTRUCT and DESCRIBE answers are
+cut at ``max_result_rows`` triples like SELECT rows, with the same header.
 """
 
 from __future__ import annotations
@@ -40,10 +43,15 @@ from casegraph.rdf.formats import (
 )
 from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import SD
-from casegraph.sparql.safety import check_query
 from casegraph.store.base import QueryRequest
 from casegraph.web.base_iri import client_positions, with_base
-from casegraph.web.context import choose_format, current_settings, current_store, safety_policy
+from casegraph.web.context import (
+    choose_format,
+    current_settings,
+    current_store,
+    safety_policy,
+    time_left,
+)
 from casegraph.web.errors import ApiError
 from casegraph.web.writes import run_update
 
@@ -122,15 +130,16 @@ def _body_text() -> str:
 def answer_query(text: str) -> Response:
     settings = current_settings()
     policy = safety_policy()
+    store = current_store()
     with client_positions():
-        checked = check_query(with_base(text, settings.base_iri), policy)
+        checked = store.check_query(with_base(text, settings.base_iri), policy,
+                                    timeout=time_left())
     default_graphs, named_graphs = _dataset(checked.from_graphs, checked.from_named_graphs)
     if checked.form in {"CONSTRUCT", "DESCRIBE"}:
         fmt = choose_format(GRAPH_FORMATS)
     else:
         fmt = choose_format(BOOLEAN_FORMATS if checked.form == "ASK" else RESULT_FORMATS)
-    store = current_store()
-    request = QueryRequest(checked.text, default_graphs, named_graphs, settings.query_timeout,
+    request = QueryRequest(checked.text, default_graphs, named_graphs, time_left(),
                            settings.max_result_rows)
     if fmt.name == "json" and checked.form == "SELECT":
         with client_positions():

@@ -25,6 +25,7 @@ from casegraph.rdf.formats import GRAPH_FORMATS, format_for_name, serialize_grap
 from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import canonical_language_tag, prefixed_name
 from casegraph.sparql.templates import bind_values, fixed_query, rebase
+from casegraph.store.base import SERVICE_LANE
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.negotiation import prefers
 
@@ -48,7 +49,7 @@ def run_fixed(name: str, rows: list[dict[str, Identifier]] | None = None,
     cfg = current_settings()
     sparql = bind_values(rebase(fixed_query(name), cfg.base_iri), rows or [])
     return current_store().query(sparql + suffix, timeout=cfg.query_timeout,
-                         max_rows=cfg.max_result_rows)
+                                 max_rows=cfg.max_result_rows, lane=SERVICE_LANE)
 
 
 def literal_language(term: object) -> str:

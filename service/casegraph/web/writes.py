@@ -21,14 +21,14 @@ import hmac
 from flask import Response, jsonify, request
 from rdflib import Graph, URIRef
 
-from casegraph.sparql.protocol_dataset import with_protocol_dataset
-from casegraph.sparql.safety import check_update
 from casegraph.web.base_iri import client_positions, with_base
 from casegraph.web.context import (
     current_settings,
+    current_store,
     guarded_writer,
     refresh_after_write,
     safety_policy,
+    time_left,
 )
 from casegraph.web.errors import ApiError
 
@@ -57,11 +57,12 @@ def run_update(text: str) -> Response:
     require_write_access()
     settings = current_settings()
     with client_positions():
-        checked = check_update(with_base(text, settings.base_iri), safety_policy())
-        update = with_protocol_dataset(
-            checked.text, _parameter("using-graph-uri"), _parameter("using-named-graph-uri")
+        update = current_store().prepare_update(
+            with_base(text, settings.base_iri), safety_policy(),
+            _parameter("using-graph-uri"), _parameter("using-named-graph-uri"),
+            timeout=time_left(),
         )
-        outcome = guarded_writer().apply_update(update, timeout=settings.query_timeout)
+        outcome = guarded_writer().apply_update(update, timeout=time_left())
     refresh_after_write(outcome)
     return jsonify(changed_graphs=sorted(str(g) for g in outcome))
 
