@@ -25,6 +25,7 @@ server process itself is unsafe.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import errno
@@ -494,7 +495,9 @@ class QueryWorkerPool:
         self._confinement = confinement or Confinement()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["casegraph.store.workers"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
+        #: Idle workers a client request leaves to the service's own queries.
+        self._reserve = max(0, spares)
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -524,12 +527,12 @@ class QueryWorkerPool:
         if self._failure is not None:
             raise StoreUnavailable(self._failure)
         if lane != CLIENT_LANE:
-            return self._run(operation, payload, timeout)
+            return self._run(operation, payload, timeout, reserve=0)
         deadline = None if timeout is None else time.monotonic() + timeout
         with self.admission.slot(_remaining(deadline)):
-            return self._run(operation, payload, _remaining(deadline))
+            return self._run(operation, payload, _remaining(deadline), reserve=self._reserve)
 
-    def _run(self, operation: str, payload: tuple, timeout: float | None):
+    def _run(self, operation: str, payload: tuple, timeout: float | None, *, reserve: int):
         deadline = None if timeout is None else time.monotonic() + timeout
         wait = _remaining(deadline)
         with self._lock:
@@ -539,13 +542,12 @@ class QueryWorkerPool:
             # replaced): loading is not the query's time, so wait for it separately.
             wait = max(wait, WORKER_START_TIMEOUT)
         try:
-            worker = self._idle.get(timeout=wait)
-            if worker is _NO_WORKER:
-                self._idle.put(_NO_WORKER)  # for the next waiter
+            worker = self._idle.get(wait, reserve)
+            if worker is _NO_WORKER:  # left in place for the next waiter
                 raise StoreUnavailable(self._failure or "no query worker can start")
             while worker.retired:
                 self._stop(worker)
-                worker = self._idle.get(timeout=_remaining(deadline) if not starting else wait)
+                worker = self._idle.get(_remaining(deadline) if not starting else wait, reserve)
         except queue.Empty:
             raise QueryTimeout(
                 f"no query worker became free within {wait:g} s (all busy or restarting)"
@@ -676,6 +678,37 @@ class QueryWorkerPool:
             self._live.clear()
         for worker in workers:
             _kill(worker)
+
+
+class _IdleWorkers:
+    """The idle workers, oldest first; a client request leaves ``reserve`` of them idle.
+
+    So while clients keep every slot busy and a killed worker's replacement is still
+    loading, a page's query still finds a worker (the spare) at once.
+    """
+
+    def __init__(self) -> None:
+        self._workers: collections.deque[_Worker] = collections.deque()
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker) -> None:
+        with self._changed:
+            self._workers.append(worker)
+            self._changed.notify_all()
+
+    def get(self, timeout: float | None, reserve: int = 0) -> _Worker:
+        """An idle worker once more than ``reserve`` are idle; ``queue.Empty`` at the timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while True:
+                if _NO_WORKER in self._workers:
+                    return _NO_WORKER
+                if len(self._workers) > reserve:
+                    return self._workers.popleft()
+                left = _remaining(deadline)
+                if left is not None and left <= 0:
+                    raise queue.Empty
+                self._changed.wait(left)
 
 
 class WorkerUnconfined(StoreUnavailable):
