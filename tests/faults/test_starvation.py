@@ -6,11 +6,12 @@ Against ``casegraph serve --production`` (waitress; 2 query workers plus the spa
   cheap request keeps answering under a second (with gunicorn's threads they stopped
   all responses for a minute);
 * two clients keeping both client workers busy with queries that run to the time
-  limit leave pages, search and /healthz under a second, and a small SELECT is
-  answered (200, or 503 with Retry-After once it has waited ``admission_wait``)
-  instead of waiting ≈ 9.5 s;
-* once both of those workers are killed at the deadline, the warm spare answers the
-  next query at once instead of a wait for a replacement to load.
+  limit leave pages, search and /healthz under a second (the spare worker), and a
+  small SELECT is answered within its own time limit — 200, or 503 with Retry-After
+  once every worker stayed busy for ``admission_wait`` — instead of waiting ≈ 9.5 s;
+* once both of those workers are killed at the deadline, pages still answer at once
+  from the spare, and a query is answered within its limit instead of waiting up to
+  300 s for a replacement.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def test_busy_client_workers_leave_cheap_requests_fast(server):
             while time.monotonic() < deadline:
                 small = sparql_query(server, SMALL, timeout=30)
                 assert small.status in {200, 503}, small.body[:300]
-                assert small.seconds < 2.0, f"a small SELECT took {small.seconds:.2f} s"
+                assert small.seconds < LIMIT + 1, f"a small SELECT took {small.seconds:.2f} s"
                 if small.status == 503:
                     assert small.headers.get("retry-after")
                 time.sleep(0.3)
@@ -99,9 +100,13 @@ def test_busy_client_workers_leave_cheap_requests_fast(server):
     assert 503 in heavy_statuses, "the endless queries were never stopped at the limit"
 
 
-def test_a_query_after_two_workers_were_killed_is_answered_at_once(server):
+def test_after_two_workers_were_killed_pages_answer_at_once_and_queries_soon(server):
     killed = in_parallel(lambda: sparql_query(server, ENDLESS), lambda: sparql_query(server, ENDLESS))
     assert [reply.status for reply in killed] == [503, 503], [r.body[:200] for r in killed]
-    small = sparql_query(server, SMALL)
-    assert small.status == 200, small.body[:300]
-    assert small.seconds < 1.0, f"the first query after the kills took {small.seconds:.2f} s"
+    with cheap_probes_stay_fast(server):
+        small = sparql_query(server, SMALL)
+        assert small.status in {200, 503}, small.body[:300]
+        assert small.seconds < LIMIT + 1, f"the first query after the kills took {small.seconds:.2f} s"
+        time.sleep(2)
+    again = sparql_query(server, SMALL)
+    assert again.status == 200, again.body[:300]

@@ -8,8 +8,12 @@ namespace must stop both, with a clear refusal, and the listener must see nothin
 
 from __future__ import annotations
 
+import platform
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -81,3 +85,60 @@ def test_a_query_past_the_memory_cap_fails_alone(tmp_path):
         assert capped.query(f"ASK {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}").boolean is True
     finally:
         capped.close()
+
+
+#: Runs a store in a process whose ``unshare`` system call always fails (a seccomp
+#: filter, inherited by the forkserver and its workers), as on a machine that allows
+#: no network namespace; prints what a query got.
+WITHOUT_NAMESPACES = """
+import ctypes, sys
+from pathlib import Path
+
+class Filter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+                ("k", ctypes.c_uint)]
+
+class Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+
+UNSHARE = 272  # x86_64
+rules = (Filter * 4)(
+    Filter(0x20, 0, 0, 0),                     # load the system call number
+    Filter(0x15, 0, 1, UNSHARE),               # unshare?
+    Filter(0x06, 0, 0, 0x00050000 | 1),        #   fail with EPERM
+    Filter(0x06, 0, 0, 0x7FFF0000),            # anything else: allowed
+)
+program = Program(4, rules)
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
+assert libc.prctl(22, 2, ctypes.byref(program), 0, 0) == 0  # PR_SET_SECCOMP, filter
+
+from casegraph.errors import StoreUnavailable
+from casegraph.store.oxigraph import OxigraphStore
+from casegraph.store.workers import Confinement
+
+store = OxigraphStore(Path(sys.argv[1]), query_workers=1, spare_workers=0,
+                      confinement=Confinement(allow_network=sys.argv[2] == "allow"))
+try:
+    print("answered", store.query("ASK {}", timeout=60).boolean)
+except StoreUnavailable as error:
+    print("refused:", error)
+finally:
+    store.close()
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the filter names x86_64's unshare")
+@pytest.mark.parametrize("setting", ["default", "allow"])
+def test_workers_that_cannot_leave_the_network_refuse_unless_allowed(tmp_path, setting):
+    ran = subprocess.run([sys.executable, "-c", WITHOUT_NAMESPACES, str(tmp_path / "s"), setting],
+                         cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=180)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    if setting == "allow":
+        assert ran.stdout.strip() == "answered True", ran.stdout + ran.stderr[-2000:]
+        assert "WITH network access" in ran.stderr
+    else:
+        assert ran.stdout.startswith("refused:"), ran.stdout + ran.stderr[-2000:]
+        assert "cannot be taken off the network" in ran.stdout
+        assert "CASEGRAPH_ALLOW_NETWORKED_WORKERS" in ran.stdout

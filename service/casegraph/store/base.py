@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 JSON_RESULTS = format_for_name("json", RESULT_FORMATS)
 #: Query lanes: ``client`` texts come from requests; ``service`` texts are the service's
 #: own fixed queries (pages, questions, search), which must stay quick while clients
-#: keep every client worker busy (see ``store.workers.Admission``).
+#: keep every client worker busy (see ``store.workers.QueryWorkerPool.run``).
 CLIENT_LANE = "client"
 SERVICE_LANE = "service"
 

@@ -29,6 +29,7 @@ import collections
 import contextlib
 import ctypes
 import errno
+import itertools
 import json
 import logging
 import multiprocessing
@@ -484,7 +485,7 @@ class Replication(Protocol):
 
 
 class QueryWorkerPool:
-    """Replica workers; requests queue for a free one (see ``Admission`` for the lanes)."""
+    """Replica workers; requests queue for a free one (see ``run`` for admission)."""
 
     def __init__(self, size: int, replication: Replication, *,
                  retire_after_quads: int = RETIRE_AFTER_REPLACED_QUADS,
@@ -503,7 +504,10 @@ class QueryWorkerPool:
         self._closed = False
         #: Why workers cannot run at all (confinement failed): every request says so.
         self._failure: str | None = None
-        self.admission = Admission(max(1, size), wait=admission_wait)
+        self._target = max(1, size) + self._reserve
+        self._admission_wait = admission_wait
+        #: Client requests waiting for a worker now (at most ADMISSION_QUEUE_LIMIT).
+        self._waiting = 0
         for _ in range(max(1, size) + max(0, spares)):
             self._start_replacement()
 
@@ -513,7 +517,12 @@ class QueryWorkerPool:
             return min((w.generation for w in self._live), default=None)
 
     def has_live_worker(self) -> bool:
-        """Whether a worker has loaded its snapshot (else queries wait for one to start)."""
+        """Whether a worker has loaded its snapshot (else queries wait for one to start).
+
+        Raises ``StoreUnavailable`` when no worker can ever start (confinement failed).
+        """
+        if self._failure is not None:
+            raise StoreUnavailable(self._failure)
         with self._lock:
             return bool(self._live)
 
@@ -521,26 +530,46 @@ class QueryWorkerPool:
             lane: str = CLIENT_LANE):
         """Run one request on a free worker; kill it at the deadline.
 
-        Client requests hold an admission slot while they wait and run (see
-        ``Admission``); the service's own requests take any idle worker.
+        Admission, for client requests (the service's own take any idle worker):
+
+        * they leave the spare workers idle, so pages and questions find one at once
+          while clients keep every other worker busy (``_IdleWorkers``);
+        * while every worker is up and busy, a client request waits at most
+          ``admission_wait`` seconds, then gets ``Overloaded`` (503, Retry-After)
+          instead of queueing behind work that may take the whole time limit; while
+          a killed worker is being replaced it waits up to its own deadline, since
+          the replacement is coming;
+        * at most ``ADMISSION_QUEUE_LIMIT`` wait at once; more are refused at once.
         """
         if self._failure is not None:
             raise StoreUnavailable(self._failure)
         if lane != CLIENT_LANE:
-            return self._run(operation, payload, timeout, reserve=0)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self.admission.slot(_remaining(deadline)):
-            return self._run(operation, payload, _remaining(deadline), reserve=self._reserve)
+            return self._run(operation, payload, timeout, client=False)
+        with self._lock:
+            if self._waiting >= ADMISSION_QUEUE_LIMIT:
+                raise Overloaded(f"{self._waiting} requests are already waiting for a query "
+                                 "worker; retry shortly", retry_after=2)
+            self._waiting += 1
+        try:
+            return self._run(operation, payload, timeout, client=True)
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
-    def _run(self, operation: str, payload: tuple, timeout: float | None, *, reserve: int):
+    def _run(self, operation: str, payload: tuple, timeout: float | None, *, client: bool):
         deadline = None if timeout is None else time.monotonic() + timeout
         wait = _remaining(deadline)
+        reserve = self._reserve if client else 0
         with self._lock:
             starting = not self._live and wait is not None
+            complete = len(self._live) >= self._target
+        capped = False
         if starting:
             # Workers are still loading their snapshot (first start, or every one was
             # replaced): loading is not the query's time, so wait for it separately.
             wait = max(wait, WORKER_START_TIMEOUT)
+        elif client and complete and (wait is None or self._admission_wait < wait):
+            wait, capped = self._admission_wait, True
         try:
             worker = self._idle.get(wait, reserve)
             if worker is _NO_WORKER:  # left in place for the next waiter
@@ -549,6 +578,9 @@ class QueryWorkerPool:
                 self._stop(worker)
                 worker = self._idle.get(_remaining(deadline) if not starting else wait, reserve)
         except queue.Empty:
+            if capped:
+                raise Overloaded(f"every query worker stayed busy for {wait:g} s; "
+                                 "retry shortly", retry_after=2) from None
             raise QueryTimeout(
                 f"no query worker became free within {wait:g} s (all busy or restarting)"
             ) from None
@@ -681,14 +713,18 @@ class QueryWorkerPool:
 
 
 class _IdleWorkers:
-    """The idle workers, oldest first; a client request leaves ``reserve`` of them idle.
+    """The idle workers, handed out oldest waiter first; a waiter with a ``reserve``
+    takes one only while more than ``reserve`` are idle.
 
-    So while clients keep every slot busy and a killed worker's replacement is still
-    loading, a page's query still finds a worker (the spare) at once.
+    So while clients keep every other worker busy, or a killed worker's replacement is
+    still loading, a page's query still finds the spare at once; and a waiting write is
+    not overtaken, again and again, by readers that keep coming back.
     """
 
     def __init__(self) -> None:
         self._workers: collections.deque[_Worker] = collections.deque()
+        self._waiters: list[tuple[int, int]] = []  # (ticket, reserve), oldest first
+        self._tickets = itertools.count()
         self._changed = threading.Condition()
 
     def put(self, worker: _Worker) -> None:
@@ -697,18 +733,25 @@ class _IdleWorkers:
             self._changed.notify_all()
 
     def get(self, timeout: float | None, reserve: int = 0) -> _Worker:
-        """An idle worker once more than ``reserve`` are idle; ``queue.Empty`` at the timeout."""
+        """An idle worker; ``queue.Empty`` at the timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
-            while True:
-                if _NO_WORKER in self._workers:
-                    return _NO_WORKER
-                if len(self._workers) > reserve:
-                    return self._workers.popleft()
-                left = _remaining(deadline)
-                if left is not None and left <= 0:
-                    raise queue.Empty
-                self._changed.wait(left)
+            me = (next(self._tickets), reserve)
+            self._waiters.append(me)
+            try:
+                while True:
+                    if _NO_WORKER in self._workers:
+                        return _NO_WORKER
+                    served = next((w for w in self._waiters if len(self._workers) > w[1]), None)
+                    if served == me:
+                        return self._workers.popleft()
+                    left = _remaining(deadline)
+                    if left is not None and left <= 0:
+                        raise queue.Empty
+                    self._changed.wait(left)
+            finally:
+                self._waiters.remove(me)
+                self._changed.notify_all()  # the next eligible waiter may go now
 
 
 class WorkerUnconfined(StoreUnavailable):
@@ -717,51 +760,6 @@ class WorkerUnconfined(StoreUnavailable):
 
 #: Put in the idle queue when no worker can ever start, to wake the waiting requests.
 _NO_WORKER = _Worker(process=None, conn=None, generation=-1, retired=False)
-
-
-class Admission:
-    """The client lane: at most ``slots`` client requests run at once, a few more wait.
-
-    The pool starts ``slots`` workers plus spares, so a service request (pages,
-    search) always finds a worker while clients keep every slot busy, and a worker
-    killed at its deadline leaves a warm one behind while its replacement loads.
-    A client request waits for a slot at most ``wait`` seconds (and never past its
-    deadline), and only while fewer than ``queue_limit`` others wait; otherwise it is
-    refused with ``Overloaded`` (503, ``Retry-After``) rather than queueing behind
-    work that may take the whole time limit.
-    """
-
-    def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS,
-                 queue_limit: int = ADMISSION_QUEUE_LIMIT):
-        self.slots = slots
-        self.wait = wait
-        self.queue_limit = queue_limit
-        self._free = threading.BoundedSemaphore(slots)
-        self._lock = threading.Lock()
-        self._waiting = 0
-
-    @contextlib.contextmanager
-    def slot(self, timeout: float | None) -> Iterator[None]:
-        if not self._free.acquire(blocking=False):
-            with self._lock:
-                if self._waiting >= self.queue_limit:
-                    raise Overloaded(
-                        f"all {self.slots} query workers are busy and {self._waiting} "
-                        "requests are waiting; retry shortly", retry_after=2)
-                self._waiting += 1
-            try:
-                acquired = self._free.acquire(
-                    timeout=self.wait if timeout is None else min(timeout, self.wait))
-            finally:
-                with self._lock:
-                    self._waiting -= 1
-            if not acquired:
-                raise Overloaded(f"all {self.slots} query workers stayed busy for "
-                                 f"{self.wait:g} s; retry shortly", retry_after=2)
-        try:
-            yield
-        finally:
-            self._free.release()
 
 
 def _kill(worker: _Worker) -> None:

@@ -113,12 +113,13 @@ def healthz():
     store = current_app.extensions["casegraph.store"]
     try:
         graphs = store.named_graphs()
+        ready = store.queries_ready()
     except StoreError as error:
         response = jsonify(status="unavailable", error=str(error))
         response.status_code = 503
         return response
     warming = {}
-    if not store.queries_ready():
+    if not ready:
         warming["query workers"] = "loading the store's snapshot"
     index = current_app.extensions.get(SEARCH_KEY)
     if index is not None and index.building:
