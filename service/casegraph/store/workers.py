@@ -505,6 +505,9 @@ class QueryWorkerPool:
         #: Why workers cannot run at all (confinement failed): every request says so.
         self._failure: str | None = None
         self._target = max(1, size) + self._reserve
+        #: Set once every worker has started: until then no spare is kept back (the
+        #: first queries after a start would only wait for the last ones to load).
+        self._started = False
         self._admission_wait = admission_wait
         #: Client requests waiting for a worker now (at most ADMISSION_QUEUE_LIMIT).
         self._waiting = 0
@@ -559,10 +562,11 @@ class QueryWorkerPool:
     def _run(self, operation: str, payload: tuple, timeout: float | None, *, client: bool):
         deadline = None if timeout is None else time.monotonic() + timeout
         wait = _remaining(deadline)
-        reserve = self._reserve if client else 0
         with self._lock:
             starting = not self._live and wait is not None
             complete = len(self._live) >= self._target
+            self._started = self._started or complete
+            reserve = self._reserve if client and self._started else 0
         capped = False
         if starting:
             # Workers are still loading their snapshot (first start, or every one was
@@ -581,9 +585,8 @@ class QueryWorkerPool:
             if capped:
                 raise Overloaded(f"every query worker stayed busy for {wait:g} s; "
                                  "retry shortly", retry_after=2) from None
-            raise QueryTimeout(
-                f"no query worker became free within {wait:g} s (all busy or restarting)"
-            ) from None
+            raise Overloaded(f"no query worker became free within {wait:g} s (all busy or "
+                             "restarting); retry shortly", retry_after=2) from None
         if self._failure is not None:
             raise StoreUnavailable(self._failure)
         if starting:
