@@ -1,23 +1,26 @@
-"""Query worker processes: in-memory replicas that can be killed at a deadline.
+"""Query worker processes: read-only views of the store that can be killed at a deadline.
 
 pyoxigraph cannot cancel a query, and some queries crash the whole process
 (deep nesting overflows the stack; an entity bomb aborts).  So queries never
-run in the server process: each worker holds an in-memory ``pyoxigraph.Store``
-replica of the persistent store, and the parent SIGKILLs a worker that misses
-its deadline or notices that it died, and starts a replacement in the
-background while the other workers keep answering.
+run in the server process: the parent SIGKILLs a worker that misses its
+deadline or notices that it died, and starts a replacement in the background
+while the other workers keep answering.
 
-A worker starts from an N-Quads snapshot taken at some *generation* and then
-applies, before every request, the committed graph replacements it has not
-seen yet (the *replication log*), so it answers from exactly the state of the
-last acknowledged write: never half an update, never an older state.
+What a worker reads (``open_view``): a *view*, a RocksDB checkpoint of the
+store that the writer takes under its write lock at one *generation* (the
+count of committed writes), opened read-only.  A checkpoint is hard links to
+the store's immutable table files, so a view costs no copy and no memory
+beyond RocksDB's caches: memory no longer grows with data × workers (the
+workers used to hold an in-memory replica each).  Nobody writes a view, so
+reading it read-only is safe (RocksDB leaves a read-only opener beside a live
+writer undefined, and pyoxigraph 0.5 has no secondary instances).
 
-pyoxigraph's in-memory store never frees a removed quad (measured: about 440
-bytes kept per quad replaced), so a replica grows with every write it applies.
-A worker counts the quads it has replaced and, past a budget, asks to be
-retired: the pool starts a fresh one from a new snapshot and stops the old one
-once its successor answers, so memory stays bounded under a steady write load
-without losing capacity.
+How a worker sees writes (``View``, ``ensure_view``): every request carries the
+view of the current generation; the writer takes a new checkpoint for the
+first request after a write, and a worker on an older view reopens before
+answering, so every answer reflects every acknowledged write.  A view is
+deleted once no worker uses it.  Update previews get a private writable
+checkpoint each (``_run_preview``), thrown away afterwards.
 
 Workers are started with the ``forkserver`` method: forking the threaded
 server process itself is unsafe.
@@ -50,76 +53,64 @@ from casegraph.errors import (
 from casegraph.rdf.formats import JSON_NOTICE_KEY
 from casegraph.rdf.results import first_rows
 from casegraph.rdf.terms import sparql_json_term, term_parts
+from casegraph.store import merge
 from casegraph.store.base import QueryRequest
 
 log = logging.getLogger(__name__)
 
-#: One replicated commit: (generation, {graph IRI: N-Quads of its new content or None}).
-LogEntry = tuple[int, dict[str, bytes | None]]
-_NQUADS = ox.RdfFormat.N_QUADS
 _NTRIPLES = ox.RdfFormat.N_TRIPLES
-#: How long a request waits for the first worker to load its snapshot (seconds).
+#: How long a request waits for the first worker to open its view (seconds).
 WORKER_START_TIMEOUT = 300.0
-#: Quads a worker may replace (garbage it cannot free) before it is retired:
-#: this many, or half the quads it started with if that is more.
-RETIRE_AFTER_REPLACED_QUADS = 20_000
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 # --------------------------------------------------------------------------- worker side
 
 
-def worker_main(conn, snapshot_path: str, generation: int, retire_after: int) -> None:
-    """Entry point of a worker process: load the snapshot, then answer requests."""
-    replica = ox.Store()
-    replica.load(path=snapshot_path, format=_NQUADS, lenient=True)
-    budget = max(retire_after, len(replica) // 2)
-    replaced = 0
+@dataclass(frozen=True)
+class View:
+    """A read-only checkpoint of the store: its directory and the generation it holds."""
+
+    path: str
+    generation: int
+
+
+def open_view(view: View) -> ox.Store:
+    """Open a view read-only (nothing is loaded: reads go to its table files)."""
+    return ox.Store.read_only(view.path)
+
+
+def ensure_view(db: ox.Store | None, current: View | None, wanted: View
+                ) -> tuple[ox.Store, View]:
+    """The store to answer from: the open one if it is ``wanted``, else ``wanted`` reopened."""
+    if db is not None and current == wanted:
+        return db, current
+    return open_view(wanted), wanted
+
+
+def worker_main(conn, view: View) -> None:
+    """Entry point of a worker process: open the view, then answer requests."""
+    db, view = ensure_view(None, None, view)
     conn.send(("ready",))
     handlers = {"query": _run_query, "select_json": _run_select_json, "preview": _run_preview}
     while True:
         try:
-            operation, entries, payload = conn.recv()
+            operation, wanted, payload = conn.recv()
         except (EOFError, OSError):
             return  # the parent went away
-        for entry_generation, changes in entries:
-            if entry_generation > generation:
-                replaced += _apply_changes(replica, changes)
-                generation = entry_generation
         try:
-            status, value = "ok", handlers[operation](replica, *payload)
+            db, view = ensure_view(db, view, wanted)
+            status, value = "ok", handlers[operation](db, *payload)
         except SyntaxError as error:
             status, value = "syntax", str(error)
         except Exception as error:  # reported to the caller, the worker stays usable
             status, value = "error", f"{type(error).__name__}: {error}"
-        if operation == "preview" and status == "ok":
-            value, undone = value  # a failed update left the replica as it was
-            replaced += undone
-        conn.send((status, generation, value, replaced > budget))
+        conn.send((status, view, value))
 
 
-def _apply_changes(replica: ox.Store, changes: dict[str, bytes | None]) -> int:
-    """Replace graphs in the replica; returns the quads removed (now garbage)."""
-    removed = 0
-    for iri, nquads in changes.items():
-        graph = ox.NamedNode(iri)
-        removed += sum(1 for _ in replica.quads_for_pattern(None, None, None, graph))
-        replica.remove_graph(graph)
-        if nquads:
-            replica.load(nquads, format=_NQUADS, lenient=True)
-    return removed
-
-
-def _evaluate(replica: ox.Store, request: QueryRequest):
-    return replica.query(
-        request.sparql,
-        **_dataset_options(request.default_graph_uris, request.named_graph_uris),
-    )
-
-
-def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
+def _run_query(db: ox.Store, request: QueryRequest) -> tuple:
     max_rows = request.max_rows
-    result = _evaluate(replica, request)
+    result = _evaluate(db, request)
     if isinstance(result, ox.QueryBoolean):
         return ("boolean", bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -132,7 +123,7 @@ def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
     return ("bindings", variables, rows, truncated)
 
 
-def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, bool]:
+def _run_select_json(db: ox.Store, request: QueryRequest) -> tuple[bytes, bool]:
     """A SELECT's results as SPARQL JSON bytes, written here rather than in the server.
 
     Large results otherwise cross the pipe as tuples, become rdflib terms and are
@@ -141,7 +132,7 @@ def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, b
     the same ``json.dumps`` call, the same truncation notice).
     """
     max_rows = request.max_rows
-    result = _evaluate(replica, request)
+    result = _evaluate(db, request)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("JSON results are written here for SELECT queries only")
     variables = [v.value for v in result.variables]
@@ -164,49 +155,53 @@ def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, b
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
 
 
+def _evaluate(db: ox.Store, request: QueryRequest):
+    """Run a query over the requested dataset, the default graph always an RDF merge.
+
+    Without a list the default graph is the store's own, which holds the merge of
+    the named graphs (``store.merge``).  The engine reads a list of several
+    default graphs as one solution per graph stating a triple, so such a query
+    runs on a scratch store holding their merge (and the named graphs it may use).
+    """
+    sparql, default_graph_uris, named_graph_uris = request[:3]
+    if default_graph_uris is not None and len(set(default_graph_uris)) > 1:
+        scratch = merge.merged_store(db, list(default_graph_uris), named_graph_uris)
+        return scratch.query(sparql, **_dataset_options(None, named_graph_uris))
+    return db.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
+
+
 def _dataset_options(
     default_graph_uris: list[str] | None, named_graph_uris: list[str] | None
 ) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if default_graph_uris is not None:  # [] is an empty default graph
         options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-    else:
-        options["use_default_graph_as_union"] = True
     if named_graph_uris is not None:  # [] is no named graph at all
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
     return options
 
 
 def _run_preview(
-    replica: ox.Store, sparql_update: str, writes: list[str], writes_all: bool
-) -> tuple[dict[str, bytes | None], int]:
-    """Apply an update to the replica, read the changed graphs, and undo it.
+    db: ox.Store, copy_path: str, sparql_update: str, writes: list[str], writes_all: bool
+) -> dict[str, bytes | None]:
+    """Apply an update to a private writable checkpoint; return the graphs it changed.
 
-    Returns the changed graphs and about how many quads the update and its undo
-    removed (garbage in the replica, never freed).
+    ``copy_path`` is a checkpoint of the current generation taken for this preview
+    alone (the parent deletes it afterwards), so nothing needs undoing.
     """
-    existing = set(replica.named_graphs())
+    del db  # the view is read-only; the copy holds the same generation
+    scratch = ox.Store(copy_path)
+    existing = set(scratch.named_graphs())
     candidates = existing if writes_all else {ox.NamedNode(g) for g in writes}
-    before = {g: set(replica.quads_for_pattern(None, None, None, g)) for g in candidates}
-    replica.update(sparql_update)
-    replaced = sum(map(len, before.values()))  # at most this many deleted by the update
-    try:
-        created = set(replica.named_graphs()) - existing
-        changes: dict[str, bytes | None] = {}
-        for graph in candidates | created:
-            after = set(replica.quads_for_pattern(None, None, None, graph))
-            if after != before.get(graph, set()):
-                triples = [q.triple for q in after]
-                changes[graph.value] = ox.serialize(triples, format=_NTRIPLES) if after else None
-    finally:
-        for graph in candidates | (set(replica.named_graphs()) - existing):
-            replaced += sum(1 for _ in replica.quads_for_pattern(None, None, None, graph))
-            replica.remove_graph(graph)
-        for graph, quads in before.items():
-            replica.extend(quads)
-            if graph in existing:
-                replica.add_graph(graph)
-    return changes, replaced
+    before = {g: set(scratch.quads_for_pattern(None, None, None, g)) for g in candidates}
+    scratch.update(sparql_update)
+    changes: dict[str, bytes | None] = {}
+    for graph in candidates | (set(scratch.named_graphs()) - existing):
+        after = set(scratch.quads_for_pattern(None, None, None, graph))
+        if after != before.get(graph, set()):
+            triples = [q.triple for q in after]
+            changes[graph.value] = ox.serialize(triples, format=_NTRIPLES) if after else None
+    return changes
 
 
 # --------------------------------------------------------------------------- parent side
@@ -216,33 +211,25 @@ def _run_preview(
 class _Worker:
     process: Any
     conn: Any
-    generation: int
-    #: A successor is starting: it reported too much garbage in its replica.
-    retiring: bool = False
-    #: The successor answers: stop this one instead of giving it more requests.
-    retired: bool = False
+    #: The view the worker has open (leased from ``Views``).
+    view: View
 
 
-class Replication(Protocol):
-    """What the pool needs from the writer: snapshots and the replication log."""
+class Views(Protocol):
+    """What the pool needs from the writer: leases on views of the current generation."""
 
-    def snapshot(self) -> tuple[str, int]:
-        """Lease a snapshot file (N-Quads) and the generation it holds."""
+    def current_view(self) -> View:
+        """Lease the view of the latest committed generation (taken now if there is none)."""
 
-    def release_snapshot(self, path: str) -> None:
-        """End the lease: the file may be deleted once superseded."""
-
-    def entries_since(self, generation: int) -> list[LogEntry]:
-        """The committed changes after ``generation``, oldest first."""
+    def release_view(self, view: View) -> None:
+        """End one lease: a superseded view is deleted once nobody holds it."""
 
 
 class QueryWorkerPool:
-    """A fixed number of replica workers; requests queue for a free one."""
+    """A fixed number of view workers; requests queue for a free one."""
 
-    def __init__(self, size: int, replication: Replication, *,
-                 retire_after_quads: int = RETIRE_AFTER_REPLACED_QUADS):
-        self._replication = replication
-        self._retire_after = retire_after_quads
+    def __init__(self, size: int, views: Views):
+        self._views = views
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["casegraph.store.workers"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -252,13 +239,8 @@ class QueryWorkerPool:
         for _ in range(max(1, size)):
             self._start_replacement()
 
-    def min_generation(self) -> int | None:
-        """The oldest generation a live worker is at (log entries after it are needed)."""
-        with self._lock:
-            return min((w.generation for w in self._live), default=None)
-
     def has_live_worker(self) -> bool:
-        """Whether a worker has loaded its snapshot (else queries wait for one to start)."""
+        """Whether a worker has opened its view (else queries wait for one to start)."""
         with self._lock:
             return bool(self._live)
 
@@ -269,41 +251,37 @@ class QueryWorkerPool:
         with self._lock:
             starting = not self._live and wait is not None
         if starting:
-            # Workers are still loading their snapshot (first start, or every one was
-            # replaced): loading is not the query's time, so wait for it separately.
+            # Workers are still starting (first start, or every one was replaced):
+            # starting is not the query's time, so wait for it separately.
             wait = max(wait, WORKER_START_TIMEOUT)
         try:
             worker = self._idle.get(timeout=wait)
-            while worker.retired:
-                self._stop(worker)
-                worker = self._idle.get(timeout=_remaining(deadline) if not starting else wait)
         except queue.Empty:
             raise QueryTimeout(
                 f"no query worker became free within {wait:g} s (all busy or restarting)"
             ) from None
         if starting:
             deadline = time.monotonic() + timeout
-        entries = self._replication.entries_since(worker.generation)
         try:
-            worker.conn.send((operation, entries, payload))
+            view = self._views.current_view()
+        except BaseException:
+            self._idle.put(worker)
+            raise
+        try:
+            worker.conn.send((operation, view, payload))
             if not worker.conn.poll(_remaining(deadline)):
-                self._discard(worker)
+                self._discard(worker, view)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:
-            code = self._discard(worker)
+            code = self._discard(worker, view)
             raise EngineCrashed(
                 f"the query engine died while answering (exit code {code}); "
                 "the query was not completed, other queries are unaffected"
             ) from error
-        status, worker.generation, value, worn = reply
-        if worn and not worker.retiring:
-            worker.retiring = True
-            self._start_replacement(retire=worker)
-        if worker.retired:
-            self._stop(worker)
-        else:
-            self._idle.put(worker)
+        status, opened, value = reply
+        self._note_view(worker, view, opened)
+        self._idle.put(worker)
         if status == "ok":
             return value
         if status == "syntax":
@@ -314,7 +292,18 @@ class QueryWorkerPool:
         # SERVICE, a bad IRI): the engine itself is fine.
         raise QueryRefused(f"the engine refused the request: {value}")
 
-    def _discard(self, worker: _Worker) -> int | None:
+    def _note_view(self, worker: _Worker, sent: View, opened: View) -> None:
+        """After a reply: the worker holds ``opened``; release the lease it no longer needs.
+
+        ``opened`` is ``sent`` unless reopening failed (then the worker kept its old view).
+        """
+        if opened == sent and worker.view != sent:
+            self._views.release_view(worker.view)
+            worker.view = sent
+        else:
+            self._views.release_view(sent)
+
+    def _discard(self, worker: _Worker, sent: View | None = None) -> int | None:
         """SIGKILL a worker (stopping its query for real) and start a replacement."""
         with self._lock:
             self._live.discard(worker)
@@ -324,22 +313,22 @@ class QueryWorkerPool:
                 os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(5)
         worker.conn.close()
-        if not worker.retiring:  # a retiring worker's successor is already starting
-            self._start_replacement()
+        self._release_views(worker, sent)
+        self._start_replacement()
         return worker.process.exitcode
 
-    def _stop(self, worker: _Worker) -> None:
-        """Stop a retired worker (idle, so nothing is lost); its successor already runs."""
-        with self._lock:
-            self._live.discard(worker)
-        _kill(worker)
+    def _release_views(self, worker: _Worker, sent: View | None) -> None:
+        """A worker has gone: end its lease, and that of the view sent with its last request."""
+        self._views.release_view(worker.view)
+        if sent is not None:
+            self._views.release_view(sent)
 
-    def _start_replacement(self, retire: _Worker | None = None) -> None:
+    def _start_replacement(self) -> None:
         threading.Thread(
-            target=self._start_worker, args=(retire,), name="casegraph-worker-start", daemon=True
+            target=self._start_worker, name="casegraph-worker-start", daemon=True
         ).start()
 
-    def _start_worker(self, retire: _Worker | None = None) -> None:
+    def _start_worker(self) -> None:
         delay = 0.5
         while not self._closed:
             try:
@@ -350,37 +339,36 @@ class QueryWorkerPool:
                 delay = min(delay * 2, 30)
                 continue
             with self._lock:
-                if self._closed:
-                    _kill(worker)
-                    return
-                self._live.add(worker)
+                closed = self._closed
+                if not closed:
+                    self._live.add(worker)
+            if closed:
+                _kill(worker)
+                self._release_views(worker, None)
+                return
             self._idle.put(worker)
-            if retire is not None:
-                retire.retired = True  # stopped when next taken from, or given back to, the queue
             return
 
     def _spawn(self) -> _Worker:
-        path, generation = self._replication.snapshot()
+        view = self._views.current_view()  # the worker's lease; released when it goes
         try:
             parent_conn, child_conn = self._context.Pipe()
             process = self._context.Process(
-                target=worker_main,
-                args=(child_conn, path, generation, self._retire_after),
-                name="casegraph-query",
-                daemon=True,
+                target=worker_main, args=(child_conn, view), name="casegraph-query", daemon=True,
             )
             process.start()
             child_conn.close()
             try:
-                parent_conn.recv()  # ("ready",) once the snapshot is loaded
+                parent_conn.recv()  # ("ready",) once the view is open
             except EOFError:
                 process.join(5)
                 raise StoreUnavailable(
-                    f"query worker died loading the snapshot (exit code {process.exitcode})"
+                    f"query worker died opening its view (exit code {process.exitcode})"
                 ) from None
-        finally:
-            self._replication.release_snapshot(path)
-        return _Worker(process, parent_conn, generation)
+        except BaseException:
+            self._views.release_view(view)
+            raise
+        return _Worker(process, parent_conn, view)
 
     def close(self) -> None:
         with self._lock:
@@ -389,6 +377,7 @@ class QueryWorkerPool:
             self._live.clear()
         for worker in workers:
             _kill(worker)
+            self._release_views(worker, None)
 
 
 def _kill(worker: _Worker) -> None:

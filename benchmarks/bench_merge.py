@@ -1,0 +1,137 @@
+"""What keeping the default graph an RDF merge costs, measured on plain pyoxigraph stores.
+
+Compares, on one RocksDB store loaded with a corpus (the bundled cases, or a
+``generate.py`` N-Quads file):
+
+* **writes**: replacing one case graph with the update the store ran before
+  (``merge=False``) and with the merge-maintaining one (``store.merge``), each
+  followed by the flush a guarded write does;
+* **queries**: every curated question (default parameters) and a few default-graph
+  probes, over the engine's union view (``use_default_graph_as_union``: one solution
+  per restatement, the old behaviour) and over the maintained merge (the store's
+  default graph), plus the same probes written as a query rewrite would have to
+  (every triple pattern a ``SELECT DISTINCT`` over ``GRAPH ?g``).
+
+Usage: ``python benchmarks/bench_merge.py [--corpus benchmarks/out/corpus-2k.nq] --work DIR``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from casegraph.config import CANONICAL_BASE_IRI, Settings
+from casegraph.question_catalogue import ParameterError, load_catalogue
+from casegraph.store.formats import parse_named_graphs, replace_graphs_update
+from casegraph.store.merge import build_merge
+
+PROBES = {
+    "count": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "labels-of-typed": (
+        "SELECT ?x ?l WHERE { ?x a <https://w3id.org/casegraph/ns#Award> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    ),
+}
+REWRITTEN = {
+    "count": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE "
+             "{ GRAPH ?g { ?s ?p ?o } } } }",
+    "labels-of-typed": (
+        "SELECT ?x ?l WHERE { "
+        "{ SELECT DISTINCT ?x WHERE { GRAPH ?g1 { ?x a <https://w3id.org/casegraph/ns#Award> } } } "
+        "{ SELECT DISTINCT ?x ?l WHERE { GRAPH ?g2 "
+        "{ ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l } } } }"
+    ),
+}
+
+
+def timed(action, repeat: int) -> float:
+    """Median milliseconds of ``action`` over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def load(db: ox.Store, corpus: Path | None) -> None:
+    if corpus is not None:
+        db.bulk_load(path=str(corpus), format=ox.RdfFormat.N_QUADS)
+        return
+    from casegraph.bootstrap import load_bundled
+
+    class _Target:  # load_bundled's store interface, on the bare pyoxigraph store
+        def bulk_load(self, data, media_type):
+            db.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+
+    load_bundled(_Target(), Settings())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, help="N-Quads (default: the bundled cases)")
+    parser.add_argument("--work", type=Path, required=True, help="scratch directory (emptied)")
+    parser.add_argument("--writes", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    db = ox.Store(str(args.work))
+    load(db, args.corpus)
+    quads = len(db)
+    started = time.perf_counter()
+    build_merge(db)
+    build_ms = (time.perf_counter() - started) * 1000
+    merged = sum(1 for _ in db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    print(f"quads in named graphs: {quads}; distinct triples in the merge: {merged}; "
+          f"merge built in {build_ms:.0f} ms")
+
+    cases = sorted(g.value for g in db.named_graphs() if "/graph/case/" in g.value)
+    rng = random.Random(7)
+    for merge in (False, True):
+        times, updates = [], []
+        for iri in rng.sample(cases, min(args.writes, len(cases))):
+            data = ox.serialize(
+                (q.triple for q in db.quads_for_pattern(None, None, None, ox.NamedNode(iri))),
+                format=ox.RdfFormat.N_TRIPLES,
+            )
+            graphs = parse_named_graphs(data, "application/n-triples", graph=iri)
+            update = replace_graphs_update(graphs, merge=merge)
+            started = time.perf_counter()
+            db.update(update)
+            updated = time.perf_counter()
+            db.flush()
+            times.append((time.perf_counter() - started) * 1000)
+            updates.append((updated - started) * 1000)
+        print(f"replace one case graph, merge={merge}: update p50 "
+              f"{statistics.median(updates):.1f} ms (max {max(updates):.1f}); with the flush "
+              f"p50 {statistics.median(times):.1f} ms (max {max(times):.1f})")
+
+    queries = dict(PROBES)
+    for question in load_catalogue().values():
+        try:
+            queries[question.id] = question.query_text(
+                question.bindings({}, CANONICAL_BASE_IRI), CANONICAL_BASE_IRI)
+        except ParameterError:
+            continue
+    print(f"{'query':34} {'union ms':>9} {'rows':>7} {'merge ms':>9} {'rows':>7} "
+          f"{'rewrite ms':>10}")
+    for name, text in queries.items():
+        union_rows = len(list(db.query(text, use_default_graph_as_union=True)))
+        merge_rows = len(list(db.query(text)))
+        union_ms = timed(lambda t=text: list(db.query(t, use_default_graph_as_union=True)),
+                         args.repeat)
+        merge_ms = timed(lambda t=text: list(db.query(t)), args.repeat)
+        rewrite = REWRITTEN.get(name)
+        rewrite_ms = (f"{timed(lambda t=rewrite: list(db.query(t)), args.repeat):10.1f}"
+                      if rewrite else f"{'':10}")
+        print(f"{name:34} {union_ms:9.1f} {union_rows:7} {merge_ms:9.1f} {merge_rows:7} "
+              f"{rewrite_ms}")
+
+
+if __name__ == "__main__":
+    main()
