@@ -100,6 +100,11 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "export_cases": ("单个案例 (Turtle)", "單個案例 (Turtle)", "One case (Turtle)"),
     "export_schema": ("本体与约束", "本體與約束", "Ontology and shapes"),
     "triples": ("三元组", "三元組", "triples"),
+    # The default graph is the merge: a triple restated by several cases counts once there.
+    "triples_in_merge": ("个不同的三元组(合并后)", "個不同的三元組(合併後)",
+                         "distinct triples in the merge"),
+    "statements_in_graphs": ("条各案例图中的陈述", "條各案例圖中的陳述",
+                             "statements in the case graphs"),
     "void": ("数据集描述 (VoID)", "數據集描述 (VoID)", "Dataset description (VoID)"),
     # home, search, query, ontology and shapes pages
     "home_title": ("首页", "首頁", "Home"),
