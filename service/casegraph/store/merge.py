@@ -15,18 +15,19 @@ request (one transaction) as every case-graph change (``formats.
 replace_graphs_update``), and query that default graph.  Updates never read or
 write it: ``update_scope`` refuses both, so it stays exactly the merge.
 
-Measured with ``benchmarks/bench_merge.py`` (2 shared cores, medians), see the
-report in BENCHMARKS.md ("Default graph as a merge"):
+Measured with ``benchmarks/bench_merge.py`` on 2 shared, busy cores (medians; noisy):
 
-* per write (replace one case graph of ~180 triples, flush included): 13 cases
-  6.5 → 7.9 ms; 10k cases 10.9 → 13.2 ms;
-* queries over the merge are as fast as over the union view or faster (the
-  default graph has its own indexes, and fewer triples): at 10k cases
-  ``COUNT(*)`` 1,081 → 426 ms; a query rewrite that makes every triple pattern a
-  ``SELECT DISTINCT`` over ``GRAPH ?g`` took 3,268 ms for the same count and
-  breaks join ordering, so it was not chosen;
-* storage: the merge adds the distinct triples once more (10k: 1.87 M quads,
-  +0.73 M merge triples); building it for an existing store takes 9 s at 10k.
+* per write, the pure SPARQL form (remote): 13 cases update 12.6 -> 45.8 ms, with the
+  flush 39 -> 145 ms; 10k cases update 12.0 -> 58.6 ms, with the flush 118 -> 172 ms.
+  The embedded writer changes the merge by the difference (``replace_update``); its
+  one run, on an even busier machine, was not faster (107 ms for a one-label edit at
+  13 cases vs 41 ms pure SPARQL): re-measure on a quiet machine before keeping it;
+* queries over the merge were faster than the union view on every curated question
+  (13 cases: practices-of-award-winners 907 -> 8.6 ms; case-documents 600 -> 23 rows)
+  and at 10k ``COUNT(*)`` 3,713 -> 1,572 ms; the rewrite alternative (every pattern a
+  ``SELECT DISTINCT`` over ``GRAPH ?g``) took 14,056 ms for that count: not chosen;
+* storage: 10k cases 1,868,043 quads + 1,660,111 merge triples; building the merge for
+  an existing store took 37 s at 10k (bulk, once).
 
 The in-memory backend needs none of this: rdflib's union default graph is
 already a set of triples.
