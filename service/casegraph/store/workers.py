@@ -235,6 +235,8 @@ class QueryWorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._starters: set[threading.Thread] = set()
+        self._closing = threading.Event()  # wakes a starter waiting to retry
         self._closed = False
         for _ in range(max(1, size)):
             self._start_replacement()
@@ -324,9 +326,12 @@ class QueryWorkerPool:
             self._views.release_view(sent)
 
     def _start_replacement(self) -> None:
-        threading.Thread(
+        starter = threading.Thread(
             target=self._start_worker, name="casegraph-worker-start", daemon=True
-        ).start()
+        )
+        with self._lock:
+            self._starters = {t for t in self._starters if t.is_alive()} | {starter}
+        starter.start()
 
     def _start_worker(self) -> None:
         delay = 0.5
@@ -335,7 +340,7 @@ class QueryWorkerPool:
                 worker = self._spawn()
             except Exception as error:  # keep trying: a query may be waiting for a worker
                 log.warning("query worker failed to start: %s; retrying in %.1f s", error, delay)
-                time.sleep(delay)
+                self._closing.wait(delay)
                 delay = min(delay * 2, 30)
                 continue
             with self._lock:
@@ -371,8 +376,15 @@ class QueryWorkerPool:
         return _Worker(process, parent_conn, view)
 
     def close(self) -> None:
+        """Stop every worker; wait for those starting, whose view the store is about to delete."""
         with self._lock:
             self._closed = True
+            starters = list(self._starters)
+        self._closing.set()
+        for starter in starters:
+            if starter is not threading.current_thread():
+                starter.join(WORKER_START_TIMEOUT)
+        with self._lock:
             workers = list(self._live)
             self._live.clear()
         for worker in workers:
