@@ -103,3 +103,24 @@ def test_count_of_the_default_graph_is_the_distinct_triples_of_the_trig_export(l
     union = Graph().parse(data=b"".join(loaded_store.dump("application/n-triples")),
                           format="nt")
     assert len(union) == len(merged)
+
+
+def test_the_embedded_writer_changes_the_merge_by_the_difference_only(tmp_path):
+    """An edit of one triple retracts one triple from the merge, not the whole graph."""
+    from casegraph.store import merge
+    from casegraph.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "store", query_workers=1)
+    try:
+        store.replace_graphs({iri: case_graph(n) for n, iri in enumerate(CASES)})
+        edited = case_graph(0)
+        edited.remove((GROUP, URIRef(ID + "p/case"), Literal(0)))
+        edited.add((GROUP, URIRef(ID + "p/case"), Literal(10)))
+        update = merge.replace_update(store._db, {CASES[0]: edited})
+        retracted = update.split("VALUES (?s ?p ?o) {", 1)[1].split("}", 1)[0]
+        assert retracted.strip() == f'(<{GROUP}> <{ID}p/case> "0"^^<http://www.w3.org/2001/XMLSchema#integer>)'
+        store.replace_graphs({CASES[0]: edited})
+        numbers = store.query(f"SELECT ?n WHERE {{ <{GROUP}> <{ID}p/case> ?n }}").rows
+        assert sorted(int(r[0]) for r in numbers) == [1, 2, 10]
+    finally:
+        store.close()

@@ -58,8 +58,8 @@ def replace_update(db: ox.Store, graphs: Mapping[URIRef, Graph | None]) -> str:
     names = [ox.NamedNode(str(iri)) for iri in graphs]
     old = {q.triple for name in names for q in db.quads_for_pattern(None, None, None, name)}
     texts = {iri: graph_to_ntriples(g) for iri, g in graphs.items() if g is not None and len(g)}
-    new = {t for text in texts.values()
-           for t in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)}
+    new = {q.triple for text in texts.values()  # the parser yields quads of the default graph
+           for q in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)}
     gone = old - new
     listed = ", ".join(map(str, names))
     elsewhere = (f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} "
