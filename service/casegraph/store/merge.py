@@ -15,19 +15,25 @@ request (one transaction) as every case-graph change (``formats.
 replace_graphs_update``), and query that default graph.  Updates never read or
 write it: ``update_scope`` refuses both, so it stays exactly the merge.
 
-Measured with ``benchmarks/bench_merge.py`` on 2 shared, busy cores (medians; noisy):
+Chosen by measurement (``benchmarks/bench_merge.py``; 2 cores shared with other
+work, medians, so wall times are noisy):
 
-* per write, the pure SPARQL form (remote): 13 cases update 12.6 -> 45.8 ms, with the
-  flush 39 -> 145 ms; 10k cases update 12.0 -> 58.6 ms, with the flush 118 -> 172 ms.
-  The embedded writer changes the merge by the difference (``replace_update``); its
-  one run, on an even busier machine, was not faster (107 ms for a one-label edit at
-  13 cases vs 41 ms pure SPARQL): re-measure on a quiet machine before keeping it;
-* queries over the merge were faster than the union view on every curated question
-  (13 cases: practices-of-award-winners 907 -> 8.6 ms; case-documents 600 -> 23 rows)
-  and at 10k ``COUNT(*)`` 3,713 -> 1,572 ms; the rewrite alternative (every pattern a
-  ``SELECT DISTINCT`` over ``GRAPH ?g``) took 14,056 ms for that count: not chosen;
-* storage: 10k cases 1,868,043 quads + 1,660,111 merge triples; building the merge for
-  an existing store took 37 s at 10k (bulk, once).
+* per write (an edit of one label in one case graph; the update, then the flush a
+  guarded write does, ~100-150 ms, dominates): without a merge 32.7 ms at 13 cases,
+  9.1 ms at 2k; keeping the merge by the difference (``replace_update``, embedded)
+  30.6 ms / 12.5 ms; the pure SPARQL form the remote backend sends (retract the old
+  graphs' triples no other graph states, copy the new ones) 58.5 ms / 29.0 ms, and
+  at 10k 12.0 -> 58.6 ms for a whole-graph replacement;
+* queries: over the merge every curated question was as fast or faster than over
+  the union view, besides answering once per triple.  13 cases:
+  practices-of-award-winners 907 -> 8.6 ms, case-documents 600 -> 23 rows; 10k:
+  ``COUNT(*)`` 3,713 -> 1,572 ms, labels of every award 117.6 s and 11,186,559 rows
+  -> 38.9 ms and 180 rows, figures-across-companies 27.5 -> 10.0 s.  A query
+  rewrite (every triple pattern a ``SELECT DISTINCT`` over ``GRAPH ?g``) took
+  14,056 ms for that count at 10k and defeats join ordering; no engine option
+  deduplicates (pyoxigraph 0.5's union view and default-graph lists both repeat);
+* storage: the distinct triples once more (10k: 1,868,043 quads, 1,660,111 merge
+  triples); building the merge for an existing store: 13 s at 2k (bulk, once).
 
 The in-memory backend needs none of this: rdflib's union default graph is
 already a set of triples.
