@@ -148,12 +148,15 @@ class OxigraphStore(Store):
         self, sparql_update: str, *, timeout: float | None = None
     ) -> dict[URIRef, Graph | None]:
         scope = parse_update_scope(sparql_update)
-        copy = self._writable_copy()
+        # Only an update that may touch every graph needs a copy of the whole store.
+        copy = self._writable_copy() if scope.writes_all or scope.reads_all else None
         try:
-            payload = (str(copy), sparql_update, sorted(scope.writes), scope.writes_all)
+            payload = (None if copy is None else str(copy), sparql_update, sorted(scope.writes),
+                       scope.writes_all, sorted(scope.reads))
             changes = self._run("preview", payload, timeout)
         finally:
-            shutil.rmtree(copy, ignore_errors=True)
+            if copy is not None:
+                shutil.rmtree(copy, ignore_errors=True)
         return {
             URIRef(iri): None
             if data is None
