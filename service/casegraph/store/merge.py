@@ -107,9 +107,9 @@ def needs_merge(db: ox.Store) -> bool:
     return not has_default and next(iter(db.named_graphs()), None) is not None
 
 
-def merged_triple_count(db: ox.Store) -> int:
-    """Distinct triples in the merge (what ``COUNT(*)`` over the default graph answers)."""
-    return sum(1 for _ in db.quads_for_pattern(None, None, None, _DEFAULT))
+def merged_triples(db: ox.Store):
+    """The merge's triples, as quads of the default graph (what ``COUNT(*)`` counts)."""
+    return db.quads_for_pattern(None, None, None, _DEFAULT)
 
 
 def merged_store(db: ox.Store, default_graphs: list[str], named_graphs: list[str] | None

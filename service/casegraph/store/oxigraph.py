@@ -218,8 +218,9 @@ class OxigraphStore(Store):
         with self._state_lock:
             if self._merged_count is not None and self._merged_count[0] == self._generation:
                 return self._merged_count[1]
-        with self._write_lock:  # the count and its generation must match
-            generation, count = self._generation, merge.merged_triple_count(self._db)
+        with self._write_lock:  # an iterator reads the snapshot it was made at
+            generation, merged = self._generation, merge.merged_triples(self._db)
+        count = sum(1 for _ in merged)  # counted without holding up writes
         with self._state_lock:
             self._merged_count = (generation, count)
         return count
