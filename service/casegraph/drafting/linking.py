@@ -1,0 +1,274 @@
+"""Reconcile drafted names with the entities the graph already holds.
+
+A new case mostly mentions what other cases mention: the same group, issuer,
+award title, outlet, place or practice kind.  Each must be *one* IRI across
+cases, so a draft proposes the existing IRI whenever a name matches one of its
+labels or altLabels — with the score, and the runner-up so a curator sees how
+close the call was — and only below the threshold a new IRI with a readable slug.
+
+Names are compared in a folded form that ignores what case texts vary freely:
+script (simplified/traditional), quotes and spaces, the legal form
+(有限公司, 股份有限公司, 集团有限公司 → 集团), a leading 中共, and the
+possessive prefixes 所属/旗下.  The party organ (党委, 党支部, 党总支 …) is
+*not* folded away: 济南热电集团 and 济南热电集团党委 are two entities, so the
+organ is kept as a separate part of the key and must agree for a match.
+Abbreviations (济南热电 for 济南热电集团有限公司) match as an in-order
+subsequence of the longer name, scored by how much of it they cover.
+
+The same index answers the reconciliation service (``/reconcile``); it is built
+from any rdflib graph — the bundled ``data/`` offline, or the store's dataset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from rdflib import Dataset, Graph, URIRef
+
+from casegraph import paths
+from casegraph.config import CANONICAL_BASE_IRI
+from casegraph.drafting.candidates import to_simplified
+
+#: Scores at or above this link to the existing IRI; below it a new IRI is proposed.
+LINK_THRESHOLD = 0.8
+
+_CG = "https://w3id.org/casegraph/ns#"
+_ORG = "http://www.w3.org/ns/org#"
+_SCHEMA = "https://schema.org/"
+_ORGANISATION_TYPES = {
+    _CG + name
+    for name in (
+        "EnterpriseGroup Company BranchCompany PartyOrganisation PartyCommittee "
+        "PartyGeneralBranch PartyBranch PartyGroup Workshop Team PublicBody Community "
+        "MediaOutlet"
+    ).split()
+} | {_ORG + "Organization", _ORG + "FormalOrganization", _ORG + "OrganizationalUnit"}
+_KIND_OF_TYPE = {
+    _CG + "PartyBuildingBrand": "brand",
+    _CG + "Award": "award",
+    _SCHEMA + "Place": "place",
+    _SCHEMA + "Person": "person",
+    _ORG + "Role": "role",
+    _CG + "Project": "project",
+} | dict.fromkeys(_ORGANISATION_TYPES, "organisation")
+#: SKOS concepts are told apart by their IRI's first path segment.
+_CONCEPT_KINDS = {"practice-kind", "metric", "award-level", "award-rank", "section-kind"}
+
+#: Party organs, longest first, and the one form each folds to: kept apart from
+#: the name they qualify.
+_PARTY_ORGANS = {
+    "党支部委员会": "党支部",
+    "支部委员会": "党支部",
+    "党总支部": "党总支",
+    "党总支": "党总支",
+    "党支部": "党支部",
+    "党小组": "党小组",
+    "党委": "党委",
+    "支部": "党支部",
+}
+_LEGAL_FORMS = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|集团")
+_POSSESSIVE = re.compile(r"^.*?(?:所属|旗下|下属)")
+_PUNCTUATION = re.compile(r"[\s“”\"'‘’「」『』《》()（）·・.,，、:：;；\-—–]")
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """A folded name: its base (no legal form, no organ) and its party organ, if any."""
+
+    base: str
+    organ: str
+
+
+def fold_name(label: str) -> NameKey:
+    """The comparison key of a name, as the module docstring describes."""
+    text = _PUNCTUATION.sub("", to_simplified(label))
+    text = re.sub(r"^中共|^中国共产党", "", text)
+    text = _POSSESSIVE.sub("", text) or text
+    organ = ""
+    for suffix, folded in _PARTY_ORGANS.items():
+        if text.endswith(suffix) and len(text) > len(suffix):
+            organ, text = folded, text[: -len(suffix)]
+            break
+    base = _LEGAL_FORMS.sub("", text) or text
+    return NameKey(base.lower(), organ)
+
+
+def name_score(first: NameKey, second: NameKey) -> float:
+    """How alike two folded names are, 0–1; different party organs never match."""
+    if first.organ != second.organ:
+        return 0.0
+    a, b = first.base, second.base
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    shorter, longer = sorted((a, b), key=len)
+    if _is_subsequence(shorter, longer) and len(shorter) >= 2:
+        # An abbreviation or a short form: strong when it covers most of the name
+        # and keeps its first character (济南热电 for 济南热电集团).
+        coverage = len(shorter) / len(longer)
+        start_bonus = 0.1 if longer.startswith(shorter[0]) else 0.0
+        return min(0.95, 0.6 + 0.3 * coverage + start_bonus)
+    return 0.9 * _dice(a, b)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    characters = iter(long)
+    return all(char in characters for char in short)
+
+
+def _dice(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams (unigrams for one-character names)."""
+    grams_a = {a[i : i + 2] for i in range(max(1, len(a) - 1))}
+    grams_b = {b[i : i + 2] for i in range(max(1, len(b) - 1))}
+    return 2 * len(grams_a & grams_b) / (len(grams_a) + len(grams_b))
+
+
+@dataclass
+class Entity:
+    """One linkable IRI: its kind, its types, its names by language and the graphs naming it."""
+
+    iri: str
+    kind: str
+    types: set[str] = field(default_factory=set)
+    names: dict[str, set[str]] = field(default_factory=dict)  # language tag → names
+    graphs: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        """The simplified-Chinese name, else any name: what a candidate list shows."""
+        for tag in ("zh-hans", "zh", "zh-hant", "en"):
+            if self.names.get(tag):
+                return min(self.names[tag], key=lambda name: (-len(name), name))
+        return self.iri
+
+    def english(self) -> str | None:
+        english = self.names.get("en")
+        return min(english) if english else None
+
+    def keys(self) -> set[NameKey]:
+        return {
+            fold_name(name)
+            for tag, names in self.names.items()
+            if tag.startswith("zh")
+            for name in names
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """A proposed link: the entity, its score, and the runner-up with its score."""
+
+    entity: Entity
+    score: float
+    runner_up: Entity | None
+    runner_up_score: float
+
+
+class LinkIndex:
+    """The entities of a graph, searchable by folded name and kind."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = {entity.iri: entity for entity in entities}
+        self._keys = {iri: entity.keys() for iri, entity in self.entities.items()}
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset | Graph, exclude_graph: str | None = None) -> LinkIndex:
+        """Index every linkable entity; ``exclude_graph`` leaves one case's graph out.
+
+        An entity named only in the excluded graph is not indexed; one named there
+        and elsewhere is, with the names the other graphs give it — so that an
+        evaluation of a case sees the graph as it was before the case was added.
+        """
+        query = (paths.QUERIES_DIR / "link_index_entities.rq").read_text(encoding="utf-8")
+        entities: dict[str, Entity] = {}
+        named_in: dict[str, set[str]] = {}
+        for row in dataset.query(query):
+            graph = str(row.graph) if row.graph is not None else "default"
+            if exclude_graph and graph == exclude_graph:
+                continue
+            kind = _kind(str(row.item), str(row.type))
+            if kind is None:
+                continue
+            entity = entities.setdefault(str(row.item), Entity(str(row.item), kind))
+            entity.types.add(str(row.type))
+            tag = (row.text.language or "").lower()
+            entity.names.setdefault(tag, set()).add(str(row.text))
+            named_in.setdefault(entity.iri, set()).add(graph)
+        for iri, graphs in named_in.items():
+            entities[iri].graphs = graphs - {"default"}
+        return cls(entities.values())
+
+    @classmethod
+    def from_data(cls, exclude_graph: str | None = None) -> LinkIndex:
+        """The offline index: the ontology's schemes and every curated case in ``data/``."""
+        return cls.from_dataset(_bundled_dataset(), exclude_graph)
+
+    def candidates(
+        self, name: str, kinds: Iterable[str] | None = None, types: Iterable[str] | None = None
+    ) -> list[tuple[Entity, float]]:
+        """Entities whose names score above zero against ``name``, best first."""
+        key = fold_name(name)
+        kind_set = set(kinds) if kinds else None
+        type_set = set(types) if types else None
+        scored = []
+        for iri, entity in self.entities.items():
+            if kind_set and entity.kind not in kind_set:
+                continue
+            if type_set and not (entity.types & type_set):
+                continue
+            score = max((name_score(key, other) for other in self._keys[iri]), default=0.0)
+            if score > 0:
+                scored.append((entity, round(score, 3)))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].iri))
+        return scored
+
+    def link(self, name: str, kinds: Iterable[str]) -> Match | None:
+        """The best entity of one of ``kinds`` for ``name``, or None when nothing scores."""
+        found = self.candidates(name, kinds)
+        if not found:
+            return None
+        best, score = found[0]
+        runner_up, runner_score = found[1] if len(found) > 1 else (None, 0.0)
+        return Match(best, score, runner_up, runner_score)
+
+
+def _kind(iri: str, type_iri: str) -> str | None:
+    if type_iri in _KIND_OF_TYPE:
+        return _KIND_OF_TYPE[type_iri]
+    if iri.startswith(CANONICAL_BASE_IRI):
+        segment = iri[len(CANONICAL_BASE_IRI) :].split("/", 1)[0]
+        if segment in _CONCEPT_KINDS:
+            return segment
+    return None
+
+
+@cache
+def _bundled_dataset() -> Dataset:
+    dataset = Dataset()
+    ontology = dataset.graph(URIRef("urn:casegraph:ontology"))
+    for path in paths.ontology_files():
+        ontology.parse(path, format="turtle")
+    for path in paths.case_files():
+        dataset.parse(path, format="trig")
+    return dataset
+
+
+def readable_slug(name: str, english: str | None = None) -> str:
+    """An ASCII slug for a new IRI: from the English name if known, else the pinyin.
+
+    Pinyin comes from pypinyin (tone-less, one syllable per character, joined by
+    hyphens); characters it cannot read (Latin letters, digits) are kept.
+    """
+    if english:
+        words = re.findall(r"[a-z0-9]+", english.lower())
+        if words:
+            return "-".join(words[:8])
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(to_simplified(name), style=Style.NORMAL, errors="default")
+    words = re.findall(r"[a-z0-9]+", " ".join(syllables).lower())
+    return "-".join(words[:12]) or "unnamed"

@@ -1,0 +1,113 @@
+"""People and the roles they are named with.
+
+Case texts name people with a role in front (记者朱海波, 集团党委副书记杨勇刚,
+党员驾驶员荀培培) or in brackets after (尹强(锅炉专业主管)), and list award
+winners after their unit (济南能投集团张帅).  Chinese names have no capitals
+to find them by, so the part-of-speech tagger of jieba (already used by the
+text repair) marks person names (``nr``); the rules keep a tagged name of two or
+three characters and read the role next to it.  The tagger may split a name
+whose given name is also a word (朱 | 海波): a one-character surname tag joined
+with the word after it is read as one name.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from casegraph.drafting.candidates import CJK, Candidate, Passage
+
+#: Role words, longest first; a role is the run of these (and the words before
+#: them up to a break) written next to a name.
+ROLE_WORDS = (
+    "副书记",
+    "书记",
+    "副主任",
+    "主任",
+    "队长",
+    "班长",
+    "值长",
+    "主管",
+    "经理",
+    "董事长",
+    "站长",
+    "厂长",
+    "所长",
+    "组长",
+    "骨干",
+    "驾驶员",
+    "记者",
+    "通讯员",
+    "作者",
+    "编辑",
+    "劳模",
+    "劳动模范",
+    "工匠",
+    "委员",
+    "党员",
+    "技师",
+    "工程师",
+    "师傅",
+)
+_ROLE = re.compile(
+    rf"([{CJK}]{{0,10}}?(?:{'|'.join(sorted(ROLE_WORDS, key=len, reverse=True))}))[、，,:：\s]*$"
+)
+_BRACKETED_ROLE = re.compile(rf"^[(（]([{CJK}、]{{2,20}})[)）]")
+_ROLE_START_BREAK = re.compile(r".*(?:[的和与及、，,；;。:：\s]|报道|人物)")
+
+
+@cache
+def _tagger():  # noqa: ANN202 - jieba.posseg has no type hints
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+def people(passage: Passage) -> Iterator[Candidate]:
+    """Person candidates with the role stated next to them (details ``role``)."""
+    text = passage.folded
+    tokens = [(token.word, token.flag) for token in _tagger().cut(text)]
+    offset = 0
+    index = 0
+    while index < len(tokens):
+        word, flag = tokens[index]
+        start = offset
+        name = None
+        if flag.startswith("nr") and 2 <= len(word) <= 3:
+            name = word
+        elif (
+            flag == "nr"
+            and len(word) == 1
+            and index + 1 < len(tokens)
+            and 1 <= len(tokens[index + 1][0]) <= 2
+            and re.fullmatch(f"[{CJK}]+", tokens[index + 1][0])
+        ):
+            name = word + tokens[index + 1][0]
+            offset += len(tokens[index + 1][0])
+            index += 1
+        offset += len(word)
+        index += 1
+        if name is None:
+            continue
+        details = {}
+        role = _role_before(text[:start]) or _role_after(text[start + len(name) :])
+        if role:
+            details["role"] = role
+        yield Candidate("person", name, passage, "Person", details)
+
+
+def _role_before(before: str) -> str | None:
+    match = _ROLE.search(before[-14:])
+    if not match:
+        return None
+    role = _ROLE_START_BREAK.sub("", match.group(1))
+    return role if len(role) >= 2 else None
+
+
+def _role_after(after: str) -> str | None:
+    match = _BRACKETED_ROLE.match(after)
+    return match.group(1).split("、")[0] if match else None
