@@ -19,7 +19,8 @@ SNIPPET = (
 
 @pytest.fixture(scope="module")
 def drafted() -> tuple[Dataset, str]:
-    dataset, _, text = draft_case(SNIPPET, "snippet-case")
+    draft = draft_case(SNIPPET, "snippet-case")
+    dataset, text = draft.dataset, draft.text
     reparsed = Dataset(default_union=True)
     reparsed.parse(data=dataset.serialize(format="trig"), format="trig")
     return reparsed, text
@@ -28,7 +29,7 @@ def drafted() -> tuple[Dataset, str]:
 def test_draft_round_trips_as_trig_with_one_draft_graph(drafted):
     dataset, _ = drafted
     graphs = [g.identifier for g in dataset.graphs() if len(g)]
-    assert [str(g) for g in graphs] == ["https://w3id.org/casegraph/id/graph/draft/snippet-case"]
+    assert [str(g) for g in graphs] == ["https://w3id.org/casegraph/id/graph/case/snippet-case"]
 
 
 def test_every_candidate_is_a_draft_with_a_passage_quoting_the_text(drafted):
@@ -37,6 +38,8 @@ def test_every_candidate_is_a_draft_with_a_passage_quoting_the_text(drafted):
     assert len(stated) > 5
     for node, passage in stated:
         assert dataset.value(node, CG.isDraft) == Literal(True)
+        assert 0 < float(dataset.value(node, CG.draftConfidence)) <= 1
+        assert str(passage).startswith("https://w3id.org/casegraph/id/case/snippet-case/passage/p")
         start = int(dataset.value(passage, CG.charStart))
         end = int(dataset.value(passage, CG.charEnd))
         assert str(dataset.value(passage, CG.quote)) == text[start:end]
@@ -60,6 +63,7 @@ def test_draft_case_command_writes_parseable_trig(tmp_path):
     result = CliRunner().invoke(main, ["draft-case", str(raw), "--slug", "x", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "organisation" in result.output  # the summary line on stderr
+    assert "linked to existing entities" in result.output
     Dataset().parse(out, format="trig")
 
 

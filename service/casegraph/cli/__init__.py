@@ -32,26 +32,38 @@ def new_case(slug: str) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("--slug", required=True, help="Case slug (ASCII, hyphenated).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TriG file (default stdout).")
-def draft_case_command(source: str, slug: str, output: str | None) -> None:
-    """Propose a draft graph from a raw case text, every candidate marked cg:isDraft."""
+@click.option("--text-output", type=click.Path(dir_okay=False), help="Write the repaired text here.")
+@click.option("--source-url", help="The document's address, kept as dcterms:source.")
+def draft_case_command(
+    source: str, slug: str, output: str | None, text_output: str | None, source_url: str | None
+) -> None:
+    """Draft a case graph from a document (.txt, .docx, .html, .pdf), linked with data/.
+
+    Every candidate is marked cg:isDraft with a cg:draftConfidence; names that
+    match an existing entity get its IRI with cg:linkScore and the runner-up.
+    """
     from pathlib import Path
 
+    from casegraph.drafting.documents import DocumentError, read_document
     from casegraph.drafting.draft_graph import draft_case
 
     try:
-        dataset, candidates, _ = draft_case(Path(source).read_text(encoding="utf-8"), slug)
-    except ValueError as error:
+        document = read_document(Path(source))
+        draft = draft_case(document.text, slug, source=source_url or document.source)
+    except (ValueError, DocumentError) as error:
         raise click.ClickException(str(error)) from error
-    trig = dataset.serialize(format="trig")
+    trig = draft.dataset.serialize(format="trig")
     if output:
         Path(output).write_text(trig, encoding="utf-8")
     else:
         click.echo(trig)
+    if text_output:
+        Path(text_output).write_text(draft.text, encoding="utf-8")
     counts: dict[str, int] = {}
-    for candidate in candidates:
+    for candidate in draft.candidates:
         counts[candidate.kind] = counts.get(candidate.kind, 0) + 1
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    click.echo(f"draft: {summary}", err=True)
+    click.echo(f"draft: {summary}; {len(draft.links)} linked to existing entities", err=True)
 
 
 @main.command("repair-text")
@@ -96,7 +108,11 @@ def repair_text_command(
 
 @main.command("draft-eval")
 def draft_eval() -> None:
-    """Recall and precision of draft-case against every curated case in data/."""
+    """Recall and precision of draft-case per case and kind, tuned and held-out apart.
+
+    Each case is drafted against the graph without its own case graph, so the
+    linking rows show what a curator adding it would get.
+    """
     from casegraph import paths
     from casegraph.drafting.evaluate import format_table, score_case
 

@@ -40,11 +40,7 @@ _ORG = "http://www.w3.org/ns/org#"
 _SCHEMA = "https://schema.org/"
 _ORGANISATION_TYPES = {
     _CG + name
-    for name in (
-        "EnterpriseGroup Company BranchCompany PartyOrganisation PartyCommittee "
-        "PartyGeneralBranch PartyBranch PartyGroup Workshop Team PublicBody Community "
-        "MediaOutlet"
-    ).split()
+    for name in ["EnterpriseGroup", "Company", "BranchCompany", "PartyOrganisation", "PartyCommittee", "PartyGeneralBranch", "PartyBranch", "PartyGroup", "Workshop", "Team", "PublicBody", "Community", "MediaOutlet"]
 } | {_ORG + "Organization", _ORG + "FormalOrganization", _ORG + "OrganizationalUnit"}
 _KIND_OF_TYPE = {
     _CG + "PartyBuildingBrand": "brand",
@@ -96,22 +92,24 @@ def fold_name(label: str) -> NameKey:
     return NameKey(base.lower(), organ)
 
 
-def name_score(first: NameKey, second: NameKey) -> float:
-    """How alike two folded names are, 0–1; different party organs never match."""
-    if first.organ != second.organ:
+def name_score(query: NameKey, known: NameKey) -> float:
+    """How well a drafted name matches a known one, 0–1; different party organs never match.
+
+    Only a *shorter* drafted name may be an abbreviation of the known one
+    (济南热电 for 济南热电集团): a longer one names something more specific
+    (济南北郊新兴热力 is not 济南热力), and scores by bigram overlap alone.
+    """
+    if query.organ != known.organ:
         return 0.0
-    a, b = first.base, second.base
+    a, b = query.base, known.base
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    shorter, longer = sorted((a, b), key=len)
-    if _is_subsequence(shorter, longer) and len(shorter) >= 2:
-        # An abbreviation or a short form: strong when it covers most of the name
-        # and keeps its first character (济南热电 for 济南热电集团).
-        coverage = len(shorter) / len(longer)
-        start_bonus = 0.1 if longer.startswith(shorter[0]) else 0.0
-        return min(0.95, 0.6 + 0.3 * coverage + start_bonus)
+    if len(a) < len(b) and len(a) >= 2 and _is_subsequence(a, b):
+        coverage = len(a) / len(b)
+        same_ends = 0.05 * (a[0] == b[0]) + 0.05 * (a[-1] == b[-1])
+        return min(0.95, 0.5 + 0.4 * coverage + same_ends)
     return 0.9 * _dice(a, b)
 
 
@@ -135,11 +133,15 @@ class Entity:
     kind: str
     types: set[str] = field(default_factory=set)
     names: dict[str, set[str]] = field(default_factory=dict)  # language tag → names
+    labels: dict[str, str] = field(default_factory=dict)  # language tag → rdfs:label/prefLabel
     graphs: set[str] = field(default_factory=set)
 
     @property
     def label(self) -> str:
         """The simplified-Chinese name, else any name: what a candidate list shows."""
+        for tag in ("zh-hans", "zh", "zh-hant", "en"):
+            if tag in self.labels:
+                return self.labels[tag]
         for tag in ("zh-hans", "zh", "zh-hant", "en"):
             if self.names.get(tag):
                 return min(self.names[tag], key=lambda name: (-len(name), name))
@@ -147,7 +149,7 @@ class Entity:
 
     def english(self) -> str | None:
         english = self.names.get("en")
-        return min(english) if english else None
+        return self.labels.get("en") or (min(english) if english else None)
 
     def keys(self) -> set[NameKey]:
         return {
@@ -197,6 +199,8 @@ class LinkIndex:
             entity.types.add(str(row.type))
             tag = (row.text.language or "").lower()
             entity.names.setdefault(tag, set()).add(str(row.text))
+            if not str(row.property).endswith("altLabel"):
+                entity.labels.setdefault(tag, str(row.text))
             named_in.setdefault(entity.iri, set()).add(graph)
         for iri, graphs in named_in.items():
             entities[iri].graphs = graphs - {"default"}
@@ -272,3 +276,35 @@ def readable_slug(name: str, english: str | None = None) -> str:
     syllables = lazy_pinyin(to_simplified(name), style=Style.NORMAL, errors="default")
     words = re.findall(r"[a-z0-9]+", " ".join(syllables).lower())
     return "-".join(words[:12]) or "unnamed"
+
+
+def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
+    """The practice kind whose labels the practice's text states best, with the score.
+
+    A kind's labels are its prefLabel parts (split at ``/``) and its altLabels —
+    the scheme is where a new wording is added, not this code.  A label contained
+    in the text scores 1; otherwise the share of its character bigrams the text
+    has.  Below 0.6 no kind is proposed.
+    """
+    folded = _PUNCTUATION.sub("", to_simplified(text))
+    grams = {folded[i : i + 2] for i in range(len(folded) - 1)}
+    best: tuple[Entity, float] | None = None
+    for entity in index.entities.values():
+        if entity.kind != "practice-kind":
+            continue
+        for tag, names in entity.names.items():
+            if not tag.startswith("zh"):
+                continue
+            for name in names:
+                for part in to_simplified(name).split("/"):
+                    part = _PUNCTUATION.sub("", part)
+                    if len(part) < 2:
+                        continue
+                    if part in folded:
+                        score = 1.0
+                    else:
+                        part_grams = {part[i : i + 2] for i in range(len(part) - 1)}
+                        score = len(part_grams & grams) / len(part_grams)
+                    if best is None or score > best[1]:
+                        best = (entity, round(score, 3))
+    return best if best and best[1] >= 0.6 else None

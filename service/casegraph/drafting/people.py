@@ -67,9 +67,17 @@ def _tagger():  # noqa: ANN202 - jieba.posseg has no type hints
     return jieba.posseg
 
 
+#: Passages worth tagging: a person is named with a role, in a list of people
+#: (人物:) or among award winners.  Tagging only these keeps drafting fast and
+#: keeps the tagger's stray guesses (a place read as a name) out of other passages.
+_PEOPLE_CONTEXT = re.compile("|".join((*ROLE_WORDS, "人物", "奖", "获", "同志")))
+
+
 def people(passage: Passage) -> Iterator[Candidate]:
     """Person candidates with the role stated next to them (details ``role``)."""
     text = passage.folded
+    if not _PEOPLE_CONTEXT.search(text):
+        return
     tokens = [(token.word, token.flag) for token in _tagger().cut(text)]
     offset = 0
     index = 0
