@@ -32,6 +32,7 @@ from casegraph import paths
 from casegraph.config import CANONICAL_BASE_IRI
 from casegraph.drafting.candidates import to_simplified
 
+ENTITY_QUERY = paths.QUERIES_DIR / "link_index_entities.rq"
 #: Scores at or above this link to the existing IRI; below it a new IRI is proposed.
 LINK_THRESHOLD = 0.8
 
@@ -185,23 +186,37 @@ class LinkIndex:
         and elsewhere is, with the names the other graphs give it — so that an
         evaluation of a case sees the graph as it was before the case was added.
         """
-        query = (paths.QUERIES_DIR / "link_index_entities.rq").read_text(encoding="utf-8")
+        rows = (
+            {name: getattr(row, name) for name in ("item", "type", "property", "text", "graph")}
+            for row in dataset.query(ENTITY_QUERY.read_text(encoding="utf-8"))
+        )
+        return cls.from_rows(rows, exclude_graph)
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[dict],
+        exclude_graph: str | None = None,
+        base_iri: str = CANONICAL_BASE_IRI,
+    ) -> LinkIndex:
+        """The index of the rows of ``link_index_entities.rq`` (from rdflib or a store)."""
         entities: dict[str, Entity] = {}
         named_in: dict[str, set[str]] = {}
-        for row in dataset.query(query):
-            graph = str(row.graph) if row.graph is not None else "default"
+        for row in rows:
+            graph = str(row["graph"]) if row.get("graph") is not None else "default"
             if exclude_graph and graph == exclude_graph:
                 continue
-            kind = _kind(str(row.item), str(row.type))
+            item, type_iri, text = str(row["item"]), str(row["type"]), row["text"]
+            kind = _kind(item, type_iri, base_iri)
             if kind is None:
                 continue
-            entity = entities.setdefault(str(row.item), Entity(str(row.item), kind))
-            entity.types.add(str(row.type))
-            tag = (row.text.language or "").lower()
-            entity.names.setdefault(tag, set()).add(str(row.text))
-            if not str(row.property).endswith("altLabel"):
-                entity.labels.setdefault(tag, str(row.text))
-            named_in.setdefault(entity.iri, set()).add(graph)
+            entity = entities.setdefault(item, Entity(item, kind))
+            entity.types.add(type_iri)
+            tag = (text.language or "").lower()
+            entity.names.setdefault(tag, set()).add(str(text))
+            if not str(row["property"]).endswith("altLabel"):
+                entity.labels.setdefault(tag, str(text))
+            named_in.setdefault(item, set()).add(graph)
         for iri, graphs in named_in.items():
             entities[iri].graphs = graphs - {"default"}
         return cls(entities.values())
@@ -230,6 +245,10 @@ class LinkIndex:
         scored.sort(key=lambda pair: (-pair[1], pair[0].iri))
         return scored
 
+    def keys_of(self, iri: str) -> set[NameKey]:
+        """The folded names of one indexed entity."""
+        return self._keys.get(iri, set())
+
     def link(self, name: str, kinds: Iterable[str]) -> Match | None:
         """The best entity of one of ``kinds`` for ``name``, or None when nothing scores."""
         found = self.candidates(name, kinds)
@@ -240,11 +259,11 @@ class LinkIndex:
         return Match(best, score, runner_up, runner_score)
 
 
-def _kind(iri: str, type_iri: str) -> str | None:
+def _kind(iri: str, type_iri: str, base_iri: str = CANONICAL_BASE_IRI) -> str | None:
     if type_iri in _KIND_OF_TYPE:
         return _KIND_OF_TYPE[type_iri]
-    if iri.startswith(CANONICAL_BASE_IRI):
-        segment = iri[len(CANONICAL_BASE_IRI) :].split("/", 1)[0]
+    if iri.startswith(base_iri):
+        segment = iri[len(base_iri) :].split("/", 1)[0]
         if segment in _CONCEPT_KINDS:
             return segment
     return None

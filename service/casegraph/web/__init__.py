@@ -17,6 +17,7 @@ from casegraph.web import (
     ops,
     pages,
     questions,
+    reconcile,
     search,
     sparql,
     validate,
@@ -56,4 +57,5 @@ def create_app(
         app.register_blueprint(blueprint)
     home.install(app)
     search.install(app)
+    reconcile.install(app)
     return app
