@@ -93,3 +93,35 @@ def test_new_case_command_reports_a_bad_slug_without_traceback(tmp_path):
     result = CliRunner().invoke(main, ["new-case", "Bad_Slug"])
     assert result.exit_code != 0
     assert "slug" in result.output
+
+
+ACCEPTED_ONLY = (
+    CG.isDraft,
+    CG.draftConfidence,
+    CG.linkScore,
+    CG.linkRunnerUp,
+    CG.linkRunnerUpScore,
+    CG.missingLabel,
+)
+
+
+def test_an_accepted_draft_is_a_valid_case_without_rewriting(tmp_path):
+    """Accepting = dropping the draft markers; what is left validates, quotes checked."""
+    from casegraph.validation import validate_files
+
+    text = (
+        "济南热电集团有限公司西部热源分公司党支部\n案例简介:\n"
+        "济南热电集团有限公司西部热源分公司党支部现有党员23人,"
+        "斩获山东省住建系统2021年度“五小”竞赛一等奖。\n二、主要做法\n"
+        "(一)党小组挂靠一线车间\n一是支委委员进班组。故障处置时间从3小时降到了10分钟。\n"
+    )
+    draft = draft_case(text, "accepted-case")
+    for marker in ACCEPTED_ONLY:
+        draft.dataset.remove((None, marker, None, None))
+    (tmp_path / "case.trig").write_text(draft.dataset.serialize(format="trig"), encoding="utf-8")
+    (tmp_path / "source.txt").write_text(draft.text, encoding="utf-8")
+    report = validate_files([tmp_path / "case.trig"])
+    assert not report.violations, report.to_text()
+    # The same check refuses a quote that is not the text at its offsets.
+    (tmp_path / "source.txt").write_text(draft.text.replace("23", "24"), encoding="utf-8")
+    assert validate_files([tmp_path / "case.trig"]).violations

@@ -17,6 +17,7 @@ for the curator.  Every candidate is ``cg:isDraft true`` with a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,6 +65,10 @@ PRIOR_CONFIDENCE = {
 }
 
 
+#: The section holding what precedes the first heading (editor lines, metadata).
+HEADER_LABEL = "页首"
+
+
 @dataclass
 class Draft:
     """A drafted case: the dataset, the candidates, the repaired text and the links made."""
@@ -95,6 +100,7 @@ def draft_case(
         builder.passage(candidate.passage)  # passages numbered in text order
     for candidate in candidates:
         builder.candidate(candidate)
+    builder.relations()
     return Draft(builder.dataset, candidates, text, builder.links, builder.kinds)
 
 
@@ -109,12 +115,22 @@ class _Builder:
         self.graph: Graph = self.dataset.graph(ID[f"graph/case/{slug}"])
         self.case_node = ID[f"case/{slug}"]
         self.sections = split_sections(text)
+        first = self.sections[0].start if self.sections else len(text)
+        if text[:first].strip():
+            # Editor lines and metadata before the first heading: the header section
+            # curated cases have, so that every passage is in a section.
+            self.sections.insert(0, Section(HEADER_LABEL, "other", 0, first))
         self.section_nodes: dict[int, URIRef] = {}
         self.passages: dict[tuple[int, int], URIRef] = {}
         self.minted: dict[tuple[str, str], URIRef] = {}  # (kind, folded name) → IRI
         self.counters: dict[str, int] = {}
         self.links: dict[int, str] = {}
         self.kinds: dict[int, str] = {}
+        #: What the relations pass needs: organisations by position, and the nodes
+        #: that name the case's organisation (figureOf, practisedBy, brandOwner …).
+        self.organisations: list[tuple[Candidate, URIRef]] = []
+        self.practice_nodes: list[tuple[int, URIRef]] = []
+        self.pending: list[tuple[URIRef, URIRef, Candidate]] = []  # (node, property, candidate)
 
     def case(self, source: str | None) -> None:
         graph, case = self.graph, self.case_node
@@ -136,7 +152,10 @@ class _Builder:
             graph.add((node, CG.isDraft, Literal(True)))
             for literal in _labels(section.heading):
                 graph.add((node, RDFS.label, literal))
-            graph.add((node, CG.missingLabel, Literal("en")))
+            if section.heading == HEADER_LABEL:
+                graph.add((node, RDFS.label, Literal("Header", lang="en")))
+            else:
+                graph.add((node, CG.missingLabel, Literal("en")))
             graph.add((node, CG.order, Literal(order)))
             graph.add((node, CG.sectionKind, ID[f"section-kind/{section.kind}"]))
 
@@ -162,7 +181,11 @@ class _Builder:
             node = self.entity(
                 candidate.kind, candidate.label, candidate, passage, candidate.cg_class
             )
-            if candidate.kind == "person" and candidate.details.get("role"):
+            if candidate.kind == "organisation":
+                self.organisations.append((candidate, node))
+            elif candidate.kind == "brand":
+                self.pending.append((node, CG.brandOwner, candidate))
+            elif candidate.kind == "person" and candidate.details.get("role"):
                 self.membership(node, candidate, passage)
         elif candidate.kind == "award":
             self.award(candidate, passage)
@@ -245,6 +268,7 @@ class _Builder:
         self.graph.add((node, RDF.type, ORG.Membership))
         self.graph.add((node, ORG.member, person))
         self.graph.add((node, ORG.role, role))
+        self.pending.append((node, ORG.organization, candidate))
         self._draft(node, "person", passage, PRIOR_CONFIDENCE["person"])
 
     def award(self, candidate: Candidate, passage: URIRef) -> None:
@@ -266,11 +290,16 @@ class _Builder:
         if "issuer" in details:
             issuer = self.entity("organisation", details["issuer"], None, passage, "PublicBody")
             self.graph.add((conferral, CG.issuer, issuer))
+        level = award_level(details.get("issuer", "") + candidate.label)
+        if level:
+            self.graph.add((conferral, CG.level, ID[f"award-level/{level}"]))
         if "recipient" in details:
             recipient = self.entity(
                 "organisation", details["recipient"], None, passage, "Company"
             )
             self.graph.add((conferral, CG.recipient, recipient))
+        else:
+            self.pending.append((conferral, CG.recipient, candidate))
 
     def figure(self, candidate: Candidate, passage: URIRef) -> None:
         node = self._local("figure")
@@ -280,9 +309,11 @@ class _Builder:
         self.graph.add((node, CG.missingLabel, Literal("en")))
         self._draft(node, "figure", passage, PRIOR_CONFIDENCE["figure"])
         details = candidate.details
-        if "metric" in details:
-            self.graph.add((node, CG.metric, URIRef(details["metric"])))
+        metric = self._metric(candidate)
+        if metric is not None:
+            self.graph.add((node, CG.metric, URIRef(metric)))
         if "before" in details:
+            self.pending.append((node, CG.effectOf, candidate))
             for side in ("before", "after"):
                 value = URIRef(f"{node}/{side}")
                 self.graph.add((node, CG[side], value))
@@ -290,6 +321,7 @@ class _Builder:
                 self.graph.add((value, SCHEMA.value, Literal(Decimal(details[side]))))
                 self.graph.add((value, SCHEMA.unitCode, Literal(details[f"{side}_unit"])))
             return
+        self.pending.append((node, CG.figureOf, candidate))
         self.graph.add((node, SCHEMA.value, Literal(Decimal(details["value"]))))
         self.graph.add((node, SCHEMA.unitCode, Literal(details["unit"])))
         if details.get("approximate"):
@@ -297,6 +329,8 @@ class _Builder:
 
     def practice(self, candidate: Candidate, passage: URIRef) -> None:
         node = self._local("practice")
+        self.practice_nodes.append((candidate.passage.start, node))
+        self.pending.append((node, CG.practisedBy, candidate))
         self.graph.add((node, RDF.type, CG.Practice))
         for literal in _labels(candidate.label):
             self.graph.add((node, RDFS.label, literal))
@@ -308,6 +342,79 @@ class _Builder:
             self.graph.add((node, CG.practiceKind, URIRef(kind[0].iri)))
             confidence = min(confidence, Decimal(str(kind[1])))
         self._draft(node, "practice", passage, confidence)
+
+    def _metric(self, candidate: Candidate) -> str | None:
+        """The metric named nearest before the number (党员841名 → 党员人数).
+
+        A metric's labels are read without their counting tail (人数, 数量, 数),
+        which the texts do not write: 党支部37个 is the metric 党支部数.
+        """
+        passage = candidate.passage.folded
+        at = passage.find(to_simplified(candidate.label))
+        window = passage[max(0, at - 12) : at] if at >= 0 else ""
+        best: tuple[int, int, str] | None = None
+        for entity in self.index.entities.values():
+            if entity.kind != "metric":
+                continue
+            for tag, names in entity.names.items():
+                for name in names if tag.startswith("zh") else ():
+                    name = re.sub(r"(?:人数|数量|数)$", "", to_simplified(name))
+                    end = window.rfind(name) + len(name)
+                    if len(name) >= 2 and name in window:
+                        rank = (end, len(name), entity.iri)
+                        best = rank if best is None or rank > best else best
+        return best[2] if best else None
+
+    def relations(self) -> None:
+        """Fill the links a case needs to be valid, each a draft for the curator to check.
+
+        The case is about its main organisation: the longest organisation named
+        in the title line, else the one named most often.  Figures, practices and
+        brands are proposed as that organisation's; a membership's organisation is
+        the nearest organisation before the person in the same passage; an effect
+        is of the practice stated last before it.
+        """
+        if not self.organisations:
+            return
+        title = next((line for line in self.text.splitlines() if line.strip()), "")
+        in_title = [pair for pair in self.organisations if pair[0].label in to_simplified(title)]
+        main = (
+            max(in_title, key=lambda pair: len(pair[0].label))
+            if in_title
+            else max(self.organisations, key=lambda pair: self.text.count(pair[0].label))
+        )[1]
+        self.graph.add((self.case_node, CG.aboutOrganisation, main))
+        for node, prop, candidate in self.pending:
+            if prop == CG.effectOf:
+                before = [n for start, n in self.practice_nodes if start <= candidate.passage.start]
+                if before or self.practice_nodes:
+                    self.graph.add((node, prop, (before or [self.practice_nodes[0][1]])[-1]))
+            elif prop == ORG.organization:
+                same = [
+                    n
+                    for c, n in self.organisations
+                    if c.passage.start == candidate.passage.start
+                    and c.passage.folded.find(c.label) < c.passage.folded.find(candidate.label)
+                ]
+                self.graph.add((node, prop, same[-1] if same else main))
+            else:
+                self.graph.add((node, prop, main))
+
+
+#: The level an issuer's or title's first words state, in the award-level scheme.
+_LEVELS = (
+    (re.compile(r"^(?:全国|中华全国|国家|中国|中央)"), "national"),
+    (re.compile(r"^[\u3400-\u9fff]{2,3}省"), "provincial"),
+    (re.compile(r"^[\u3400-\u9fff]{2,3}市"), "municipal"),
+    (re.compile(r"^[\u3400-\u9fff]{2,3}[县区]"), "county"),
+    (re.compile(r"集团"), "group"),
+)
+
+
+def award_level(text: str) -> str | None:
+    """全国… national, …省 provincial, …市 municipal, …县/区 county, a group's own award."""
+    simplified = to_simplified(text)
+    return next((level for pattern, level in _LEVELS if pattern.search(simplified)), None)
 
 
 def _class(name: str) -> URIRef:
