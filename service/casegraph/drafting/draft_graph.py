@@ -35,6 +35,7 @@ from casegraph.drafting.linking import (
     practice_kind,
     readable_slug,
 )
+from casegraph.drafting.practice_kinds import practices_by_kind
 from casegraph.drafting.scaffold import SLUG
 from casegraph.drafting.sections import Section, section_at, split_sections
 from casegraph.repair.text import repair_text
@@ -94,7 +95,10 @@ def draft_case(
     index = index if index is not None else LinkIndex.from_data()
     text = repair_text(raw_text).text
     candidates = extract(text)
+    by_kind = _practices_by_kind(text, index, candidates)
+    candidates.extend(candidate for candidate, _ in by_kind)
     builder = _Builder(slug, text, index)
+    builder.known_kinds = {id(candidate): kind for candidate, kind in by_kind}
     builder.case(source)
     for candidate in sorted(candidates, key=lambda c: (c.passage.start, c.passage.end)):
         builder.passage(candidate.passage)  # passages numbered in text order
@@ -126,6 +130,7 @@ class _Builder:
         self.counters: dict[str, int] = {}
         self.links: dict[int, str] = {}
         self.kinds: dict[int, str] = {}
+        self.known_kinds: dict[int, str] = {}  # id(practice) → kind named in its clause
         #: What the relations pass needs: organisations by position, and the nodes
         #: that name the case's organisation (figureOf, practisedBy, brandOwner …).
         self.organisations: list[tuple[Candidate, URIRef]] = []
@@ -336,6 +341,8 @@ class _Builder:
             self.graph.add((node, RDFS.label, literal))
         self.graph.add((node, CG.missingLabel, Literal("en")))
         kind = practice_kind(self.index, candidate.label + candidate.passage.folded)
+        if id(candidate) in self.known_kinds:
+            kind = (self.index.entities[self.known_kinds[id(candidate)]], 1.0)
         confidence = PRIOR_CONFIDENCE["practice"]
         if kind is not None:
             self.kinds[id(candidate)] = kind[0].iri
@@ -415,6 +422,27 @@ def award_level(text: str) -> str | None:
     """全国… national, …省 provincial, …市 municipal, …县/区 county, a group's own award."""
     simplified = to_simplified(text)
     return next((level for pattern, level in _LEVELS if pattern.search(simplified)), None)
+
+
+def _practices_by_kind(
+    text: str, index: LinkIndex, candidates: list[Candidate]
+) -> list[tuple[Candidate, str]]:
+    """Practices named by their kind (practice_kinds), unless a numbered practice
+    already states that kind in an overlapping passage."""
+    numbered = [
+        (c.passage.start, c.passage.end, kind[0].iri)
+        for c in candidates
+        if c.kind == "practice"
+        and (kind := practice_kind(index, c.label + c.passage.folded)) is not None
+    ]
+    return [
+        (candidate, kind)
+        for candidate, kind in practices_by_kind(text, index)
+        if not any(
+            k == kind and s < candidate.passage.end and candidate.passage.start < e
+            for s, e, k in numbered
+        )
+    ]
 
 
 def _class(name: str) -> URIRef:

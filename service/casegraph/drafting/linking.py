@@ -90,6 +90,8 @@ def fold_name(label: str) -> NameKey:
             organ, text = folded, text[: -len(suffix)]
             break
     base = _LEGAL_FORMS.sub("", text) or text
+    if not organ and len(base) >= 3 and base[-1] in "省市":
+        base = base[:-1]  # 济南市 and 济南, 山东省 and 山东 name one place
     return NameKey(base.lower(), organ)
 
 

@@ -18,6 +18,20 @@ from collections.abc import Iterator
 from functools import cache
 
 from casegraph.drafting.candidates import CJK, Candidate, Passage
+from casegraph.drafting.organisations import NAME_BREAK
+
+#: Common Chinese surnames (the first ~150 of today's frequency lists, single and
+#: double): the tagger's ``nr`` also fires on words (荣誉, 红旗, 大修), and a name
+#: must start with a surname.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麻褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麦苑迟邝荀"
+)
+DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙")
 
 #: Role words, longest first; a role is the run of these (and the words before
 #: them up to a break) written next to a name.
@@ -55,6 +69,7 @@ _ROLE = re.compile(
     rf"([{CJK}]{{0,10}}?(?:{'|'.join(sorted(ROLE_WORDS, key=len, reverse=True))}))[、，,:：\s]*$"
 )
 _BRACKETED_ROLE = re.compile(rf"^[(（]([{CJK}、]{{2,20}})[)）]")
+_PRIZE_BEFORE = re.compile(r"(?:[一二三]等奖|特等奖|优秀奖|金奖|银奖|铜奖)[^。；;]*$")
 _ROLE_START_BREAK = re.compile(r".*(?:[的和与及、，,；;。:：\s]|报道|人物)")
 
 
@@ -99,10 +114,12 @@ def people(passage: Passage) -> Iterator[Candidate]:
             index += 1
         offset += len(word)
         index += 1
-        if name is None:
+        if name is None or not (name[0] in SURNAMES or name.startswith(DOUBLE_SURNAMES)):
             continue
         details = {}
         role = _role_before(text[:start]) or _role_after(text[start + len(name) :])
+        if not role and _PRIZE_BEFORE.search(text[:start]):
+            role = "获奖者"  # listed after a prize: 一等奖——济南能投集团张帅
         if role:
             details["role"] = role
         yield Candidate("person", name, passage, "Person", details)
@@ -113,6 +130,8 @@ def _role_before(before: str) -> str | None:
     if not match:
         return None
     role = _ROLE_START_BREAK.sub("", match.group(1))
+    breaks = [m.end() for m in NAME_BREAK.finditer(role)]
+    role = role[breaks[-1] if breaks else 0 :]
     return role if len(role) >= 2 else None
 
 

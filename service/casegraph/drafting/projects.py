@@ -22,7 +22,7 @@ _PROJECT = re.compile(
 )
 _PROJECT_GENERIC = {"工程", "项目", "重点项目", "重点工程", "民生工程", "这一工程", "该项目"}
 _PLACE = re.compile(rf"([{CJK}]{{1,5}}?(?:省|自治区|市|区|县|镇|乡|街道))(?![委长属级场民域内外直政])")
-_PLACE_GENERIC = re.compile(r"(?:城区|社区|园区|景区|片区|辖区|小区|市区|全市|全省|全区|本市|该市|各区|新区|主城区|供热区|服务区)$")
+_PLACE_GENERIC = re.compile(r"^城市$|(?:城区|社区|园区|景区|片区|辖区|小区|市区|全市|全省|全区|本市|该市|各区|新区|主城区|供热区|服务区)$")
 
 
 def projects(passage: Passage) -> Iterator[Candidate]:
