@@ -41,6 +41,7 @@ visible, so for those kinds the held-out figures are optimistic.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -106,12 +107,19 @@ def curated_items(case_file: Path) -> dict[str, dict[URIRef, set[str]]]:
     return items
 
 
-def score_case(case_dir: Path) -> list[Score]:
-    """Scores of the draft of one case folder (``source.txt`` against ``case.trig``)."""
+def score_case(case_dir: Path, timings: dict[str, float] | None = None) -> list[Score]:
+    """Scores of the draft of one case folder (``source.txt`` against ``case.trig``).
+
+    ``timings``, when given, receives the seconds drafting took (the index
+    build, done once per service or command, not included).
+    """
     slug = case_dir.name
     text = (case_dir / "source.txt").read_text(encoding="utf-8")
     index = LinkIndex.from_data(exclude_graph=f"{CANONICAL_BASE_IRI}graph/case/{slug}")
+    started = time.perf_counter()
     draft = draft_case(text, slug, index)
+    if timings is not None:
+        timings[slug] = time.perf_counter() - started
     candidates = draft.candidates
     curated = curated_items(case_dir / "case.trig")
     scores = [

@@ -88,6 +88,11 @@ def _tagger():  # noqa: ANN202 - jieba.posseg has no type hints
 _PEOPLE_CONTEXT = re.compile("|".join((*ROLE_WORDS, "人物", "奖", "获", "同志")))
 
 
+def warm_up() -> None:
+    """Load the tagger's dictionary now (a second or more, once per process)."""
+    list(_tagger().cut("记者张三"))
+
+
 def people(passage: Passage) -> Iterator[Candidate]:
     """Person candidates with the role stated next to them (details ``role``)."""
     text = passage.folded
