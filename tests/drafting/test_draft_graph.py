@@ -54,6 +54,8 @@ def test_draft_proposes_each_kind(drafted):
     assert str(dataset.value(conferral, CG.year)) == "2021"
     issuer = dataset.value(conferral, CG.issuer)
     assert dataset.value(issuer, CG.isDraft) == Literal(True)
+    competition = dataset.value(conferral, CG.competition)
+    assert (competition, RDF.type, CG.Event) in dataset
 
 
 def test_draft_case_command_writes_parseable_trig(tmp_path):
@@ -107,7 +109,7 @@ ACCEPTED_ONLY = (
 
 def test_an_accepted_draft_is_a_valid_case_without_rewriting(tmp_path):
     """Accepting = dropping the draft markers; what is left validates, quotes checked."""
-    from casegraph.validation import validate_files
+    from casegraph.shacl.validation import validate_files
 
     text = (
         "济南热电集团有限公司西部热源分公司党支部\n案例简介:\n"

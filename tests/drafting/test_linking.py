@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import docx
 import pytest
+from rdflib import RDFS, Literal
+
 from casegraph.drafting.documents import DocumentError, read_document
 from casegraph.drafting.draft_graph import CG, ID, draft_case
 from casegraph.drafting.linking import LinkIndex, fold_name, name_score, readable_slug
-from rdflib import RDFS, Literal
 
 WATER_GRAPH = "https://w3id.org/casegraph/id/graph/case/jinan-water-group"
 

@@ -295,6 +295,14 @@ class _Builder:
         if "issuer" in details:
             issuer = self.entity("organisation", details["issuer"], None, passage, "PublicBody")
             self.graph.add((conferral, CG.issuer, issuer))
+        if "competition" in details:
+            event = self._local("event")
+            self.graph.add((event, RDF.type, CG.Event))
+            for literal in _labels(details["competition"]):
+                self.graph.add((event, RDFS.label, literal))
+            self.graph.add((event, CG.missingLabel, Literal("en")))
+            self._draft(event, "award", passage, PRIOR_CONFIDENCE["award"])
+            self.graph.add((conferral, CG.competition, event))
         level = award_level(details.get("issuer", "") + candidate.label)
         if level:
             self.graph.add((conferral, CG.level, ID[f"award-level/{level}"]))
