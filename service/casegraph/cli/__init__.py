@@ -131,6 +131,34 @@ def draft_eval() -> None:
         )
 
 
+@main.command("publish")
+@click.argument("slug")
+@click.option("--endpoint", required=True, help="Base URL of the casegraph service.")
+@click.option(
+    "--cases-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder of case folders (default: data/cases).",
+)
+def publish_command(slug: str, endpoint: str, cases_dir: str | None) -> None:
+    """Validate data/cases/SLUG locally, then upload its graph and text in one write.
+
+    The update token comes from CASEGRAPH_UPDATE_TOKEN.
+    """
+    from pathlib import Path
+
+    from casegraph import paths
+    from casegraph.cli.publish import PublishError, publish_case
+
+    try:
+        report, graphs = publish_case(Path(cases_dir or paths.CASES_DIR) / slug, endpoint)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from error
+    for graph in graphs:
+        click.echo(f"published <{graph}> to {endpoint}")
+    if report.results:
+        click.echo(f"{len(report.results)} warning(s) in the local report", err=True)
+
+
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
