@@ -114,10 +114,10 @@ def draft_eval() -> None:
     linking rows show what a curator adding it would get.
     """
     from casegraph import paths
+    from casegraph.drafting.draft_graph import warm_up
     from casegraph.drafting.evaluate import format_table, score_case
-    from casegraph.drafting.people import warm_up
 
-    warm_up()  # jieba loads its dictionary once per process: not a per-text cost
+    warm_up()  # dictionaries load once per process: not a per-text cost
     timings: dict[str, float] = {}
     results = {
         folder.parent.name: score_case(folder.parent, timings) for folder in paths.case_files()
@@ -127,7 +127,7 @@ def draft_eval() -> None:
         slowest = max(timings, key=timings.__getitem__)
         click.echo(
             f"\ndrafting time per text: mean {sum(timings.values()) / len(timings):.2f} s, "
-            f"max {timings[slowest]:.2f} s ({slowest}); linking index build and jieba's dictionary load excluded"
+            f"max {timings[slowest]:.2f} s ({slowest}); linking index build and one-time dictionary loads excluded"
         )
 
 

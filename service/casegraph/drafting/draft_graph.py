@@ -81,6 +81,16 @@ class Draft:
     kinds: dict[int, str] = field(default_factory=dict)  # id(practice) → practice-kind IRI
 
 
+def warm_up() -> None:
+    """Load what drafting loads once per process (jieba's and pypinyin's dictionaries,
+    OpenCC's tables), so that timing a draft measures the draft."""
+    from casegraph.drafting.people import warm_up as load_tagger
+
+    load_tagger()
+    readable_slug("济南")
+    to_traditional("济南")
+
+
 def draft_case(
     raw_text: str, slug: str, index: LinkIndex | None = None, source: str | None = None
 ) -> Draft:
