@@ -433,11 +433,13 @@ _LEVELS = (
     (re.compile(r"^[\u3400-\u9fff]{2,3}市"), "municipal"),
     (re.compile(r"^[\u3400-\u9fff]{2,3}[县区]"), "county"),
     (re.compile(r"集团"), "group"),
+    (re.compile(r"社区"), "community"),
 )
 
 
 def award_level(text: str) -> str | None:
-    """全国… national, …省 provincial, …市 municipal, …县/区 county, a group's own award."""
+    """全国… national, …省 provincial, …市 municipal, …县/区 county, a group's or a
+    community's own award."""
     simplified = to_simplified(text)
     return next((level for pattern, level in _LEVELS if pattern.search(simplified)), None)
 
