@@ -169,3 +169,34 @@ def test_preview_escapes_and_refuses_unknown_ids(memory_service):
     )
     assert answer.status == 404
     assert "&lt;script&gt;" in answer.text and "<script>" not in answer.text
+
+
+def test_draft_case_links_against_a_running_service(memory_service, tmp_path):
+    """`draft-case --endpoint` reconciles with the service's graph, not data/ on disk."""
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+    from tests.web.conftest import live_service, settings_for
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text("案例简介:\n济南热电集团有限公司党委由大众网报道。\n", encoding="utf-8")
+    out = tmp_path / "draft.trig"
+    # memory_service caps answers at 50 rows: the draft refuses a cut list of entities.
+    capped = CliRunner().invoke(
+        main, ["draft-case", str(raw), "--slug", "x", "--endpoint", memory_service.url]
+    )
+    assert capped.exit_code != 0 and "row limit" in capped.output
+    with live_service(memory_service.store, settings_for("memory")) as service:
+        result = CliRunner().invoke(
+            main,
+            ["draft-case", str(raw), "--slug", "endpoint-case", "-o", str(out),
+             "--endpoint", service.url],
+        )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "<https://w3id.org/casegraph/id/org/dzwww>" in text
+    assert "jinan-thermal-power-group-party-committee" in text
+    down = CliRunner().invoke(
+        main, ["draft-case", str(raw), "--slug", "x", "--endpoint", "http://127.0.0.1:9"]
+    )
+    assert down.exit_code != 0 and "cannot read the graph's entities" in down.output

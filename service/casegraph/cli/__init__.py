@@ -34,8 +34,16 @@ def new_case(slug: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="TriG file (default stdout).")
 @click.option("--text-output", type=click.Path(dir_okay=False), help="Write the repaired text here.")
 @click.option("--source-url", help="The document's address, kept as dcterms:source.")
+@click.option(
+    "--endpoint", help="Link against this casegraph service's graph (default: data/ offline)."
+)
 def draft_case_command(
-    source: str, slug: str, output: str | None, text_output: str | None, source_url: str | None
+    source: str,
+    slug: str,
+    output: str | None,
+    text_output: str | None,
+    source_url: str | None,
+    endpoint: str | None,
 ) -> None:
     """Draft a case graph from a document (.txt, .docx, .html, .pdf), linked with data/.
 
@@ -46,10 +54,12 @@ def draft_case_command(
 
     from casegraph.drafting.documents import DocumentError, read_document
     from casegraph.drafting.draft_graph import draft_case
+    from casegraph.drafting.linking import LinkIndex
 
     try:
         document = read_document(Path(source))
-        draft = draft_case(document.text, slug, source=source_url or document.source)
+        index = LinkIndex.from_endpoint(endpoint) if endpoint else None
+        draft = draft_case(document.text, slug, index, source=source_url or document.source)
     except (ValueError, DocumentError) as error:
         raise click.ClickException(str(error)) from error
     trig = draft.dataset.serialize(format="trig")

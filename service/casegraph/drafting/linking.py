@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from casegraph import paths
 from casegraph.config import CANONICAL_BASE_IRI
@@ -224,6 +224,41 @@ class LinkIndex:
         return cls(entities.values())
 
     @classmethod
+    def from_endpoint(cls, endpoint: str, timeout: float = 60.0) -> LinkIndex:
+        """The index of a running casegraph service (or any SPARQL endpoint holding
+        the graph): ``link_index_entities.rq`` sent to ``<endpoint>/sparql``."""
+        import json
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        query = ENTITY_QUERY.read_text(encoding="utf-8")
+        request = urllib.request.Request(
+            endpoint.rstrip("/") + "/sparql",
+            data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+            headers={
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                truncated = response.headers.get("X-Casegraph-Truncated") == "true"
+                document = json.load(response)
+        except (urllib.error.URLError, ValueError) as error:
+            raise ValueError(f"{endpoint}: cannot read the graph's entities ({error})") from error
+        if truncated:
+            raise ValueError(
+                f"{endpoint}: the service cut the list of entities at its row limit "
+                "(max_result_rows); link offline against data/ or raise the limit"
+            )
+        rows = [
+            {name: _term(value) for name, value in binding.items()}
+            for binding in document["results"]["bindings"]
+        ]
+        return cls.from_rows(rows)
+
+    @classmethod
     def from_data(cls, exclude_graph: str | None = None) -> LinkIndex:
         """The offline index: the ontology's schemes and every curated case in ``data/``."""
         return cls.from_dataset(_bundled_dataset(), exclude_graph)
@@ -259,6 +294,13 @@ class LinkIndex:
         best, score = found[0]
         runner_up, runner_score = found[1] if len(found) > 1 else (None, 0.0)
         return Match(best, score, runner_up, runner_score)
+
+
+def _term(value: dict) -> URIRef | Literal:
+    """One SPARQL JSON results term as rdflib's."""
+    if value["type"] == "uri":
+        return URIRef(value["value"])
+    return Literal(value["value"], lang=value.get("xml:lang"))
 
 
 def _kind(iri: str, type_iri: str, base_iri: str = CANONICAL_BASE_IRI) -> str | None:
