@@ -52,3 +52,25 @@ def test_publish_without_or_with_a_wrong_token_says_so(memory_service):
     assert missing.exit_code != 0 and "CASEGRAPH_UPDATE_TOKEN" in missing.output
     wrong = _publish(memory_service, paths.CASES_DIR, token="not-the-token")
     assert wrong.exit_code != 0 and "401" in wrong.output
+
+
+def test_a_published_case_without_a_bundled_file_shows_its_uploaded_text(memory_service, tmp_path):
+    """A case that exists only on the service: its page shows the text that came with it."""
+    slug = "water-published-copy"
+    folder = tmp_path / slug
+    shutil.copytree(paths.CASES_DIR / SLUG, folder)
+    trig = folder / "case.trig"
+    trig.write_text(trig.read_text(encoding="utf-8").replace(SLUG, slug), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["publish", slug, "--endpoint", memory_service.url, "--cases-dir", str(tmp_path)],
+        env={"CASEGRAPH_UPDATE_TOKEN": UPDATE_TOKEN},
+    )
+    assert result.exit_code == 0, result.output
+    assert not (paths.CASES_DIR / slug).exists()
+    page = memory_service.get(f"/id/case/{slug}", {"Accept": "text/html"})
+    assert page.status == 200
+    assert "找不到本案例的原文" not in page.text and "The text file of this case is missing" not in page.text
+    assert "段落引文与原文偏移不一致" not in page.text  # every quote checked against the text
+    uncited = "【说明】本文为公开页面要点的中文复述"
+    source = (folder / "source.txt").read_text(encoding="utf-8")
+    assert uncited in source and uncited in page.text

@@ -43,6 +43,7 @@ INCOMING_PAGE_SIZE = 50
 CG = "https://w3id.org/casegraph/ns#"
 CASE_DOCUMENT = URIRef(CG + "CaseDocument")
 SOURCE_TEXT_FILE = URIRef(CG + "sourceTextFile")
+SOURCE_TEXT = URIRef(CG + "sourceText")
 LABEL_PREDICATES = {
     URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
@@ -232,9 +233,12 @@ def source_text_path(declared: str) -> Path | None:
 
 
 def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
-    declared = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT_FILE), None)
-    path = source_text_path(declared) if declared else None
-    text = path.read_text(encoding="utf-8") if path else None
+    # The text uploaded with the graph (casegraph publish) first, else the bundled file.
+    text = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT), None)
+    if text is None:
+        declared = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT_FILE), None)
+        path = source_text_path(declared) if declared else None
+        text = path.read_text(encoding="utf-8") if path else None
     rows = run_fixed("case_passages", [{"doc": iri}]).dicts()
     labeller = Labeller()
     labeller.fetch([iri] + [r.get("fact") for r in rows] + [r["passage"] for r in rows])
