@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
 from rdflib import URIRef
@@ -18,9 +21,12 @@ from casegraph import __name__ as package_name
 from casegraph.errors import ParameterError
 from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import json_term
+from casegraph.search.text import fold
 from casegraph.sparql.catalogue import Parameter, Question, load_catalogue
 from casegraph.sparql.templates import rebase
 from casegraph.web.context import current_settings, current_store
+from casegraph.web.errors import ApiError
+from casegraph.web.search import search_index
 from casegraph.web.term_view import (
     Labeller,
     html_or_json,
@@ -46,10 +52,82 @@ def concept_choices(parameter: Parameter) -> list[URIRef]:
     return [row["concept"] for row in rows]
 
 
+#: A value that starts like an IRI (``scheme:``) or the ``id:`` shorthand is taken as one;
+#: anything else is a name to look up.
+_LOOKS_LIKE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: Legal-form endings a name is often given without (济南热电集团 for 济南热电集团有限公司).
+_LEGAL_FORMS = tuple(fold(s) for s in (
+    "有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "公司", " co., ltd.", " co. ltd.",
+    " company", " group",
+))
+MAX_CHOICES = 8
+
+
+@dataclass
+class Choice:
+    """One entity a name may mean."""
+
+    iri: str
+    label: str
+    group: str
+
+
+class AmbiguousName(ParameterError):
+    """A name matched several entities: the reader (or client) must choose one."""
+
+    def __init__(self, parameter: str, name: str, choices: list[Choice]):
+        super().__init__(parameter, f"{name!r} names {len(choices)} entities; give one of "
+                                    "their IRIs")
+        self.name = name
+        self.choices = choices
+
+
+def resolve_name(parameter: str, raw: str, lang: str = "zh-Hans") -> str:
+    """The IRI a name stands for, found in the search index (any script).
+
+    An exact label wins; else a unique label that is the name plus a legal form
+    (有限公司, Co., Ltd.); else the name is ambiguous (several matches, offered as
+    choices) or unknown (a ParameterError naming it).
+    """
+    wanted = fold(raw.strip())
+    hits = search_index().search(raw, limit=50).hits
+    def labels(hit) -> set[str]:
+        return {fold(text) for text in hit.labels.values()}
+
+    exact = [h for h in hits if wanted in labels(h)]
+    if len(exact) == 1:
+        return exact[0].iri
+    if not exact:
+        exact = [h for h in hits if any(label[len(wanted):] in _LEGAL_FORMS
+                                        for label in labels(h) if label.startswith(wanted))]
+        if len(exact) == 1:
+            return exact[0].iri
+    candidates = exact or [h for h in hits if any(wanted in label for label in labels(h))]
+    if not candidates:
+        raise ParameterError(parameter, f"nothing is named {raw!r}; type a name as it is "
+                                        "written in the cases, or an IRI")
+    raise AmbiguousName(parameter, raw, [Choice(h.iri, h.label(lang), h.group)
+                                         for h in candidates[:MAX_CHOICES]])
+
+
+def resolved_args(question: Question, args: Mapping[str, str], lang: str = "zh-Hans"
+                  ) -> dict[str, str]:
+    """The request's arguments with names of ``iri`` parameters replaced by IRIs."""
+    out = {k: v for k, v in args.items()}
+    for p in question.parameters:
+        raw = (args.get(p.name) or "").strip()
+        if p.type == "iri" and raw and not _LOOKS_LIKE_IRI.match(raw):
+            out[p.name] = resolve_name(p.name, raw, lang)
+    return out
+
+
 def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResult]:
-    """Validate the request's parameters, then run the question; raises ParameterError."""
+    """Validate the request's parameters, then run the question; raises ParameterError.
+
+    An ``iri`` parameter accepts a name too (see :func:`resolve_name`).
+    """
     cfg = current_settings()
-    bindings = question.bindings(args, cfg.base_iri)
+    bindings = question.bindings(resolved_args(question, args), cfg.base_iri)
     for p in question.parameters:
         if p.type == "concept" and p.name in bindings and bindings[p.name] not in (
             concept_choices(p)
@@ -60,11 +138,24 @@ def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResu
     return bindings, result
 
 
+#: Topics of the catalogue page, in order; a question is filed under its first topic tag.
+TOPICS = ("awards", "organisations", "brands", "practices", "innovations", "figures", "people",
+          "events", "media", "provenance", "catalogue")
+
+
+def by_topic(questions: list[Question]) -> list[tuple[str, list[Question]]]:
+    grouped: dict[str, list[Question]] = {topic: [] for topic in TOPICS}
+    for q in questions:
+        topic = next((t for t in q.tags if t in grouped), "catalogue")
+        grouped[topic].append(q)
+    return [(topic, qs) for topic, qs in grouped.items() if qs]
+
+
 @bp.get("/questions")
 def catalogue():
     questions = list(load_catalogue().values())
     return html_or_json(
-        lambda: render_template("questions.html", questions=questions),
+        lambda: render_template("questions.html", topics=by_topic(questions)),
         lambda: {"questions": [question_summary(q) for q in questions]},
     )
 
@@ -96,21 +187,29 @@ def question_page(question_id: str):
         response = make_response(question_json(question_id))
         response.vary.add("Accept")
         return response
-    error, result, bindings = None, None, {}
+    error, result, bindings, ambiguous = None, None, {}, None
+    asked = any(request.args.get(p.name) for p in question.parameters)
     try:
         bindings, result = answer(question, request.args)
+    except AmbiguousName as exc:
+        ambiguous = exc
     except ParameterError as exc:
-        error = str(exc)
+        # A question opened without arguments is a form to fill in, not an error.
+        error = str(exc) if asked or "is required" not in str(exc) else None
     labeller = Labeller()
     choices = {p.name: concept_choices(p) for p in question.parameters if p.type == "concept"}
     rows = result.rows if result else []
-    labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs])
+    labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs]
+                   + [t for t in bindings.values() if isinstance(t, URIRef)])
     table = [[labeller.view(t) if t is not None else None for t in row] for row in rows]
     return render_template(
         "question.html",
         question=question,
         values={p.name: request.args.get(p.name, p.default or "") for p in question.parameters},
+        bound={name: labeller.view(t) for name, t in bindings.items()},
         choices={name: [labeller.view(c) for c in cs] for name, cs in choices.items()},
+        ambiguous=ambiguous,
+        choice_href=_choice_href,
         error=error,
         columns=result.variables if result else list(question.answer),
         table=table,
@@ -119,10 +218,23 @@ def question_page(question_id: str):
     ), 400 if error else 200, {"Vary": "Accept"}
 
 
+def _choice_href(parameter: str, iri: str) -> str:
+    """The current question's URL with ``parameter`` set to the chosen IRI."""
+    args = request.args.to_dict()
+    args[parameter] = iri
+    return f"{request.path}?{urlencode(args)}"
+
+
 @bp.get("/api/questions/<question_id>.json")
 def question_json(question_id: str):
     question = _question(question_id)
-    bindings, result = answer(question, request.args)  # ParameterError: the app's 400
+    try:
+        bindings, result = answer(question, request.args)  # ParameterError: the app's 400
+    except AmbiguousName as exc:
+        raise ApiError(400, str(exc), details={
+            "parameter": exc.parameter, "name": exc.name,
+            "choices": [{"iri": c.iri, "label": c.label, "group": c.group}
+                        for c in exc.choices]}) from exc
     return jsonify(
         question=question.id,
         title=question.title,
@@ -155,7 +267,8 @@ def question_csv(question_id: str):
 # --- OpenAPI --------------------------------------------------------------
 
 _SCHEMA_OF_TYPE = {
-    "iri": {"type": "string", "format": "iri"},
+    # Not format: iri — a name is accepted as well (resolved through the search index).
+    "iri": {"type": "string"},
     "concept": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
     "integer": {"type": "integer"},
@@ -177,6 +290,10 @@ def openapi_document() -> dict:
             description = p.description.get("en", "")
             if p.type == "concept":
                 description += f" (a concept of <{p.scheme}>)"
+            if p.type == "iri":
+                description += (" — an IRI, id:… shorthand, or a name in any script (济南热电集团, "
+                                "濟南熱電集團, Jinan Thermal Power Group); an ambiguous name is "
+                                "answered 400 with `choices`")
             parameters.append({
                 "name": p.name, "in": "query", "required": p.required and p.default is None,
                 "description": description.strip(), "schema": schema,
@@ -196,7 +313,11 @@ def openapi_document() -> dict:
                 "responses": {
                     "200": {"description": f"Columns: {', '.join(q.answer)}",
                             "content": {media: {"schema": schema}}},
-                    "400": {"description": "A parameter is invalid; the message names it."},
+                    "400": {"description": "A parameter is invalid (the message names it) or "
+                                           "a name is ambiguous (`choices` lists the "
+                                           "entities it may mean).",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/ParameterError"}}}},
                 },
             }}
     return {
@@ -205,7 +326,17 @@ def openapi_document() -> dict:
                  "description": "Competency questions over the case graph; one JSON and one "
                                 "CSV operation per question."},
         "paths": paths,
-        "components": {"schemas": {"Answer": {
+        "components": {"schemas": {"ParameterError": {
+            "type": "object",
+            "properties": {
+                "error": {"type": "string"},
+                "parameter": {"type": "string"},
+                "name": {"type": "string"},
+                "choices": {"type": "array", "items": {"type": "object", "properties": {
+                    "iri": {"type": "string"}, "label": {"type": "string"},
+                    "group": {"type": "string"}}}},
+            },
+        }, "Answer": {
             "type": "object",
             "properties": {
                 "question": {"type": "string"},
