@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Identifier
 
+from casegraph.web.i18n import translate
 from casegraph.web.naming import LANGUAGES, number_text, quantity_text
 from casegraph.web.term_view import Labeller, TermView, label_languages, run_fixed
 
@@ -47,6 +48,11 @@ class Card:
     figures: list[dict] = field(default_factory=list)
     effects: list[dict] = field(default_factory=list)
     conferrals: list[dict] = field(default_factory=list)
+    graph_chart: dict | None = None
+
+    @property
+    def has_chart(self) -> bool:
+        return bool(self.timeline or self.tree_chart or self.graph_chart)
 
     @property
     def is_organisation(self) -> bool:
@@ -258,3 +264,41 @@ def conferral_sentence(row: dict[str, Identifier], labeller: Labeller) -> dict[s
             parts["issuer"] = "(原文未载颁发单位)" if lang == "zh-Hans" else "(原文未載頒發單位)"
         out[lang] = _SENTENCES[lang].format(**parts)
     return out
+
+
+#: Node categories of the neighbourhood picture, in legend order (UI string keys).
+NEIGHBOUR_KINDS = ("organisation", "brand", "award", "issuer", "practice_kind", "case")
+
+
+def neighbourhood(card: Card, subject: TermView, cases: list[TermView]) -> dict | None:
+    """An organisation's neighbourhood as nodes and links: its brands, the kinds of its
+    practices, the awards it and its units received and their issuers, and the cases
+    that mention it; every node links to its page."""
+    nodes: dict[str, dict] = {}
+    links: list[dict] = []
+
+    def add(view: TermView | None, kind: str, link_to: str | None = None) -> str | None:
+        if view is None or view.kind != "iri":
+            return None
+        if view.text not in nodes:
+            nodes[view.text] = {"id": view.text, "name": view.name, "href": view.href,
+                                "category": NEIGHBOUR_KINDS.index(kind),
+                                "symbolSize": 28 if kind == "organisation" else 14}
+        if link_to is not None and link_to != view.text:
+            links.append({"source": link_to, "target": view.text})
+        return view.text
+
+    centre = add(subject, "organisation")
+    for brand in card.brands:
+        add(brand["item"], "brand", centre)
+    for kind, _ in card.practices[:12]:
+        add(kind, "practice_kind", centre)
+    for row in card.received:
+        award = add(row["award"], "award", centre)
+        add(row["issuer"], "issuer", award)
+    for case in cases:
+        add(case, "case", centre)
+    if len(nodes) < 3:
+        return None
+    return {"categories": [{"name": translate("kind_" + k)} for k in NEIGHBOUR_KINDS],
+            "nodes": list(nodes.values()), "links": links}

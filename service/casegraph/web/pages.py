@@ -22,7 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph import paths
-from casegraph.web.cards import build_card
+from casegraph.web.cards import build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
@@ -130,6 +130,9 @@ def _entity(iri: URIRef):
         for row in run_fixed("case_documents", [{"doc": t} for t in shown_iris]).dicts():
             labeller.fall_back(row["doc"], row.get("title"))
     card = build_card(iri, sorted(types), labeller)
+    if card.is_organisation:
+        card.graph_chart = neighbourhood(card, labeller.view(iri), [
+            labeller.view(r["doc"]) for r in cases if r.get("doc") is not None])
     total_incoming = sum(int(row["n"]) for row in counts)
     return _vary(render_template(
         "entity.html",
