@@ -173,8 +173,12 @@ def _subtree(node, children, labeller: Labeller, seen: set) -> list[dict]:
 def _tree_chart(iri, ancestors: list[TermView], tree: list[dict], labeller: Labeller) -> dict:
     """The hierarchy as nested ``{name, href, children}`` for the tree picture."""
     def node(view: TermView, units: list[dict], current: bool = False) -> dict:
-        return {"name": view.name, "href": view.href, "current": current,
-                "children": [node(u["unit"], u["units"]) for u in units]}
+        out = {"name": view.name, "href": view.href,
+               "children": [node(u["unit"], u["units"]) for u in units]}
+        if current:  # the page's own organisation stands out
+            out |= {"symbolSize": 16, "itemStyle": {"color": "#a31d24"},
+                    "label": {"fontWeight": "bold"}}
+        return out
 
     root = node(labeller.view(iri), tree, current=True)
     for ancestor in reversed(ancestors):

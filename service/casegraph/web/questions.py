@@ -82,15 +82,22 @@ class AmbiguousName(ParameterError):
         self.choices = choices
 
 
-def resolve_name(parameter: str, raw: str, lang: str = "zh-Hans") -> str:
+def looks_like_iri(raw: str) -> bool:
+    """Whether a parameter value is meant as an IRI (or ``id:…``), not as a name."""
+    return bool(_LOOKS_LIKE_IRI.match(raw.strip()))
+
+
+def resolve_name(parameter: str, raw: str, lang: str = "zh-Hans", group: str | None = None
+                 ) -> str:
     """The IRI a name stands for, found in the search index (any script).
 
     An exact label wins; else a unique label that is the name plus a legal form
     (有限公司, Co., Ltd.); else the name is ambiguous (several matches, offered as
-    choices) or unknown (a ParameterError naming it).
+    choices) or unknown (a ParameterError naming it).  ``group`` keeps only one
+    search group (``organisation``).
     """
     wanted = fold(raw.strip())
-    hits = search_index().search(raw, limit=50).hits
+    hits = search_index().search(raw, limit=50, group=group).hits
     def labels(hit) -> set[str]:
         return {fold(text) for text in hit.labels.values()}
 
@@ -116,7 +123,7 @@ def resolved_args(question: Question, args: Mapping[str, str], lang: str = "zh-H
     out = {k: v for k, v in args.items()}
     for p in question.parameters:
         raw = (args.get(p.name) or "").strip()
-        if p.type == "iri" and raw and not _LOOKS_LIKE_IRI.match(raw):
+        if p.type == "iri" and raw and not looks_like_iri(raw):
             out[p.name] = resolve_name(p.name, raw, lang)
     return out
 

@@ -38,14 +38,14 @@
         xAxis: { type: "category", data: data.years },
         yAxis: { type: "value", minInterval: 1 },
         series: data.series.map(function (s) {
-          return { name: s.name, type: "bar", stack: "level", data: s.data };
+          return { name: s.name, type: "bar", stack: "level", data: s.data, barMaxWidth: 56 };
         })
       };
     },
     tree: function (data) {
       return {
         series: [{
-          type: "tree", data: [data], top: 16, bottom: 16, left: 120, right: 200,
+          type: "tree", data: [data], top: 16, bottom: 16, left: 170, right: 210,
           initialTreeDepth: -1, symbolSize: 9, expandAndCollapse: false,
           label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 12 },
           leaves: { label: { position: "right", align: "left" } },
@@ -57,10 +57,12 @@
       return {
         legend: { top: 0, data: data.categories.map(function (c) { return c.name; }) },
         series: [{
-          type: "graph", layout: "force", roam: true, draggable: true,
+          type: "graph", layout: "force", roam: true, draggable: true, top: 48, bottom: 16,
           categories: data.categories, data: data.nodes, links: data.links,
-          force: { repulsion: 160, edgeLength: [40, 120] },
-          label: { show: true, position: "right", fontSize: 11 },
+          force: { repulsion: 260, edgeLength: [60, 140], gravity: 0.12 },
+          label: { show: true, position: "right", fontSize: 11, width: 150, overflow: "truncate" },
+          labelLayout: { hideOverlap: true },
+          emphasis: { focus: "adjacency", label: { show: true } },
           lineStyle: { color: "source", opacity: 0.6 }
         }]
       };
@@ -84,6 +86,8 @@
     var build = builders[canvas.getAttribute("data-chart")];
     var data = read(figure);
     if (!build || !data) return;
+    // A sideways tree of long names does not fit a phone: the list below it says the same.
+    if (canvas.getAttribute("data-chart") === "tree" && figure.clientWidth < 560) return;
     canvas.hidden = false;
     var chart = echarts.init(canvas, null, { renderer: "svg" });
     chart.setOption(merge(build(data)));
