@@ -10,13 +10,13 @@ import json
 import re
 
 import pytest
-from casegraph.bootstrap import load_bundled
-from casegraph.config import CANONICAL_BASE_IRI as ID
-from casegraph.config import Settings
-from casegraph.store.memory import MemoryStore
-from casegraph.web import create_app
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
+from casegraph.config import CANONICAL_BASE_IRI as ID
+from casegraph.config import Settings
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.memory import MemoryStore
+from casegraph.web import create_app
 from tests.web.bundled_app import bundled_app
 
 CG = Namespace("https://w3id.org/casegraph/ns#")

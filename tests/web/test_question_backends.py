@@ -7,10 +7,10 @@ compared ``LANG(?x) = "zh-Hans"`` had empty title columns on the default store o
 from __future__ import annotations
 
 import pytest
+
 from casegraph.config import CANONICAL_BASE_IRI as ID
 from casegraph.paths import case_files
-from casegraph.question_catalogue import load_catalogue
-
+from casegraph.sparql.catalogue import load_catalogue
 from tests.web.conftest import open_backend
 
 QUESTIONS = load_catalogue()

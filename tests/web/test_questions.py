@@ -213,9 +213,9 @@ def test_an_ambiguous_name_offers_the_entities_it_may_mean(client):
     response = client.get("/api/questions/organisations-under-group.json",
                           query_string={"group": "济南"})
     assert response.status_code == 400
-    body = response.get_json()
-    assert body["parameter"] == "group"
-    choices = {c["iri"] for c in body["choices"]}
+    error = response.get_json()["error"]
+    assert error["parameter"] == "group" and error["name"] == "济南"
+    choices = {c["iri"] for c in error["choices"]}
     assert ID + "place/jinan" in choices and len(choices) >= 2
     page = client.get("/questions/organisations-under-group", query_string={"group": "济南"})
     html = page.get_data(as_text=True)
@@ -237,7 +237,8 @@ def test_openapi_says_iri_parameters_take_names(client):
     document = client.get("/api/openapi.json").get_json()
     operation = document["paths"]["/api/questions/organisations-under-group.json"]["get"]
     assert "name" in operation["parameters"][0]["description"]
-    assert "choices" in document["components"]["schemas"]["ParameterError"]["properties"]
+    error = document["components"]["schemas"]["ParameterError"]["properties"]["error"]
+    assert "choices" in error["properties"]
 
 
 def test_catalogue_is_grouped_by_topic_with_english_titles_first(client):

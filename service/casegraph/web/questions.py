@@ -335,14 +335,18 @@ def openapi_document() -> dict:
         "paths": paths,
         "components": {"schemas": {"ParameterError": {
             "type": "object",
-            "properties": {
-                "error": {"type": "string"},
-                "parameter": {"type": "string"},
-                "name": {"type": "string"},
-                "choices": {"type": "array", "items": {"type": "object", "properties": {
-                    "iri": {"type": "string"}, "label": {"type": "string"},
-                    "group": {"type": "string"}}}},
-            },
+            "properties": {"error": {
+                "type": "object",
+                "properties": {
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string"},
+                    "name": {"type": "string"},
+                    "choices": {"type": "array", "items": {"type": "object", "properties": {
+                        "iri": {"type": "string"}, "label": {"type": "string"},
+                        "group": {"type": "string"}}}},
+                },
+            }},
         }, "Answer": {
             "type": "object",
             "properties": {
