@@ -23,7 +23,7 @@ from casegraph.sparql.catalogue import Parameter
 from casegraph.web.cards import Card, build_card
 from casegraph.web.context import current_settings
 from casegraph.web.i18n import translate, ui_language
-from casegraph.web.questions import AmbiguousName, looks_like_iri, resolve_name
+from casegraph.web.names import AmbiguousName, looks_like_iri, resolve_name
 from casegraph.web.term_view import Labeller, run_fixed
 
 bp = Blueprint("compare", __name__)

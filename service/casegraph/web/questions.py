@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
@@ -21,12 +19,11 @@ from casegraph import __name__ as package_name
 from casegraph.errors import ParameterError
 from casegraph.rdf.results import QueryResult
 from casegraph.rdf.terms import json_term
-from casegraph.search.text import fold
 from casegraph.sparql.catalogue import Parameter, Question, load_catalogue
 from casegraph.sparql.templates import rebase
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.errors import ApiError
-from casegraph.web.search import search_index
+from casegraph.web.names import AmbiguousName, looks_like_iri, resolve_name
 from casegraph.web.term_view import (
     Labeller,
     html_or_json,
@@ -50,71 +47,6 @@ def concept_choices(parameter: Parameter) -> list[URIRef]:
     scheme = URIRef(rebase(f"<{parameter.scheme}>", base)[1:-1])
     rows = run_fixed("concepts_in_scheme", [{"scheme": scheme}]).dicts()
     return [row["concept"] for row in rows]
-
-
-#: A value that starts like an IRI (``scheme:``) or the ``id:`` shorthand is taken as one;
-#: anything else is a name to look up.
-_LOOKS_LIKE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-#: Legal-form endings a name is often given without (济南热电集团 for 济南热电集团有限公司).
-_LEGAL_FORMS = tuple(fold(s) for s in (
-    "有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "公司", " co., ltd.", " co. ltd.",
-    " company", " group",
-))
-MAX_CHOICES = 8
-
-
-@dataclass
-class Choice:
-    """One entity a name may mean."""
-
-    iri: str
-    label: str
-    group: str
-
-
-class AmbiguousName(ParameterError):
-    """A name matched several entities: the reader (or client) must choose one."""
-
-    def __init__(self, parameter: str, name: str, choices: list[Choice]):
-        super().__init__(parameter, f"{name!r} names {len(choices)} entities; give one of "
-                                    "their IRIs")
-        self.name = name
-        self.choices = choices
-
-
-def looks_like_iri(raw: str) -> bool:
-    """Whether a parameter value is meant as an IRI (or ``id:…``), not as a name."""
-    return bool(_LOOKS_LIKE_IRI.match(raw.strip()))
-
-
-def resolve_name(parameter: str, raw: str, lang: str = "zh-Hans", group: str | None = None
-                 ) -> str:
-    """The IRI a name stands for, found in the search index (any script).
-
-    An exact label wins; else a unique label that is the name plus a legal form
-    (有限公司, Co., Ltd.); else the name is ambiguous (several matches, offered as
-    choices) or unknown (a ParameterError naming it).  ``group`` keeps only one
-    search group (``organisation``).
-    """
-    wanted = fold(raw.strip())
-    hits = search_index().search(raw, limit=50, group=group).hits
-    def labels(hit) -> set[str]:
-        return {fold(text) for text in hit.labels.values()}
-
-    exact = [h for h in hits if wanted in labels(h)]
-    if len(exact) == 1:
-        return exact[0].iri
-    if not exact:
-        exact = [h for h in hits if any(label[len(wanted):] in _LEGAL_FORMS
-                                        for label in labels(h) if label.startswith(wanted))]
-        if len(exact) == 1:
-            return exact[0].iri
-    candidates = exact or [h for h in hits if any(wanted in label for label in labels(h))]
-    if not candidates:
-        raise ParameterError(parameter, f"nothing is named {raw!r}; type a name as it is "
-                                        "written in the cases, or an IRI")
-    raise AmbiguousName(parameter, raw, [Choice(h.iri, h.label(lang), h.group)
-                                         for h in candidates[:MAX_CHOICES]])
 
 
 def resolved_args(question: Question, args: Mapping[str, str], lang: str = "zh-Hans"
