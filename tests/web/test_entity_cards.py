@@ -207,3 +207,40 @@ def test_hostile_literals_cannot_inject_markup_through_the_pictures(hostile_clie
         assert "<" not in block and ">" not in block
     assert all(HOSTILE_NAME in json.dumps(json.loads(b), ensure_ascii=False) for b in blocks)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_passage_hits_are_titled_by_their_case_and_section(client):
+    page = client.get("/search", query_string={"q": "链条炉排报警", "lang": "en"}).get_data(
+        as_text=True)
+    passages = re.search(r'<section class="result-group" aria-labelledby="group-passage">(.*?)'
+                         r"</section>", page, re.S).group(1)
+    titles = [html_lib.unescape(t) for t in re.findall(r'class="result-label"[^>]*>(.*?)</a>',
+                                                       passages)]
+    assert titles and all(" · " in t and "/passage/" not in t for t in titles)
+    assert any(t.startswith("Western Heat Source Branch Party Branch") for t in titles)
+
+
+def test_one_result_is_singular_and_a_class_lists_its_instances(client):
+    one = client.get("/search", query_string={"q": "链条炉炉排报警装置", "lang": "en",
+                                              "group": "innovation"}).get_data(as_text=True)
+    count = re.search(r'<p class="result-count"><strong>(\d+)</strong> (\w+)</p>', one)
+    assert count.group(2) == ("result" if count.group(1) == "1" else "results")
+    page = client.get("/search", query_string={"q": "奖项", "lang": "zh-Hans"}).get_data(
+        as_text=True)
+    instances = re.search(r'<p class="instances">(.*?)</p>', page, re.S).group(1)
+    assert "济南市青年文明号" in instances
+
+
+def test_home_features_cross_case_questions_browses_by_type_and_names_every_case(client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    featured = re.search(r'<ul class="featured-questions">(.*?)</ul>', page, re.S).group(1)
+    assert len(re.findall(r'href="/questions/', featured)) >= 5
+    assert 'href="/overview"' in featured
+    browse = re.search(r'<ul class="entry-points browse-types">(.*?)</ul>', page, re.S).group(1)
+    assert "Award conferral" in browse and "Innovation" in browse
+    table = re.search(r'<table class="statistics">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    names = [html_lib.unescape(n) for n in re.findall(
+        r'<th scope="row">\s*<a href="[^"]*">(.*?)</a>', table)]
+    assert len(names) == 13
+    assert all(re.search(r"[A-Za-z]{3}", n) and not re.search(r"[\u4e00-\u9fff]", n)
+               for n in names), names
