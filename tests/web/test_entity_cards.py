@@ -244,3 +244,35 @@ def test_home_features_cross_case_questions_browses_by_type_and_names_every_case
     assert len(names) == 13
     assert all(re.search(r"[A-Za-z]{3}", n) and not re.search(r"[\u4e00-\u9fff]", n)
                for n in names), names
+
+
+@pytest.mark.parametrize("path", ["/export/case/jinan-thermal-western-heat-source.ttl",
+                                  "/export/dataset.trig", "/export/dataset.nq",
+                                  "/export/dataset.jsonld",
+                                  "/id/org/jinan-thermal-western-heat-source?format=ttl",
+                                  "/id/org/jinan-thermal-western-heat-source?format=jsonld"])
+def test_exports_spell_language_tags_canonically_and_never_escape_slashes(client, path):
+    body = client.get(path).get_data(as_text=True)
+    assert not re.search(r'"@zh-han[st]\b|"@language"\s*:\s*"zh-han[st]"', body)
+    assert re.search(r'"@zh-Hans\b|"@language"\s*:\s*"zh-Hans"', body)
+    assert "\\/" not in body
+
+
+def test_turtle_download_reads_back_as_the_stored_graph(app, client):
+    body = client.get("/export/case/jinan-thermal-western-heat-source.ttl").get_data()
+    graph = Graph().parse(data=body, format="turtle")
+    stored = app.extensions["casegraph.store"].graph(
+        URIRef(ID + "graph/case/jinan-thermal-western-heat-source"))
+    assert len(graph) == len(stored) > 500
+    label = (URIRef(ID + "org/jinan-thermal-western-heat-source"), RDFS.label,
+             Literal("西部热源分公司", lang="zh-Hans"))
+    assert label in graph
+
+
+def test_every_question_downloads_as_csv(client):
+    from casegraph.sparql.catalogue import load_catalogue
+
+    for question_id in load_catalogue():
+        response = client.get(f"/api/questions/{question_id}.csv")
+        assert response.status_code == 200, question_id
+        assert response.mimetype == "text/csv"

@@ -204,7 +204,8 @@ def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Respons
     """Serialise ``graph`` in a named RDF format (``RDF_FORMATS``), varying on Accept."""
     chosen = format_for_name(fmt, GRAPH_FORMATS)
     # Oxigraph's writers, as /sparql uses: literals keep their lexical form.
-    response = Response(serialize_graph(graph, chosen), mimetype=chosen.media_type)
+    response = Response(serialize_graph(graph, chosen, current_settings().base_iri),
+                        mimetype=chosen.media_type)
     response.headers["Vary"] = "Accept"
     if filename:
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"
