@@ -246,3 +246,19 @@ def test_catalogue_is_grouped_by_topic_with_english_titles_first(client):
     assert 'id="topic-awards"' in html and 'id="topic-organisations"' in html
     question = QUESTIONS["organisations-under-group"]
     assert f'<span lang="en">{question.title["en"]}</span>' in html
+
+
+def test_answers_that_fit_get_a_chart_with_the_same_numbers(client):
+    import json
+    import re
+
+    page = client.get("/questions/awards-by-level-and-year?lang=en").get_data(as_text=True)
+    data = json.loads(re.search(r'class="chart-data">(.*?)</script>', page, re.S).group(1))
+    rows = client.get("/api/questions/awards-by-level-and-year.json").get_json()["rows"]
+    assert sum(sum(s["data"]) for s in data["series"]) == sum(
+        int(r["conferrals"]["value"]) for r in rows)
+    assert 'aria-label="The answer as a chart' in page
+    ranked = client.get("/questions/practice-kinds-ranked?lang=en").get_data(as_text=True)
+    assert '"names"' in ranked and 'data-chart="ranked"' in ranked
+    plain = client.get("/questions/case-documents").get_data(as_text=True)
+    assert "chart-data" not in plain

@@ -141,8 +141,10 @@ def question_page(question_id: str):
     labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs]
                    + [t for t in bindings.values() if isinstance(t, URIRef)])
     table = [[labeller.view(t) if t is not None else None for t in row] for row in rows]
+    columns = result.variables if result else list(question.answer)
     return render_template(
         "question.html",
+        chart=answer_chart(list(columns), table),
         question=question,
         values={p.name: request.args.get(p.name, p.default or "") for p in question.parameters},
         bound={name: labeller.view(t) for name, t in bindings.items()},
@@ -150,11 +152,48 @@ def question_page(question_id: str):
         ambiguous=ambiguous,
         choice_href=_choice_href,
         error=error,
-        columns=result.variables if result else list(question.answer),
+        columns=columns,
         table=table,
         truncated=result.truncated if result else False,
         sparql=question.query_text(bindings, current_settings().base_iri),
     ), 400 if error else 200, {"Vary": "Accept"}
+
+
+#: Count columns an answer may carry, most telling first.
+_COUNT_COLUMNS = ("conferrals", "practices", "organisations", "cases", "count", "n")
+
+
+def answer_chart(columns: list[str], table: list[list]) -> tuple[str, dict] | None:
+    """A picture for answers whose shape fits one: counts by year and level (a
+    timeline), or items ranked by a count (bars); None for any other shape."""
+    def number(cell) -> int | None:
+        text = cell.text if cell is not None else ""
+        return int(text) if text.isdigit() else None
+
+    count = next((columns.index(c) for c in _COUNT_COLUMNS if c in columns), None)
+    if "year" in columns and "level" in columns:
+        y, lv = columns.index("year"), columns.index("level")
+        counts: dict[str, dict[str, int]] = {}
+        levels: list[str] = []
+        for row in table:
+            year = row[y].text if row[y] is not None else "?"
+            level = row[lv].name if row[lv] is not None else "—"
+            if level not in levels:
+                levels.append(level)
+            n = number(row[count]) if count is not None else 1
+            counts.setdefault(year, {}).setdefault(level, 0)
+            counts[year][level] += n or 0
+        years = sorted(counts)
+        return "timeline", {"years": years, "levels": levels, "series": [
+            {"name": level, "data": [counts[year].get(level, 0) for year in years]}
+            for level in levels]}
+    if count is not None and columns and count != 0 and table:
+        ranked = [(row[0].name, number(row[count]) or 0) for row in table[:15]
+                  if row[0] is not None]
+        if ranked:
+            return "ranked", {"label": columns[count], "names": [n for n, _ in ranked],
+                              "values": [v for _, v in ranked]}
+    return None
 
 
 def _choice_href(parameter: str, iri: str) -> str:

@@ -42,6 +42,16 @@
         })
       };
     },
+    ranked: function (data) {
+      return {
+        grid: { left: 200, right: 24, top: 8, bottom: 24 },
+        tooltip: { trigger: "axis", renderMode: "richText", confine: true },
+        xAxis: { type: "value", minInterval: 1, name: data.label },
+        yAxis: { type: "category", data: data.names.slice().reverse(),
+                 axisLabel: { width: 180, overflow: "truncate" } },
+        series: [{ type: "bar", data: data.values.slice().reverse(), barMaxWidth: 22 }]
+      };
+    },
     tree: function (data) {
       return {
         series: [{
