@@ -57,8 +57,9 @@
         series: [{
           type: "tree", data: [data], top: 16, bottom: 16, left: 170, right: 210,
           initialTreeDepth: -1, symbolSize: 9, expandAndCollapse: false,
-          label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 12 },
-          leaves: { label: { position: "right", align: "left" } },
+          label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 12,
+                   width: 150, overflow: "truncate" },
+          leaves: { label: { position: "right", align: "left", width: 200, overflow: "truncate" } },
           itemStyle: { color: "#7a1f1f" }
         }]
       };

@@ -60,7 +60,10 @@
           "&lang=" + encodeURIComponent(document.documentElement.lang || "zh-Hans");
         fetch(url, { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : []; })
-          .then(function (suggestions) { if (ticket === latest) show(suggestions); })
+          .then(function (suggestions) {
+            // Parameters name entities, not the passages that quote them.
+            if (ticket === latest) show(suggestions.filter(function (s) { return s.group !== "passage"; }));
+          })
           .catch(function () { /* suggestions are optional */ });
       }, 150);
     });
