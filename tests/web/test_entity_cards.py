@@ -276,3 +276,11 @@ def test_every_question_downloads_as_csv(client):
         response = client.get(f"/api/questions/{question_id}.csv")
         assert response.status_code == 200, question_id
         assert response.mimetype == "text/csv"
+
+
+def test_brand_page_shows_its_lineage_as_a_tree(client):
+    page = client.get("/id/brand/qingxin-xiyuan?lang=zh-Hans").get_data(as_text=True)
+    lineage = section(page, "lineage")
+    assert lineage.index("初心+炽心安源") < lineage.index("青新熙源")  # parent above child
+    tree = next(d for d in chart_data(page) if d.get("name") == "初心+炽心安源")
+    assert [c["name"] for c in tree["children"]] == ["青新熙源"]

@@ -49,10 +49,12 @@ class Card:
     effects: list[dict] = field(default_factory=list)
     conferrals: list[dict] = field(default_factory=list)
     graph_chart: dict | None = None
+    lineage: list[dict] = field(default_factory=list)
+    lineage_chart: dict | None = None
 
     @property
     def has_chart(self) -> bool:
-        return bool(self.timeline or self.tree_chart or self.graph_chart)
+        return bool(self.timeline or self.tree_chart or self.graph_chart or self.lineage_chart)
 
     @property
     def is_organisation(self) -> bool:
@@ -62,7 +64,7 @@ class Card:
     def empty(self) -> bool:
         return not any((self.sentence, self.received, self.awarded, self.ancestors, self.tree,
                         self.practices, self.brands, self.innovations, self.figures,
-                        self.effects, self.conferrals))
+                        self.effects, self.conferrals, self.lineage))
 
 
 def card_roles(types: list[Identifier]) -> set[str]:
@@ -86,7 +88,38 @@ def build_card(iri: URIRef, types: list[Identifier], labeller: Labeller) -> Card
         card.timeline = timeline(card.conferrals)
     if CG + "Innovation" in card.roles:
         card.effects = effects(iri, labeller)
+    if CG + "PartyBuildingBrand" in card.roles:
+        _brand_lineage(card, iri, labeller)
     return card
+
+
+def _brand_lineage(card: Card, iri: URIRef, labeller: Labeller) -> None:
+    """A brand's lineage as a tree: from its root brands down through every derived one."""
+    rows = run_fixed("brand_lineage", [{"brand": iri}]).dicts()
+    if not rows:
+        return
+    labeller.fetch([t for row in rows for t in row.values()])
+    children: dict[Identifier, list[tuple[Identifier, Identifier]]] = defaultdict(list)
+    parents: dict[Identifier, set[Identifier]] = defaultdict(set)
+    for row in rows:
+        children[row["parent"]].append((row["child"], URIRef(CG + "derivesFrom")))
+        parents[row["child"]].add(row["parent"])
+    roots = sorted({p for p in children if not parents.get(p)}, key=str)
+    seen: set = set()
+    card.lineage = [{"unit": labeller.view(root), "party": False,
+                     "units": _subtree(root, children, labeller, seen)} for root in roots]
+
+    def node(entry: dict) -> dict:
+        view = entry["unit"]
+        out = {"name": view.name, "href": view.href,
+               "children": [node(e) for e in entry["units"]]}
+        if view.text == str(iri):
+            out |= {"symbolSize": 16, "itemStyle": {"color": "#a31d24"},
+                    "label": {"fontWeight": "bold"}}
+        return out
+
+    card.lineage_chart = node(card.lineage[0]) if len(card.lineage) == 1 else {
+        "name": "", "children": [node(e) for e in card.lineage]}
 
 
 def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:

@@ -210,6 +210,8 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "results_count": ("条结果", "條結果", "results"),
     "result_count_one": ("条结果", "條結果", "result"),
+    "brand_lineage": ("品牌谱系", "品牌譜系", "Brand lineage"),
+    "lineage_chart": ("品牌派生关系树状图", "品牌派生關係樹狀圖", "Tree of the brands derived from one another"),
     "answer_chart": ("答案图示(数据见下表)", "答案圖示(數據見下表)", "The answer as a chart (the table below has the numbers)"),
     "load_example": ("载入编辑器", "載入編輯器", "Load"),
     "featured_questions": ("跨案例的典型问题", "跨案例的典型問題", "Questions across the cases"),
