@@ -39,10 +39,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import URIRef
 
-from casegraph.config import Settings
+from casegraph.config import CANONICAL_BASE_IRI, Settings
 from casegraph.errors import InsufficientStorage, QuerySyntaxError, StoreError, StoreUnavailable
+from casegraph.rdf.formats import WRITTEN_PREFIXES
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, term_from_parts, term_parts
+from casegraph.rdf.terms import term_from_parts, term_parts
 from casegraph.sparql.update_scope import parse_update_scope
 from casegraph.store import merge
 from casegraph.store.base import QueryRequest, Store
@@ -194,7 +195,9 @@ class OxigraphStore(Store):
             raise ValueError(f"unsupported RDF media type {media_type!r}")
         options: dict = {}
         if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            options["prefixes"] = PREFIXES
+            # No id: prefix (its names would need id:org\/x): relative to @base instead.
+            options["prefixes"] = WRITTEN_PREFIXES
+            options["base_iri"] = CANONICAL_BASE_IRI
         db = self._db
         if graph is not None:
             def items():

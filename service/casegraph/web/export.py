@@ -21,6 +21,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from casegraph import paths
+from casegraph.rdf.formats import canonical_tags
 from casegraph.rdf.terms import SD
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
@@ -53,7 +54,8 @@ def case_graph_iri(slug: str) -> URIRef:
 
 
 def _download(chunks: Iterator[bytes], media_type: str, filename: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=media_type)
+    """A streamed download; language tags spelled in BCP 47 case whatever the store keeps."""
+    response = Response(stream_with_context(canonical_tags(chunks)), mimetype=media_type)
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 
