@@ -39,7 +39,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
-    """A real ``oxigraph serve`` (union default graph) on a free port: its base URL."""
+    """A real ``oxigraph serve`` on a free port: its base URL.
+
+    Without ``--union-default-graph``: the remote store keeps the merge of the named
+    graphs in the server's default graph (``store.remote``)."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.skip("the oxigraph server binary (PyPI package 'oxigraph') is not on PATH")
@@ -53,7 +56,6 @@ def oxigraph_server(tmp_path_factory):
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
             "--timeout-s",
             "30",
         ],

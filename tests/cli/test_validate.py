@@ -71,3 +71,23 @@ def test_json_report(tmp_path):
     assert year["focusNode"] == CONFERRAL
     assert year["sourceShape"].endswith("#YearShape")
     assert year["messages"]["zh-Hans"] and year["messages"]["en"]
+
+
+def test_a_shared_entity_labelled_differently_in_two_case_graphs_is_a_warning(tmp_path):
+    """One IRI, two labels in one language across case graphs: warned, not failed."""
+    from casegraph import paths
+
+    water = paths.CASES_DIR / "jinan-water-group" / "case.trig"
+    bus = paths.CASES_DIR / "jinan-bus-3rd-branch-team7" / "case.trig"
+    assert "<place/jinan>" in bus.read_text(encoding="utf-8")
+    renamed = tmp_path / "case.trig"
+    renamed.write_text(
+        water.read_text(encoding="utf-8").replace('"济南市"@zh-Hans', '"济南"@zh-Hans'),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(renamed), str(bus)])
+    assert result.exit_code == 0, result.output
+    assert "label differs between case graphs" in result.output
+    assert "id:place/jinan" in result.output or "place/jinan" in result.output
+    clean = CliRunner().invoke(main, ["validate", str(water), str(bus)])
+    assert "label differs between case graphs" not in clean.output

@@ -173,3 +173,17 @@ def test_extract_never_raises_and_quotes_are_slices(text: str):
 )
 def test_extract_never_raises_on_pattern_fragments(text: str):
     extract(text)
+
+
+def test_award_issuers_written_organised_by_or_granting_and_recipients():
+    def award(text):
+        (found,) = [c for c in extract(text) if c.kind == "award"]
+        return found.label, found.details
+
+    label, details = award("在山东省总工会组织的2022年职工技能竞赛中荣获一等奖。")
+    assert details["issuer"] == "山东省总工会" and details["rank"] == "first-prize"
+    label, details = award("由中华全国总工会授予济南水务集团全国五一劳动奖状。")
+    assert (label, details["issuer"], details["recipient"]) == (
+        "全国五一劳动奖状", "中华全国总工会", "济南水务集团")
+    label, details = award("东新和信党支部再次获得化纤厂社区“双报到”表彰单位称号。")
+    assert details["recipient"] == "东新和信党支部"

@@ -1,9 +1,8 @@
-"""The embedded store under a steady stream of writes: workers renewed, writes flushed.
+"""The embedded store under a steady stream of writes: views current and few, writes flushed.
 
-pyoxigraph's in-memory replicas keep every quad they ever removed, and RocksDB
-keeps unflushed writes in memory (and only in an unsynced log); these tests pin
-the two measures that keep a long-running server's memory bounded and its
-acknowledged writes on disk.
+Query workers read checkpoints (views) of the store, and RocksDB keeps unflushed
+writes in memory (and only in an unsynced log); these tests pin what keeps a
+long-running server's memory and disk bounded and its acknowledged writes on disk.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from casegraph.errors import EngineCrashed
-from casegraph.store.oxigraph import OxigraphStore
+from casegraph.store.oxigraph import VIEWS_DIRECTORY, OxigraphStore
 from casegraph.store.workers import SPARE_WORKERS
 
 GRAPH = URIRef("https://w3id.org/casegraph/id/graph/case/memory-test")
@@ -42,30 +42,31 @@ def worker_pids(store: OxigraphStore) -> set[int]:
     return {worker.process.pid for worker in store._pool._live}
 
 
-def test_workers_that_replaced_too_many_quads_are_renewed_without_failing_a_query(tmp_path):
-    store = OxigraphStore(tmp_path / "store", query_workers=2, retire_workers_after_quads=100)
+def test_workers_read_views_that_stay_few_and_current_under_writes(tmp_path):
+    """Each write publishes a checkpoint; workers move to it, superseded ones are deleted."""
+    store = OxigraphStore(tmp_path / "store", query_workers=2)
     try:
         store.replace_graphs({GRAPH: version_graph(0)})
         assert labels(store) == {f"第0版 {i}" for i in range(20)}
-        first_workers = worker_pids(store)
-        seen_workers = set(first_workers)
-        for version in range(1, 31):  # 30 × 20 quads replaced: each worker's budget many times
+        while len(first_workers := worker_pids(store)) < 2 + SPARE_WORKERS:
+            time.sleep(0.05)
+        for version in range(1, 31):
             store.replace_graphs({GRAPH: version_graph(version)})
             assert labels(store) == {f"第{version}版 {i}" for i in range(20)}
-            seen_workers |= worker_pids(store)
-        assert not first_workers & worker_pids(store), "the first workers were never retired"
-        assert len(seen_workers) > 4, "workers were renewed once at most"
-        # the two workers and the spare, each with at most one successor starting
-        assert len(store._pool._live) <= 2 * (2 + SPARE_WORKERS)
+            views = list((tmp_path / "store" / VIEWS_DIRECTORY).iterdir())
+            # the current one and at most one per worker (two and the spare)
+            assert len(views) <= 1 + 2 + SPARE_WORKERS, views
+        assert worker_pids(store) == first_workers  # nothing to renew: no replica grows
     finally:
         store.close()
+    assert not (tmp_path / "store" / VIEWS_DIRECTORY).exists()
 
 
 WRITE_THEN_DIE = """
 import os, signal, sys
 from pathlib import Path
 from casegraph.errors import EngineCrashed
-from casegraph.store.oxigraph import OxigraphStore
+from casegraph.store.oxigraph import VIEWS_DIRECTORY, OxigraphStore
 from tests.store.test_bounded_memory import GRAPH, version_graph
 store = OxigraphStore(Path(sys.argv[1]), query_workers=1)
 store.replace_graphs({GRAPH: version_graph(7)})
@@ -89,18 +90,17 @@ def test_an_acknowledged_write_is_in_the_table_files_not_only_in_the_log(tmp_pat
     assert {q.object.value for q in quads} == {f"第7版 {i}" for i in range(20)}
 
 
-def test_the_replication_log_stays_bounded_and_new_workers_still_catch_up(tmp_path, monkeypatch):
-    monkeypatch.setattr("casegraph.store.oxigraph.SNAPSHOT_REFRESH_BYTES", 20_000)
+def test_replacement_workers_answer_from_the_latest_write(tmp_path):
     store = OxigraphStore(tmp_path / "store", query_workers=2)
     try:
-        for version in range(60):  # about 2.5 KB of N-Quads each: 150 KB in all
+        for version in range(10):
             store.replace_graphs({GRAPH: version_graph(version)})
-            assert labels(store) == {f"第{version}版 {i}" for i in range(20)}
-            assert store._log_bytes < 20_000 + 3_000, "the log outgrew its bound"
-        for worker in list(store._pool._live):  # replacements start from a fresh snapshot
+        assert labels(store) == {f"第9版 {i}" for i in range(20)}
+        for worker in list(store._pool._live):
             os.kill(worker.process.pid, signal.SIGKILL)
+        store.replace_graphs({GRAPH: version_graph(10)})
         answers = {frozenset(labels_after_crash(store)) for _ in range(4)}
-        assert answers == {frozenset(f"第59版 {i}" for i in range(20))}
+        assert answers == {frozenset(f"第10版 {i}" for i in range(20))}
     finally:
         store.close()
 

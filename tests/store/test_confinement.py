@@ -61,7 +61,7 @@ def test_a_load_never_leaves_the_worker(store, listener):
     store.start()
     load = f"LOAD <{listener.url}data.ttl> INTO GRAPH <urn:x-casegraph:loaded>"
     with pytest.raises(QueryRefused, match="network"):
-        store._pool.run("preview", (load, ["urn:x-casegraph:loaded"], False), 10)
+        store._pool.run("preview", (None, load, ["urn:x-casegraph:loaded"], False, []), 10)
     time.sleep(0.3)
     assert listener.connections == []
     assert store.query("ASK { GRAPH <urn:x-casegraph:loaded> { ?s ?p ?o } }").boolean is False

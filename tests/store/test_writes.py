@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from casegraph.errors import QueryRefused, QuerySyntaxError, StoreError
-from casegraph.store import memory, oxigraph, remote
+from casegraph.store import memory, merge, oxigraph, remote
 from tests.conftest import fixture_graphs
 
 ID = "https://w3id.org/casegraph/id/"
@@ -56,13 +56,15 @@ def test_a_failure_in_the_middle_of_a_commit_changes_nothing(loaded_store, monke
     else:
         # The engine runs the whole request in one transaction: make its LAST
         # operation fail after the drops and inserts have executed.
-        module = oxigraph if isinstance(loaded_store, oxigraph.OxigraphStore) else remote
-        real = module.replace_graphs_update
-        monkeypatch.setattr(
-            module,
-            "replace_graphs_update",
-            lambda graphs: real(graphs) + f" ;\nCREATE GRAPH <{ALPHA}>",
-        )
+        failing_last = f" ;\nCREATE GRAPH <{ALPHA}>"
+        if isinstance(loaded_store, oxigraph.OxigraphStore):
+            real_embedded = merge.replace_update
+            monkeypatch.setattr(merge, "replace_update",
+                                lambda db, graphs: real_embedded(db, graphs) + failing_last)
+        else:
+            real = remote.replace_graphs_update
+            monkeypatch.setattr(remote, "replace_graphs_update",
+                                lambda graphs: real(graphs) + failing_last)
     with pytest.raises((StoreError, OSError)):
         loaded_store.replace_graphs(changes)
     assert nquads(loaded_store) == before

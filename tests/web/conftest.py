@@ -46,7 +46,7 @@ def oxigraph_server(location) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph", "--timeout-s", "5"],
+         "--timeout-s", "5"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

@@ -46,13 +46,24 @@ def test_downloads_stream_with_media_type_and_file_name(client, path, media_type
     assert response.get_data()
 
 
+def _tags_folded(graph: Graph) -> Graph:
+    """The graph with language tags lower-cased: RDF compares tags case-insensitively
+    (the export writes ``zh-Hans``, Oxigraph keeps ``zh-hans``); rdflib does not."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.language:
+            o = Literal(str(o), lang=o.language.lower())
+        out.add((s, p, o))
+    return out
+
+
 def test_trig_export_holds_the_same_quads_as_the_store(client, store):
     dataset = Dataset()
     dataset.parse(data=client.get("/export/dataset.trig").get_data(as_text=True), format="trig")
     exported = {g.identifier: g for g in dataset.graphs() if len(g)}
     assert set(exported) == set(store.named_graphs())
     for iri in store.named_graphs():
-        assert isomorphic(exported[iri], store.graph(iri)), iri
+        assert isomorphic(_tags_folded(exported[iri]), _tags_folded(store.graph(iri))), iri
 
 
 def test_nquads_and_json_ld_exports_count_every_quad(client, store):
@@ -74,13 +85,14 @@ def test_union_turtle_is_the_merge_of_the_graphs(client, store):
         for triple in store.graph(iri):
             merged.add(triple)
     assert len(union) == len(merged)
+    assert len(union) == store.merged_triple_count()
 
 
 def test_one_case_export_is_that_case_graph(client, store):
     iri = URIRef("https://w3id.org/casegraph/id/graph/case/jinan-water-group")
     graph = Graph().parse(data=client.get("/export/case/jinan-water-group.ttl").get_data(
         as_text=True), format="turtle")
-    assert isomorphic(graph, store.graph(iri))
+    assert isomorphic(_tags_folded(graph), _tags_folded(store.graph(iri)))
     assert client.get("/export/case/no-such-case.ttl").status_code == 404
     assert client.get("/export/dataset.zip").status_code == 404
 
@@ -88,7 +100,8 @@ def test_one_case_export_is_that_case_graph(client, store):
 def test_void_counts_triples_per_graph_and_entities_per_class(client, store):
     void = Graph().parse(data=client.get("/void").get_data(as_text=True), format="turtle")
     (dataset,) = set(void.subjects(VOID.subset, None))
-    assert int(void.value(dataset, VOID.triples)) == store.triple_count()
+    assert int(void.value(dataset, VOID.triples)) == store.merged_triple_count()
+    assert store.merged_triple_count() < store.triple_count()  # the cases restate triples
     for iri in store.named_graphs():
         assert (dataset, VOID.subset, iri) in void
         assert void.value(iri, VOID.triples) == Literal(store.triple_count(iri))

@@ -18,6 +18,7 @@ from tests.web.bundled_app import bundled_memory_store, memory_client
 QUESTIONS = load_catalogue()
 #: Values for required parameters that have no default.
 REQUIRED = {"figures-of-organisation": {"organisation": "id:org/jinan-bus-3rd-branch-team7"}}
+ID = "https://w3id.org/casegraph/id/"
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,8 @@ def test_csv_has_header_and_rows(client):
         ("organisations-under-group", {"group": "http://x/> } ; DROP ALL ; <"}, "group"),
         ("awards-by-issuer-and-year", {"year": "2021 ) }"}, "year"),
         ("issuers-of-rank", {"rank": "id:award-level/national"}, "rank"),
-        ("figures-of-organisation", {}, "organisation"),
+        ("figures-of-organisation", {"organisation": "no such organisation anywhere"},
+         "organisation"),
     ],
 )
 def test_bad_parameters_are_refused_naming_the_parameter(client, question_id, args, parameter):
@@ -192,3 +194,71 @@ def test_every_question_documents_itself_in_chinese_and_english():
         for p in q.parameters:
             assert p.name and p.type, (q.id, p)
             assert p.type != "concept" or p.scheme, (q.id, p.name)
+
+
+@pytest.mark.parametrize("name", ["济南热电集团", "濟南熱電集團", "济南热电集团有限公司",
+                                  "Jinan Thermal Power Group Co., Ltd."])
+def test_an_iri_parameter_accepts_a_name_in_any_script(client, name):
+    by_iri = client.get("/api/questions/organisations-under-group.json",
+                        query_string={"group": "id:org/jinan-thermal-power-group"}).get_json()
+    by_name = client.get("/api/questions/organisations-under-group.json",
+                         query_string={"group": name})
+    assert by_name.status_code == 200, by_name.get_data(as_text=True)
+    body = by_name.get_json()
+    assert body["parameters"]["group"]["value"] == ID + "org/jinan-thermal-power-group"
+    assert body["rows"] == by_iri["rows"] and body["rows"]
+
+
+def test_an_ambiguous_name_offers_the_entities_it_may_mean(client):
+    response = client.get("/api/questions/organisations-under-group.json",
+                          query_string={"group": "济南"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "group" and error["name"] == "济南"
+    choices = {c["iri"] for c in error["choices"]}
+    assert ID + "place/jinan" in choices and len(choices) >= 2
+    page = client.get("/questions/organisations-under-group", query_string={"group": "济南"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "group=https%3A%2F%2Fw3id.org%2Fcasegraph%2Fid%2Fplace%2Fjinan" in html
+
+
+@pytest.mark.parametrize("question_id", sorted(QUESTIONS))
+def test_every_question_opens_as_a_form_with_its_defaults(client, question_id):
+    page = client.get(f"/questions/{question_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'class="warning"' not in html
+    for p in QUESTIONS[question_id].parameters:
+        assert f'name="{p.name}"' in html
+
+
+def test_openapi_says_iri_parameters_take_names(client):
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/questions/organisations-under-group.json"]["get"]
+    assert "name" in operation["parameters"][0]["description"]
+    error = document["components"]["schemas"]["ParameterError"]["properties"]["error"]
+    assert "choices" in error["properties"]
+
+
+def test_catalogue_is_grouped_by_topic_with_english_titles_first(client):
+    html = client.get("/questions?lang=en").get_data(as_text=True)
+    assert 'id="topic-awards"' in html and 'id="topic-organisations"' in html
+    question = QUESTIONS["organisations-under-group"]
+    assert f'<span lang="en">{question.title["en"]}</span>' in html
+
+
+def test_answers_that_fit_get_a_chart_with_the_same_numbers(client):
+    import json
+    import re
+
+    page = client.get("/questions/awards-by-level-and-year?lang=en").get_data(as_text=True)
+    data = json.loads(re.search(r'class="chart-data">(.*?)</script>', page, re.S).group(1))
+    rows = client.get("/api/questions/awards-by-level-and-year.json").get_json()["rows"]
+    assert sum(sum(s["data"]) for s in data["series"]) == sum(
+        int(r["conferrals"]["value"]) for r in rows)
+    assert 'aria-label="The answer as a chart' in page
+    ranked = client.get("/questions/practice-kinds-ranked?lang=en").get_data(as_text=True)
+    assert '"names"' in ranked and 'data-chart="ranked"' in ranked
+    plain = client.get("/questions/case-documents").get_data(as_text=True)
+    assert "chart-data" not in plain

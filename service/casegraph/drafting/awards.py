@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from casegraph.drafting.candidates import CJK, Candidate, Passage
-from casegraph.drafting.organisations import NAME_BREAK
+from casegraph.drafting.organisations import NAME_BREAK, ORGANISATION_SUFFIXES
 
 RANKS = {
     "特等奖": "special-prize",
@@ -61,8 +61,45 @@ _PRIZE_CONTEXT = re.compile(
 )
 
 
+_ORG_SUFFIX = "|".join(sorted(map(re.escape, ORGANISATION_SUFFIXES), key=len, reverse=True))
+#: The body that organised a competition or selection: 在山东省总工会组织的…竞赛中.
+_ORGANISED_BY = re.compile(rf"([{CJK}]{{2,20}}?(?:{_ORG_SUFFIX}))(?:组织|主办|举办|发起)的")
+#: The recipient: the organisation written just before the conferral verb
+#: (东新和信党支部再次获得…, 西部热源分公司党支部被…授予).
+_RECIPIENT = re.compile(
+    rf"([{CJK}()]{{2,30}}?(?:{_ORG_SUFFIX}))(?:再次|先后|连续|多次|曾|也|还|均|已)?"
+    r"(?:被|荣获|获得|获评|获|入选|斩获)"
+)
+#: 授予<recipient><title>: the title written after the recipient's name.
+_GIVEN_TO = re.compile(rf"^([{CJK}()]{{2,30}}?(?:{_ORG_SUFFIX}))([{CJK}“”]{{4,}})$")
+
+
 def awards(passage: Passage) -> Iterator[Candidate]:
-    """Award candidates with whatever of year, rank and issuer the passage states."""
+    """Award candidates with whatever of year, rank, issuer and recipient the passage states."""
+    for candidate in _awards(passage):
+        text = passage.folded
+        details = candidate.details
+        if "issuer" not in details and (organised := _ORGANISED_BY.search(text)):
+            issuer = _issuer(organised.group(1))
+            if issuer:
+                details["issuer"] = issuer
+        given = _GIVEN_TO.match(candidate.label)
+        if given and "授予" in text:
+            details["recipient"] = _name_after_break(given.group(1))
+            candidate.label = given.group(2)
+        elif (recipient := _RECIPIENT.search(text)) and "recipient" not in details:
+            name = _name_after_break(recipient.group(1))
+            if len(name) >= 3 and name != details.get("issuer"):
+                details["recipient"] = name
+        yield candidate
+
+
+def _name_after_break(text: str) -> str:
+    breaks = [m.end() for m in NAME_BREAK.finditer(text)]
+    return text[breaks[-1] if breaks else 0 :]
+
+
+def _awards(passage: Passage) -> Iterator[Candidate]:
     text = passage.folded
     year = _year_details(text)
     issuer_before = _ISSUER_BEFORE.search(text)

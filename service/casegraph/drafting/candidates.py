@@ -34,7 +34,7 @@ class Passage:
 class Candidate:
     """One proposed fact: its kind, label, ontology class, details and the passage stating it."""
 
-    kind: str  # organisation | brand | award | figure | practice
+    kind: str  # organisation | brand | award | figure | practice | person | place | project
     label: str
     passage: Passage
     cg_class: str = ""
@@ -42,13 +42,18 @@ class Candidate:
 
 
 @cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _converter(config: str = "t2s") -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
     """Traditional → simplified, so one set of patterns reads both scripts."""
     return _converter().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → traditional (OpenCC's phrase-aware s2t): the zh-Hant label of a name."""
+    return _converter("s2t").convert(text)
 
 
 def fold_aligned(text: str) -> str:

@@ -21,11 +21,13 @@ from casegraph.drafting.awards import award_issuers, awards, brands
 from casegraph.drafting.candidates import Candidate, Passage, fold, fold_aligned
 from casegraph.drafting.figures import figures
 from casegraph.drafting.organisations import organisations
+from casegraph.drafting.people import people
+from casegraph.drafting.projects import places, projects
 from casegraph.drafting.sections import Section, practices, split_sections
 
 __all__ = ["Candidate", "Passage", "Section", "extract", "fold", "sentences", "split_sections"]
 
-KINDS = ("organisation", "brand", "award", "figure", "practice")
+KINDS = ("organisation", "brand", "award", "figure", "practice", "person", "place", "project")
 
 _SENTENCE = re.compile(r"[^。！？!?\n;；]+[。！？!?;；]?")
 
@@ -53,6 +55,9 @@ def extract(text: str) -> list[Candidate]:
         found.extend(brands(passage))
         found.extend(awards(passage))
         found.extend(figures(passage))
+        found.extend(people(passage))
+        found.extend(places(passage))
+        found.extend(projects(passage))
     found.extend(award_issuers(found))
     found.extend(practices(text, split_sections(text), passages))
     unique: dict[tuple[str, str], Candidate] = {}

@@ -62,8 +62,15 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "场": ("C62", Decimal(1)),
     "期": ("C62", Decimal(1)),
 }
+#: Measure words (量词) that count things: any of them after a number is a count
+#: (C62), not only the units above.
+MEASURE_WORDS = "座处所辆栋套块篇本份位批届轮面间株棵口门颗张部"
+for _word in MEASURE_WORDS:
+    UNITS.setdefault(_word, ("C62", Decimal(1)))
 _UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
     "一": 1,
     "两": 2,
     "二": 2,
@@ -74,10 +81,15 @@ CHINESE_DIGITS = {
     "七": 7,
     "八": 8,
     "九": 9,
-    "十": 10,
 }
-_NUMBER = r"(\d+(?:\.\d+)?|[一两二三四五六七八九十])"
-_FIGURE = re.compile(rf"{_NUMBER}\s*(余|多)?\s*({_UNIT})(余|多|以上|左右)?")
+_CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_CN = "零〇一两二三四五六七八九十百千"
+#: A number in digits (1,200 / 3.5) or in words (三十五, 一百二十), with an
+#: optional 万/亿 multiplier (1.2万, 两万人次, 3亿元: the same value as the 万… units).
+_NUMBER = rf"(\d+(?:[,，]\d{{3}})*(?:\.\d+)?|[{_CN}]+)(万|亿)?"
+_APPROX_BEFORE = r"(近|约|超过|超|逾|将近|大约)?"
+_FIGURE = re.compile(rf"{_APPROX_BEFORE}{_NUMBER}\s*(余|多)?\s*({_UNIT})(余|多|以上|左右)?")
 _BEFORE_AFTER = re.compile(
     rf"从{_NUMBER}\s*(余|多)?({_UNIT})[^，。,；;]{{0,8}}?"
     r"(?:降|减|缩短|压缩|提升|提高|增加|增长|上升|下降|减少)(?:低|少|短|高|长)?"
@@ -92,38 +104,69 @@ def figures(passage: Passage) -> Iterator[Candidate]:
     paired: list[tuple[int, int]] = []
     for match in _BEFORE_AFTER.finditer(text):
         paired.append(match.span())
-        before_code, before_factor = UNITS[match.group(3)]
-        after_code, after_factor = UNITS[match.group(6)]
+        before_code, before_factor = UNITS[match.group(4)]
+        after_code, after_factor = UNITS[match.group(8)]
         details = {
-            "before": _decimal(_number(match.group(1)) * before_factor),
+            "before": _decimal(_number(match.group(1), match.group(2)) * before_factor),
             "before_unit": before_code,
-            "after": _decimal(_number(match.group(4)) * after_factor),
+            "after": _decimal(_number(match.group(5), match.group(6)) * after_factor),
             "after_unit": after_code,
         }
         yield Candidate("figure", match.group(), passage, "MeasuredEffect", details)
     for match in _FIGURE.finditer(text):
         if any(start <= match.start() < end for start, end in paired):
             continue
-        number, unit = match.group(1), match.group(3)
-        if unit == "年" and (
-            _number(number) >= 1900 or text[match.end() : match.end() + 1] == "度"
-        ):
+        number, multiplier, unit = match.group(2), match.group(3), match.group(5)
+        value = _number(number, multiplier)
+        if value is None:
+            continue
+        if unit == "年" and (value >= 1900 or text[match.end() : match.end() + 1] == "度"):
             continue  # a calendar year, not a duration
         if unit == "年" and re.match(r"\s*\d{1,2}月", text[match.end() :]):
             continue
-        if not number[0].isdigit() and text[match.end() : match.end() + 1] in _WORD_AFTER_NUMERAL:
+        words = not number[0].isdigit()
+        following = text[match.end() : match.end() + 1]
+        if words and following and following in _WORD_AFTER_NUMERAL:
             continue
-        if match.start() > 0 and text[match.start() - 1] in "第.":
+        if words and unit in MEASURE_WORDS and len(number) == 1 and number in "一":
+            continue  # 一座, 一批: an article, rarely a count worth a figure
+        start = match.start(2)
+        if start > 0 and text[start - 1] in "第.":
             continue  # an ordinal (第3次) or a decimal's tail
+        if words and start > 0 and text[start - 1] in "统唯万之":
+            continue  # 统一, 唯一, 万一, 之一: words, not numbers
         code, factor = UNITS[unit]
-        details = {"value": _decimal(_number(number) * factor), "unit": code}
-        if match.group(2) or match.group(4):
+        details = {"value": _decimal(value * factor), "unit": code}
+        if match.group(1) or match.group(4) or match.group(6):
             details["approximate"] = "true"
         yield Candidate("figure", match.group(), passage, "Figure", details)
 
 
-def _number(token: str) -> Decimal:
-    return Decimal(CHINESE_DIGITS.get(token, 0)) if token in CHINESE_DIGITS else Decimal(token)
+def _number(token: str, multiplier: str | None = None) -> Decimal | None:
+    """The value of digits or Chinese numerals (三十五, 一百二十, 两), times 万/亿."""
+    if token[0].isdigit():
+        value = Decimal(re.sub(r"[,，]", "", token))
+    else:
+        value = _chinese_number(token)
+        if value is None:
+            return None
+    return value * _MULTIPLIERS[multiplier] if multiplier else value
+
+
+def _chinese_number(token: str) -> Decimal | None:
+    total, digit = 0, None
+    for char in token:
+        if char in CHINESE_DIGITS:
+            if digit is not None and len(token) > 1 and not any(p in token for p in "十百千"):
+                digit = digit * 10 + CHINESE_DIGITS[char]  # 二〇二三-style digit strings
+            else:
+                digit = CHINESE_DIGITS[char]
+        elif char in _CHINESE_POWERS:
+            total += (1 if digit is None else digit) * _CHINESE_POWERS[char]
+            digit = None
+        else:
+            return None
+    return Decimal(total + (digit or 0))
 
 
 def _decimal(value: Decimal) -> str:

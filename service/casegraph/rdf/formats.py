@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,8 +21,15 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from casegraph.config import CANONICAL_BASE_IRI
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, json_term, ntriples_term, oxigraph_term
+from casegraph.rdf.terms import (
+    PREFIXES,
+    canonical_language_tag,
+    json_term,
+    ntriples_term,
+    oxigraph_term,
+)
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 #: Top-level key added to SPARQL JSON results; JSON clients ignore unknown keys.
@@ -205,8 +212,46 @@ OXIGRAPH_FORMATS = {
 }
 
 
+#: The prefixes written in Turtle and TriG.  ``id:`` is left out: Turtle's prefixed
+#: names cannot hold a ``/`` unescaped (``id:org\/x``), so IRIs under the base are
+#: written relative to ``@base`` instead (``<org/x>``), as in the case files.
+WRITTEN_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "id"}
+
+# A language tag where a serialisation writes one: after a literal's closing quote
+# (Turtle, TriG, N-Triples, N-Quads), as JSON-LD's "@language" value, or as xml:lang.
+_LANGUAGE_TAG = re.compile(
+    rb'((?<!\\)"@)([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})+)'
+    rb'|("@language"\s*:\s*")([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})+)'
+    rb'|(xml:lang=")([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})+)'
+)
+
+
+def _canonical_tag(match: re.Match[bytes]) -> bytes:
+    lead, tag = next((match.group(i), match.group(i + 1)) for i in (1, 3, 5)
+                     if match.group(i) is not None)
+    return lead + canonical_language_tag(tag.decode("ascii")).encode("ascii")
+
+
+def canonical_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """An RDF serialisation with its language tags in BCP 47 case (``@zh-Hans``).
+
+    Oxigraph keeps tags lower-cased (``zh-hans``); downloads and RDF twins spell them
+    as the data does.  Chunks are cut at line ends first, so a tag split between two
+    chunks is still found (every writer puts a literal and its tag on one line).
+    """
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        cut = pending.rfind(b"\n") + 1
+        if cut:
+            yield _LANGUAGE_TAG.sub(_canonical_tag, pending[:cut])
+            pending = pending[cut:]
+    if pending:
+        yield _LANGUAGE_TAG.sub(_canonical_tag, pending)
+
+
 def serialize_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]],
-                    fmt: Format) -> bytes:
+                    fmt: Format, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
     """Triples (a Graph or any iterable) in ``fmt``; quad formats write the default graph.
 
     Oxigraph's serialisers are used because they keep every literal's lexical form
@@ -222,5 +267,10 @@ def serialize_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]
     if fmt.holds_quads:
         statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                       for t in statements]
-    prefixes = None if fmt.name in {"ntriples", "nquads"} else PREFIXES
-    return ox.serialize(statements, format=OXIGRAPH_FORMATS[fmt.name], prefixes=prefixes)
+    options: dict = {}
+    if fmt.name in {"turtle", "trig"}:
+        options = {"prefixes": WRITTEN_PREFIXES, "base_iri": base_iri}
+    elif fmt.name not in {"ntriples", "nquads"}:
+        options = {"prefixes": PREFIXES}
+    body = ox.serialize(statements, format=OXIGRAPH_FORMATS[fmt.name], **options)
+    return b"".join(canonical_tags([body]))

@@ -97,14 +97,23 @@ def graph_to_ntriples(graph: Graph) -> str:
     )
 
 
-def replace_graphs_update(graphs: Mapping[URIRef, Graph | None]) -> str:
+def replace_graphs_update(graphs: Mapping[URIRef, Graph | None], *, merge: bool = True) -> str:
     """One SPARQL update request that replaces (or drops) the given graphs.
 
     Engines run a whole request in one transaction (pyoxigraph, Fuseki, Oxigraph
     server), so the replacement is all-or-nothing.  All inserts share one
     ``INSERT DATA`` so a blank node shared between two graphs stays one node.
+
+    With ``merge`` the request also keeps the store's own default graph equal to the
+    RDF merge of the named graphs (``store.merge``), in the same transaction: first
+    it removes the replaced graphs' triples that no other named graph states, then
+    it copies the new graphs' triples in (the copy reads them back from the named
+    graphs, so a blank node is the same node in the graph and in the merge).
     """
-    operations = [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
+    operations = []
+    if merge:
+        operations.append(merge_retract_update(graphs))
+    operations += [f"DROP SILENT GRAPH <{iri}>" for iri in graphs]
     blocks = [
         f"GRAPH <{iri}> {{\n{graph_to_ntriples(g)}}}"
         for iri, g in graphs.items()
@@ -112,7 +121,27 @@ def replace_graphs_update(graphs: Mapping[URIRef, Graph | None]) -> str:
     ]
     if blocks:
         operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        if merge:
+            written = " ".join(f"<{iri}>" for iri, g in graphs.items() if g is not None and len(g))
+            operations.append(
+                f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {written} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
     return " ;\n".join(operations)
+
+
+def merge_retract_update(graphs: Mapping[URIRef, object]) -> str:
+    """The update removing from the merge the triples only ``graphs`` state.
+
+    Run before those graphs are dropped or replaced: a triple leaves the merge when
+    no named graph outside ``graphs`` still states it (the lookup of one bound
+    triple across graphs is one index range scan per triple).
+    """
+    names = " ".join(f"<{iri}>" for iri in graphs)
+    listed = ", ".join(f"<{iri}>" for iri in graphs)
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({listed})) }} }}"
+    )
 
 
 def write_atomically(chunks: Iterator[bytes], target: Path) -> int:

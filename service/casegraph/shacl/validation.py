@@ -34,7 +34,7 @@ from pyshacl import Validator
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDFS, SH
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Identifier
 
@@ -44,6 +44,7 @@ from casegraph.shacl.engine import Unsupported
 from casegraph.shacl.report import (
     CGSH,
     VIOLATION,
+    WARNING,
     ValidationReport,
     ValidationResult,
     results_from_engine,
@@ -222,6 +223,7 @@ def validate_files(paths_: Iterable[str | Path]) -> ValidationReport:
     are checked against the ``source.txt`` beside the file when it exists.
     """
     report = ValidationReport()
+    parsed: list[tuple[Dataset, str]] = []
     for raw in paths_:
         path = Path(raw)
         name = _display_path(path)
@@ -263,7 +265,49 @@ def validate_files(paths_: Iterable[str | Path]) -> ValidationReport:
             report.results.extend(
                 check_passages_against_text(ds, source_text.read_text(encoding="utf-8"), name)
             )
+        parsed.append((ds, name))
+    report.results.extend(shared_label_differences(parsed))
     return report
+
+
+def shared_label_differences(datasets: list[tuple[Dataset, str]]) -> list[ValidationResult]:
+    """Warnings for an entity that two case graphs name differently in one language.
+
+    A shared entity (an organisation, award title, place …) is one IRI across
+    cases; each case graph restates its labels, and they must agree, or pages
+    and search show whichever graph was read last.
+    """
+    seen: dict[tuple[URIRef, str], dict[str, list[tuple[URIRef, str]]]] = {}
+    for ds, name in datasets:
+        for context in ds.graphs():
+            if not isinstance(context.identifier, URIRef):
+                continue
+            for subject, label in context.subject_objects(RDFS.label):
+                if isinstance(subject, URIRef) and isinstance(label, Literal):
+                    by_text = seen.setdefault((subject, label.language or ""), {})
+                    by_text.setdefault(str(label), []).append((context.identifier, name))
+    results = []
+    for (subject, language), by_text in sorted(seen.items()):
+        if len(by_text) < 2:
+            continue
+        variants = "; ".join(
+            f"{text!r} in <{graph}>" for text, where in sorted(by_text.items())
+            for graph, _ in where[:1]
+        )
+        graph, file = next(iter(by_text.values()))[0]
+        results.append(
+            ValidationResult(
+                severity=WARNING,
+                message_en=f"the shared entity's @{language} label differs between case graphs: "
+                f"{variants}",
+                message_zh=f"共享实体的 @{language} 标签在各案例图中不一致：{variants}",
+                focus_node=subject,
+                path=RDFS.label,
+                graph=graph,
+                file=file,
+            )
+        )
+    return results
 
 
 def check_passages_against_text(ds: Dataset, text: str, file: str) -> list[ValidationResult]:

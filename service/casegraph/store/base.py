@@ -10,7 +10,10 @@ pages and the validator never depend on which engine answered.
 Invariants every backend guarantees:
 
 * The dataset of a query: ``default_graph_uris=None`` makes the default graph the
-  union of all named graphs (case graphs, the ontology graph), and
+  RDF merge of all named graphs (case graphs, the ontology graph): a set of
+  triples, so a triple that several graphs state matches once (``store.merge``;
+  ``GRAPH ?g`` still sees every statement), and several ``default_graph_uris``
+  are merged the same way;
   ``named_graph_uris=None`` makes every named graph available to ``GRAPH``; a
   sequence gives exactly those graphs, so ``[]`` is an empty default graph or no
   named graphs at all (SPARQL 1.1 Query §13.2, Protocol §2.1.4).
@@ -133,11 +136,18 @@ class Store(ABC):
 
     @abstractmethod
     def dump(self, media_type: str, graph: URIRef | None = None) -> Iterator[bytes]:
-        """Stream the dataset (N-Quads, TriG) or one graph (Turtle, N-Triples) as bytes."""
+        """Stream one graph, or without ``graph`` the dataset's named graphs (N-Quads, TriG,
+        JSON-LD) or their merge (Turtle, N-Triples, RDF/XML: each distinct triple once)."""
 
     @abstractmethod
     def triple_count(self, graph: URIRef | None = None) -> int:
-        """Number of quads in the dataset, or triples in one graph."""
+        """Statements in the named graphs (a triple counted once per graph stating it),
+        or triples in one graph."""
+
+    def merged_triple_count(self) -> int:
+        """Distinct triples of the default graph (the merge): what ``COUNT(*)`` answers."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(result.rows[0][0])
 
     def bulk_load(self, source: Path | bytes, media_type: str, *, graph: URIRef | None = None):
         """Add the quads of a file (or bytes) to the store; triples go into ``graph``.

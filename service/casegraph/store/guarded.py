@@ -1,7 +1,8 @@
 """Guarded writes: nothing reaches the store unless the graphs it produces conform.
 
 Every write — a SPARQL update, a Graph Store PUT/DELETE, ``casegraph load`` —
-goes preview → validate the changed case graphs with the SHACL shapes →
+goes preview → validate the changed case graphs with the SHACL shapes and
+check every quote against the case's source text (``shacl.provenance``) →
 commit all of them atomically.  When a changed graph does not conform,
 ``WriteRejected`` (HTTP 422) carries the report and the store is untouched.
 
@@ -20,6 +21,7 @@ from rdflib.term import URIRef
 
 from casegraph.config import CANONICAL_BASE_IRI, Settings
 from casegraph.errors import ProtectedGraph, WriteRejected
+from casegraph.shacl.provenance import check_quotes
 from casegraph.shacl.report import ValidationReport
 from casegraph.store.base import Store
 
@@ -76,6 +78,7 @@ class GuardedWriter:
             if graph is None:
                 continue
             report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
+            report.results.extend(check_quotes(graph, iri))
         if not report.conforms:
             raise WriteRejected(report)
 

@@ -1,5 +1,8 @@
 """The in-memory backend: an rdflib ``Dataset`` for tests and tiny datasets.
 
+Its union default graph is already an RDF merge (rdflib yields each triple once,
+whichever graphs state it), as is the default graph it builds for a list of graphs.
+
 It is the reference for the other backends' behaviour, not a production
 engine: rdflib cannot interrupt a running query, so ``timeout`` is enforced
 only after the fact (a slow query still runs to its end, then its answer is
@@ -27,7 +30,7 @@ from rdflib.plugins.sparql.update import _fillTemplate, evalUpdate
 from rdflib.term import URIRef
 
 from casegraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout
-from casegraph.rdf.graphs import rdflib_format
+from casegraph.rdf.graphs import RDF_MEDIA_TYPES, rdflib_format
 from casegraph.rdf.results import QueryResult, first_rows
 from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK, syntax_error
 from casegraph.sparql.update_scope import parse_update_scope
@@ -129,6 +132,12 @@ class MemoryStore(Store):
         with self._lock:
             if graph is not None:
                 data = self.graph(graph).serialize(format=rdflib_format(media_type))
+            elif not RDF_MEDIA_TYPES[media_type][1] if media_type in RDF_MEDIA_TYPES else False:
+                # A format of one graph: the merge.
+                merged = Graph()
+                for triple in self._dataset.triples((None, None, None)):
+                    merged.add(triple)
+                data = merged.serialize(format=rdflib_format(media_type))
             else:
                 view = Dataset()
                 for iri in self.named_graphs():

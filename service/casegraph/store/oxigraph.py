@@ -1,41 +1,39 @@
 """The embedded persistent backend: one RocksDB pyoxigraph store, one writer.
 
 This process owns the read-write RocksDB store in ``data_dir`` (RocksDB allows
-one read-write process; a read-only opener beside a writer is undefined
-behaviour), and it is the only writer.  Queries and update previews run in
-``query_workers`` replica processes (see ``workers``), which the writer keeps
-current with a replication log:
+one read-write process), and it is the only writer.  Queries and update
+previews run in ``query_workers`` processes (see ``workers``), each reading a
+*view*: a RocksDB checkpoint of the store, opened read-only.
 
-* ``replace_graphs`` commits every graph in one SPARQL update request, which
-  pyoxigraph runs as one RocksDB transaction; once it returns the change is in
-  the write-ahead log, which survives a killed process but is not synced to the
-  disk (pyoxigraph offers no synced write), so the write then flushes RocksDB's
-  memtables into table files, which RocksDB fsyncs along with its manifest:
-  only then is the write acknowledged, and it survives a power loss too.  The
-  flush also keeps memory flat: without it the memtables grew by about 19 MB
-  per thousand small writes (measured), far past any steady state;
-* then, under the same lock, the generation number goes up and the new content
-  of the replaced graphs (read back from RocksDB, N-Quads) is appended to the
-  log, which each worker applies before its next request.
+* ``replace_graphs`` commits every graph, and the change to the merged default
+  graph (``merge``), in one SPARQL update request, which pyoxigraph runs as one
+  RocksDB transaction; once it returns the change is in the write-ahead log,
+  which survives a killed process but is not synced to the disk (pyoxigraph
+  offers no synced write), so the write then flushes RocksDB's memtables into
+  table files, which RocksDB fsyncs along with its manifest: only then is the
+  write acknowledged, and it survives a power loss too.  The flush also keeps
+  memory flat: without it the memtables grew by about 19 MB per thousand small
+  writes (measured), far past any steady state;
+* then, under the same lock, the generation number goes up and a checkpoint of
+  the new state becomes the current view (hard links to the table files the
+  flush just wrote, in ``data_dir/casegraph-views``), so the next request of
+  every worker answers from it: read-your-writes after every acknowledged write.
 
-Replicas start from a snapshot: a RocksDB checkpoint taken under the write lock
-(instant, pins the generation) dumped to N-Quads outside the lock.  The log is
-trimmed to what live workers and the current snapshot still need; a large log
-makes the next worker start take a fresh snapshot.
+A view is deleted when no worker holds it any more; the views directory is
+emptied at start (a killed process leaves its views behind).  Restarting
+opens RocksDB and a checkpoint and loads nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import queue
 import shutil
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +41,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import URIRef
 
-from casegraph.config import Settings
+from casegraph.config import CANONICAL_BASE_IRI, Settings
 from casegraph.errors import (
     DataRefused,
     EngineCrashed,
@@ -53,35 +51,32 @@ from casegraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from casegraph.rdf.formats import Format
-from casegraph.rdf.graphs import replace_graphs_update
+from casegraph.rdf.formats import WRITTEN_PREFIXES, Format
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import PREFIXES, parts_of, term_from_parts, term_parts
+from casegraph.rdf.terms import parts_of, term_from_parts, term_parts
 from casegraph.rdf.uploads import dataset_from_parts
 from casegraph.sparql.safety import CheckedQuery, SafetyPolicy
+from casegraph.store import merge
 from casegraph.store.base import CLIENT_LANE, QueryRequest, Store
 from casegraph.store.workers import (
     ADMISSION_WAIT_SECONDS,
-    RETIRE_AFTER_REPLACED_QUADS,
     SPARE_WORKERS,
     Confinement,
-    LogEntry,
     QueryWorkerPool,
+    View,
 )
 
 if TYPE_CHECKING:
     from casegraph.shacl.report import ValidationReport
 
-#: A log this large (bytes of N-Quads), or a quarter of the snapshot if that is more,
-#: retires the snapshot: the next worker start takes a new one, and the log shrinks.
-SNAPSHOT_REFRESH_BYTES = 4 * 1024 * 1024
+#: Where the views (checkpoints) live: inside the data directory, so that they are on
+#: the same file system and a checkpoint is hard links, never a copy.
+VIEWS_DIRECTORY = "casegraph-views"
 #: Free bytes a write leaves untouched beyond its size times FLUSH_SPACE_FACTOR.
 FREE_SPACE_MARGIN = 1024 * 1024
 #: A write lands in the log, then in one table file per index (nine) when flushed.
 FLUSH_SPACE_FACTOR = 12
-#: Free bytes below which worker snapshots are dumped instead of checkpointed.
-CHECKPOINT_FREE_BYTES = 64 * 1024 * 1024
-_NQUADS = ox.RdfFormat.N_QUADS
+_DEFAULT = ox.DefaultGraph()
 log = logging.getLogger(__name__)
 
 
@@ -89,28 +84,28 @@ class OxigraphStore(Store):
     """The persistent store of one ``casegraph`` process, queried through killable workers."""
 
     def __init__(self, data_dir: Path, *, query_workers: int = 2, query_timeout: float = 10.0,
-                 retire_workers_after_quads: int = RETIRE_AFTER_REPLACED_QUADS,
                  confinement: Confinement | None = None, spare_workers: int = SPARE_WORKERS,
                  admission_wait: float = ADMISSION_WAIT_SECONDS):
         self.data_dir = Path(data_dir)
         self._confinement = confinement or Confinement()
         self._spare_workers = spare_workers
         self._admission_wait = admission_wait
-        self._retire_workers_after = retire_workers_after_quads
         self._db = _open_rocksdb(self.data_dir)
+        if merge.needs_merge(self._db):  # written before the default graph held the merge
+            merge.build_merge(self._db)
+            self._db.flush()
         self._reopen_before_writing = False
         self._query_workers = query_workers
         self._default_timeout = query_timeout
         self._write_lock = threading.Lock()  # one writer; also pins generations
-        self._state_lock = threading.Lock()  # generation, log, snapshot bookkeeping
-        self._snapshot_lock = threading.Lock()  # one snapshot dump at a time
+        self._state_lock = threading.Lock()  # generation, views and their leases
         self._pool_lock = threading.Lock()
         self._generation = 0
-        self._log: list[LogEntry] = []
-        self._log_bytes = 0
-        self._snapshot: tuple[str, int] | None = None
-        self._leases: dict[str, int] = {}
-        self._scratch = Path(tempfile.mkdtemp(prefix="casegraph-replicas-"))
+        self._views_dir = self.data_dir / VIEWS_DIRECTORY
+        shutil.rmtree(self._views_dir, ignore_errors=True)  # left by a killed process
+        self._view: View | None = None
+        self._leases: dict[View, int] = {}
+        self._merged_count: tuple[int, int] | None = None  # (generation, triples)
         self._pool: QueryWorkerPool | None = None
         # Names of the non-empty named graphs, kept current by every write: listing
         # them from RocksDB probes each graph (O(cases)), and /sparql needs them per request.
@@ -137,7 +132,6 @@ class OxigraphStore(Store):
         with self._pool_lock:
             if self._pool is None:
                 self._pool = QueryWorkerPool(self._query_workers, self,
-                                             retire_after_quads=self._retire_workers_after,
                                              confinement=self._confinement,
                                              spares=self._spare_workers,
                                              admission_wait=self._admission_wait)
@@ -225,7 +219,7 @@ class OxigraphStore(Store):
         rdflib terms, no list of every row.  Never for client queries: these run here,
         where they cannot be stopped at a deadline.
         """
-        result = self._db.query(sparql, use_default_graph_as_union=True)
+        result = self._db.query(sparql)  # the default graph is the merge
         for solution in result:
             yield tuple(map(term_parts, solution))
 
@@ -234,9 +228,17 @@ class OxigraphStore(Store):
     ) -> dict[URIRef, Graph | None]:
         # The scope is worked out by a worker too: the update is a client's text.
         deadline = time.monotonic() + (timeout or self._default_timeout)
-        writes, writes_all = self._run("update_scope", (sparql_update,), timeout)
-        payload = (sparql_update, writes, writes_all)
-        changes = self._run("preview", payload, max(0.0, deadline - time.monotonic()))
+        writes, writes_all, reads, reads_all = self._run("update_scope", (sparql_update,),
+                                                         timeout)
+        # Only an update that may touch every graph needs a copy of the whole store.
+        copy = self._writable_copy() if writes_all or reads_all else None
+        try:
+            payload = (None if copy is None else str(copy), sparql_update, writes, writes_all,
+                       reads)
+            changes = self._run("preview", payload, max(0.0, deadline - time.monotonic()))
+        finally:
+            if copy is not None:
+                shutil.rmtree(copy, ignore_errors=True)
         return {
             URIRef(iri): None
             if data is None
@@ -272,29 +274,51 @@ class OxigraphStore(Store):
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         if rdf_format is None:
             raise ValueError(f"unsupported RDF media type {media_type!r}")
-        options: dict = {} if graph is None else {"from_graph": ox.NamedNode(graph)}
+        options: dict = {}
         if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            options["prefixes"] = PREFIXES
-        if graph is None and not rdf_format.supports_datasets:
-            raise ValueError(f"{media_type} holds one graph: name the graph to export")
-        return _stream_dump(self._db, rdf_format, options)
+            # No id: prefix (its names would need id:org\/x): relative to @base instead.
+            options["prefixes"] = WRITTEN_PREFIXES
+            options["base_iri"] = CANONICAL_BASE_IRI
+        db = self._db
+        if graph is not None:
+            def items():
+                return (q.triple for q in db.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        elif rdf_format.supports_datasets:  # the named graphs; the merge is derived from them
+            def items():
+                return (q for q in db.quads_for_pattern(None, None, None, None)
+                        if not isinstance(q.graph_name, ox.DefaultGraph))
+        else:  # one graph of the whole dataset: the merge
+            def items():
+                return (q.triple for q in db.quads_for_pattern(None, None, None, _DEFAULT))
+        return _stream_dump(items, rdf_format, options)
 
     def triple_count(self, graph: URIRef | None = None) -> int:
         if graph is None:
-            return len(self._db)
+            return len(self._db) - self.merged_triple_count()
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         return int(next(iter(self._db.query(query)))["n"].value)
+
+    def merged_triple_count(self) -> int:
+        with self._state_lock:
+            if self._merged_count is not None and self._merged_count[0] == self._generation:
+                return self._merged_count[1]
+        with self._write_lock:  # an iterator reads the snapshot it was made at
+            generation, merged = self._generation, merge.merged_triples(self._db)
+        count = sum(1 for _ in merged)  # counted without holding up writes
+        with self._state_lock:
+            self._merged_count = (generation, count)
+        return count
 
     # ------------------------------------------------------------------ writes
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
         if not graphs:
             return
-        update = replace_graphs_update(graphs)
         with self._write_lock:
-            self._ensure_space_for(len(update.encode("utf-8")))
             if self._reopen_before_writing:
                 self._reopen()
+            update = merge.replace_update(self._db, graphs)
+            self._ensure_space_for(len(update.encode("utf-8")))
             try:
                 self._db.update(update)
             except SyntaxError as error:
@@ -304,16 +328,16 @@ class OxigraphStore(Store):
                     self._reopen_before_writing = True  # RocksDB refuses writes until then
                     raise InsufficientStorage(self._no_space_message()) from error
                 raise StoreError(f"the write was rolled back: {error}") from error
-            changes = {str(iri): self._graph_nquads(str(iri)) for iri in graphs}
-            self._append_log(changes)
-            self._note_graph_names(changes)
+            self._note_graph_names({str(iri): _has_quads(self._db, ox.NamedNode(iri))
+                                    for iri in graphs})
             self._flush_committed_write()
+            self._publish_view()
 
     def bulk_load(self, source: Path | bytes, media_type: str, *, graph: URIRef | None = None):
         """Fast, non-atomic load with the RocksDB bulk loader (empty store, benchmarks).
 
-        Once query workers run, the generic path is used instead, so that the
-        change reaches them through the replication log.
+        Once query workers run, the generic path is used instead (one transaction
+        they see whole).  The merge is then rebuilt over the whole store.
         """
         if self._pool is not None:
             return super().bulk_load(source, media_type, graph=graph)
@@ -330,10 +354,11 @@ class OxigraphStore(Store):
                 raise QuerySyntaxError(
                     f"{source if isinstance(source, Path) else 'input'}: {error}"
                 ) from error
+            merge.build_merge(self._db)
+            self._db.flush()
             with self._state_lock:
-                self._generation += 1  # any existing snapshot is stale
-                self._snapshot = None
                 self._graph_names = self._sorted_names = None
+            self._publish_view()
 
     def _flush_committed_write(self) -> None:
         """Make the committed write durable before it is acknowledged (see the module doc).
@@ -349,13 +374,13 @@ class OxigraphStore(Store):
             log.error("a committed write could not be flushed to disk (%s); it is in the "
                       "write-ahead log and will be flushed with the next write", error)
 
-    def _note_graph_names(self, changes: Mapping[str, bytes | None]) -> None:
+    def _note_graph_names(self, changes: Mapping[str, bool]) -> None:
         """Keep the cached graph names in step with a committed replacement."""
         with self._state_lock:
             if self._graph_names is None:
                 return
-            for iri, nquads in changes.items():
-                if nquads:
+            for iri, has_quads in changes.items():
+                if has_quads:
                     self._graph_names.add(iri)
                 else:
                     self._graph_names.discard(iri)
@@ -372,10 +397,6 @@ class OxigraphStore(Store):
         if disk.f_bavail * disk.f_frsize < FLUSH_SPACE_FACTOR * update_bytes + FREE_SPACE_MARGIN:
             raise InsufficientStorage(self._no_space_message())
 
-    def _disk_has_room_for_a_checkpoint(self) -> bool:
-        disk = os.statvfs(self.data_dir)
-        return disk.f_bavail * disk.f_frsize >= CHECKPOINT_FREE_BYTES
-
     def _no_space_message(self) -> str:
         return (f"no space left on the device holding {self.data_dir}: the write was "
                 "rolled back and the store is unchanged; free some space and retry")
@@ -391,86 +412,78 @@ class OxigraphStore(Store):
         self._db = _open_rocksdb(self.data_dir)
         self._reopen_before_writing = False
 
-    def _graph_nquads(self, iri: str) -> bytes | None:
-        quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
-        return ox.serialize(quads, format=_NQUADS) if quads else None
+    # ------------------------------------------------------------------ views
 
-    def _append_log(self, changes: dict[str, bytes | None]) -> None:
+    def _publish_view(self) -> None:
+        """Make a checkpoint of the state just committed the current view (write lock held).
+
+        The writes before it were flushed, so the checkpoint is hard links and a
+        manifest.  If it fails (a full disk), no view is current and the next request
+        tries again, answering 503 until one can be taken: never an older state.
+        """
         with self._state_lock:
             self._generation += 1
-            self._log.append((self._generation, changes))
-            self._log_bytes += sum(len(d or b"") for d in changes.values())
-            if self._snapshot is not None and self._log_bytes >= self._refresh_bytes():
-                # Starting a worker from this snapshot would replay too much; dropping
-                # it lets the log shrink to what live workers need (memory stays bounded).
-                path = self._snapshot[0]
-                self._snapshot = None
-                if not self._leases.get(path):
-                    self._leases.pop(path, None)
-                    Path(path).unlink(missing_ok=True)
-            floor = self._snapshot[1] if self._snapshot else self._generation
-            if self._pool is not None:
-                oldest = self._pool.min_generation()
-                floor = min(floor, oldest if oldest is not None else floor)
-            kept = [entry for entry in self._log if entry[0] > floor]
-            self._log_bytes -= sum(
-                len(d or b"")
-                for entry in self._log[: len(self._log) - len(kept)]
-                for d in entry[1].values()
-            )
-            self._log = kept
-
-    # ------------------------------------------------------------------ replication
-
-    def _refresh_bytes(self) -> int:
-        """How much log the current snapshot may need replayed (caller holds the state lock)."""
-        with contextlib.suppress(OSError):
-            return max(SNAPSHOT_REFRESH_BYTES, os.path.getsize(self._snapshot[0]) // 4)
-        return SNAPSHOT_REFRESH_BYTES
-
-    def entries_since(self, generation: int) -> list[LogEntry]:
+            old, self._view = self._view, None
+            self._drop_if_unused(old)
+        view = self._checkpoint(self._generation)
         with self._state_lock:
-            return [entry for entry in self._log if entry[0] > generation]
+            self._view = view
 
-    def snapshot(self) -> tuple[str, int]:
-        with self._snapshot_lock:
-            with self._state_lock:
-                if self._snapshot is not None and self._log_bytes < self._refresh_bytes():
-                    path, generation = self._snapshot
-                    self._leases[path] = self._leases.get(path, 0) + 1
-                    return path, generation
-            checkpoint = self._scratch / f"checkpoint-{uuid.uuid4().hex}"
-            with self._write_lock:
-                generation = self._generation
-                path = str(self._scratch / f"snapshot-{generation}-{uuid.uuid4().hex}.nq")
-                # A checkpoint is fast but makes RocksDB flush into the data directory,
-                # which blocks when that disk is full; dumping only reads.
-                checkpointed = self._disk_has_room_for_a_checkpoint()
-                if checkpointed:
-                    self._db.backup(str(checkpoint))
-                else:
-                    self._db.dump(path, _NQUADS)
-            if checkpointed:
-                reader = ox.Store.read_only(str(checkpoint))
-                reader.dump(path, _NQUADS)
-                del reader
-                shutil.rmtree(checkpoint, ignore_errors=True)
-            with self._state_lock:
-                old = self._snapshot
-                self._snapshot = (path, generation)
-                self._leases[path] = self._leases.get(path, 0) + 1
-                if old is not None and not self._leases.get(old[0]):
-                    self._leases.pop(old[0], None)
-                    Path(old[0]).unlink(missing_ok=True)
-            return path, generation
+    def _checkpoint(self, generation: int) -> View | None:
+        path = self._views_dir / f"view-{generation}-{uuid.uuid4().hex[:8]}"
+        try:
+            self._views_dir.mkdir(exist_ok=True)
+            self._db.backup(str(path))
+        except OSError as error:
+            log.error("no view of generation %d could be taken (%s)", generation, error)
+            shutil.rmtree(path, ignore_errors=True)
+            return None
+        return View(str(path), generation)
 
-    def release_snapshot(self, path: str) -> None:
+    def current_view(self) -> View:
         with self._state_lock:
-            self._leases[path] -= 1
-            current = self._snapshot[0] if self._snapshot else None
-            if not self._leases[path] and path != current:
-                del self._leases[path]
-                Path(path).unlink(missing_ok=True)
+            if self._view is not None:
+                self._leases[self._view] = self._leases.get(self._view, 0) + 1
+                return self._view
+        with self._write_lock:  # pins the generation while the checkpoint is taken
+            with self._state_lock:
+                view = self._view
+            if view is None:
+                view = self._checkpoint(self._generation)
+                if view is None:
+                    raise StoreUnavailable(
+                        f"no consistent view of the store in {self.data_dir} can be opened "
+                        "(is its disk full?); retry once space is freed")
+            with self._state_lock:
+                self._view = view
+                self._leases[view] = self._leases.get(view, 0) + 1
+                return view
+
+    def release_view(self, view: View) -> None:
+        with self._state_lock:
+            self._leases[view] -= 1
+            if view != self._view:
+                self._drop_if_unused(view)
+
+    def _drop_if_unused(self, view: View | None) -> None:
+        """Delete a superseded view nobody holds (caller holds the state lock)."""
+        if view is not None and not self._leases.get(view):
+            self._leases.pop(view, None)
+            shutil.rmtree(view.path, ignore_errors=True)
+
+    def _writable_copy(self) -> Path:
+        """A private checkpoint of the current state for one update preview (deleted after)."""
+        path = self._views_dir / f"preview-{uuid.uuid4().hex}"
+        with self._write_lock:
+            try:
+                self._views_dir.mkdir(exist_ok=True)
+                self._db.backup(str(path))
+            except OSError as error:
+                shutil.rmtree(path, ignore_errors=True)
+                raise StoreUnavailable(
+                    f"the update cannot be previewed: no copy of the store in {self.data_dir} "
+                    f"can be taken ({error})") from error
+        return path
 
     def close(self) -> None:
         with self._pool_lock:
@@ -479,7 +492,7 @@ class OxigraphStore(Store):
                 self._pool = None
         self._db.flush()
         del self._db
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        shutil.rmtree(self._views_dir, ignore_errors=True)
 
 
 def _for_worker(request: QueryRequest) -> QueryRequest:
@@ -527,8 +540,11 @@ class _QueueWriter:
         pass
 
 
-def _stream_dump(db: ox.Store, rdf_format, options: dict) -> Iterator[bytes]:
-    """Dump in a background thread, yielding chunks: memory stays flat for any size."""
+def _stream_dump(items: Callable[[], Iterable], rdf_format, options: dict) -> Iterator[bytes]:
+    """Serialise ``items()`` in a background thread, yielding chunks: memory stays flat.
+
+    ``items`` is called in that thread: pyoxigraph iterators must stay in the thread
+    that made them."""
     chunks: queue.Queue = queue.Queue(maxsize=32)
     cancelled = threading.Event()
     failure: list[BaseException] = []
@@ -536,7 +552,7 @@ def _stream_dump(db: ox.Store, rdf_format, options: dict) -> Iterator[bytes]:
 
     def produce() -> None:
         try:
-            db.dump(_QueueWriter(chunks, cancelled), rdf_format, **options)
+            ox.serialize(items(), _QueueWriter(chunks, cancelled), rdf_format, **options)
         except BaseException as error:  # handed to the consumer
             failure.append(error)
         chunks.put(done)

@@ -3,9 +3,16 @@
 Queries go through SPARQLWrapper; graph reads use the Graph Store Protocol
 (``GET ?graph=``); writes are ONE SPARQL update request per ``replace_graphs``
 (``DROP SILENT GRAPH …; INSERT DATA {…}``), which Fuseki and the Oxigraph
-server run atomically.  The server must use the union of its named graphs as
-the default graph of queries (``oxigraph serve --union-default-graph``, Fuseki
-``tdb2:unionDefaultGraph true``).
+server run atomically.
+
+The default graph is the RDF merge of the named graphs (``store.merge``): the
+same update request keeps the server's own default graph equal to it
+(``replace_graphs_update``: a pure SPARQL retraction and copy, evaluated by the
+server), so the server must answer queries from its stored default graph —
+``oxigraph serve`` WITHOUT ``--union-default-graph``, whose union yields one
+solution per graph stating a triple.  A dataset of several default graphs is
+merged here: those graphs (and the named ones the query may use) are fetched and
+the query runs on the in-memory backend.
 
 Time limits: the HTTP client gives up after ``timeout`` and raises
 ``QueryTimeout``; stopping the work on the server is the server's own limit
@@ -41,7 +48,7 @@ from casegraph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from casegraph.rdf.graphs import rdflib_format, replace_graphs_update
+from casegraph.rdf.graphs import RDF_MEDIA_TYPES, rdflib_format, replace_graphs_update
 from casegraph.rdf.results import QueryResult, first_rows
 from casegraph.rdf.terms import ntriples_term, term_from_json
 from casegraph.sparql.update_scope import parse_update_scope
@@ -77,6 +84,8 @@ class RemoteStore(Store):
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         sparql, default_graph_uris, named_graph_uris, timeout, max_rows, _lane = request
+        if default_graph_uris is not None and len(set(default_graph_uris)) > 1:
+            return self._query_merged(sparql, default_graph_uris, named_graph_uris, max_rows)
         if (default_graph_uris is None) != (named_graph_uris is None):
             # The Protocol cannot say "the union" or "every named graph" beside an
             # explicit list of the other part: list the store's graphs instead.
@@ -112,6 +121,18 @@ class RemoteStore(Store):
         rows = [tuple(term_from_json(b.get(v)) for v in variables) for b in bindings]
         return QueryResult(kind="bindings", variables=variables, rows=rows, truncated=truncated)
 
+    def _query_merged(self, sparql: str, default_graph_uris: Sequence[str],
+                      named_graph_uris: Sequence[str] | None, max_rows: int | None) -> QueryResult:
+        """A query over several default graphs, on a local copy where they are merged."""
+        from casegraph.store.memory import MemoryStore
+
+        needed = [*default_graph_uris,
+                  *(self.named_graphs() if named_graph_uris is None else named_graph_uris)]
+        local = MemoryStore()
+        local.replace_graphs({URIRef(iri): self.graph(URIRef(iri)) for iri in dict.fromkeys(needed)})
+        return local.query(sparql, default_graph_uris=default_graph_uris,
+                           named_graph_uris=named_graph_uris, max_rows=max_rows)
+
     def named_graphs(self) -> list[URIRef]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(row[0] for row in result.rows if isinstance(row[0], URIRef))
@@ -131,6 +152,12 @@ class RemoteStore(Store):
     def dump(self, media_type: str, graph: URIRef | None = None) -> Iterator[bytes]:
         if graph is not None:
             yield self.graph(graph).serialize(format=rdflib_format(media_type), encoding="utf-8")
+            return
+        if media_type in RDF_MEDIA_TYPES and not RDF_MEDIA_TYPES[media_type][1]:
+            merged = Graph()  # a format of one graph: the merge, the server's default graph
+            for triple in self.query("CONSTRUCT WHERE { ?s ?p ?o }").triples:
+                merged.add(triple)
+            yield merged.serialize(format=rdflib_format(media_type), encoding="utf-8")
             return
         if media_type == "application/n-quads":  # streamed one graph at a time
             for iri in self.named_graphs():

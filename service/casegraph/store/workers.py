@@ -1,23 +1,27 @@
-"""Query worker processes: in-memory replicas that can be killed at a deadline.
+"""Query worker processes: read-only views of the store that can be killed at a deadline.
 
 pyoxigraph cannot cancel a query, and some queries crash the whole process
 (deep nesting overflows the stack; an entity bomb aborts).  So queries never
-run in the server process: each worker holds an in-memory ``pyoxigraph.Store``
-replica of the persistent store, and the parent SIGKILLs a worker that misses
-its deadline or notices that it died, and starts a replacement in the
-background while the other workers keep answering.
+run in the server process: the parent SIGKILLs a worker that misses its
+deadline or notices that it died, and starts a replacement in the background
+while the other workers keep answering.
 
-A worker starts from an N-Quads snapshot taken at some *generation* and then
-applies, before every request, the committed graph replacements it has not
-seen yet (the *replication log*), so it answers from exactly the state of the
-last acknowledged write: never half an update, never an older state.
+What a worker reads (``open_view``): a *view*, a RocksDB checkpoint of the
+store that the writer takes under its write lock at one *generation* (the
+count of committed writes), opened read-only.  A checkpoint is hard links to
+the store's immutable table files, so a view costs no copy and no memory
+beyond RocksDB's caches: memory no longer grows with data × workers (the
+workers used to hold an in-memory replica each).  Nobody writes a view, so
+reading it read-only is safe (RocksDB leaves a read-only opener beside a live
+writer undefined, and pyoxigraph 0.5 has no secondary instances).
 
-pyoxigraph's in-memory store never frees a removed quad (measured: about 440
-bytes kept per quad replaced), so a replica grows with every write it applies.
-A worker counts the quads it has replaced and, past a budget, asks to be
-retired: the pool starts a fresh one from a new snapshot and stops the old one
-once its successor answers, so memory stays bounded under a steady write load
-without losing capacity.
+How a worker sees writes (``View``, ``ensure_view``): every request carries the
+view of the current generation; the writer takes a new checkpoint for the
+first request after a write, and a worker on an older view reopens before
+answering, so every answer reflects every acknowledged write.  A view is
+deleted once no worker uses it.  Update previews run on an in-memory copy of
+the graphs the update names, or, for one that may touch every graph, on a
+private writable checkpoint (``_run_preview``), thrown away afterwards.
 
 Workers are started with the ``forkserver`` method: forking the threaded
 server process itself is unsafe.
@@ -62,24 +66,20 @@ from casegraph.errors import (
 from casegraph.rdf.formats import JSON_NOTICE_KEY
 from casegraph.rdf.results import first_rows
 from casegraph.rdf.terms import sparql_json_term, term_parts
+from casegraph.store import merge
 from casegraph.store.base import CLIENT_LANE, QueryRequest
 
 log = logging.getLogger(__name__)
 
-#: One replicated commit: (generation, {graph IRI: N-Quads of its new content or None}).
-LogEntry = tuple[int, dict[str, bytes | None]]
-_NQUADS = ox.RdfFormat.N_QUADS
 _NTRIPLES = ox.RdfFormat.N_TRIPLES
-#: How long a request waits for the first worker to load its snapshot (seconds).
+#: How long a request waits for the first worker to open its view (seconds).
 WORKER_START_TIMEOUT = 300.0
-#: Quads a worker may replace (garbage it cannot free) before it is retired:
-#: this many, or half the quads it started with if that is more.
-RETIRE_AFTER_REPLACED_QUADS = 20_000
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
 #: Workers started beyond the client slots: one for the service's own queries while
-#: clients hold every slot, and a warm one left when a worker is killed at its deadline.
+#: clients keep every other worker busy, and a warm one left when a worker is killed.
 SPARE_WORKERS = 1
-#: How long a client request waits for a free worker before 503 + Retry-After (seconds).
+#: How long a client request waits for a free worker, while every worker is up and
+#: busy, before 503 + Retry-After (seconds).
 ADMISSION_WAIT_SECONDS = 1.0
 #: Client requests that may wait at once; more are refused at once.
 ADMISSION_QUEUE_LIMIT = 16
@@ -88,65 +88,57 @@ ADMISSION_QUEUE_LIMIT = 16
 # --------------------------------------------------------------------------- worker side
 
 
-def worker_main(conn, snapshot_path: str, generation: int, retire_after: int,
-                confinement: Confinement | None = None) -> None:
-    """Entry point of a worker process: confine it, load the snapshot, then answer requests."""
+@dataclass(frozen=True)
+class View:
+    """A read-only checkpoint of the store: its directory and the generation it holds."""
+
+    path: str
+    generation: int
+
+
+def open_view(view: View) -> ox.Store:
+    """Open a view read-only (nothing is loaded: reads go to its table files)."""
+    return ox.Store.read_only(view.path)
+
+
+def ensure_view(db: ox.Store | None, current: View | None, wanted: View
+                ) -> tuple[ox.Store, View]:
+    """The store to answer from: the open one if it is ``wanted``, else ``wanted`` reopened."""
+    if db is not None and current == wanted:
+        return db, current
+    return open_view(wanted), wanted
+
+
+def worker_main(conn, view: View, confinement: Confinement | None = None) -> None:
+    """Entry point of a worker process: confine it, open the view, then answer requests."""
     refusal = confine(confinement or Confinement())
     if refusal is not None:
         conn.send(("unconfined", refusal))
         return
-    replica = ox.Store()
-    replica.load(path=snapshot_path, format=_NQUADS, lenient=True)
-    budget = max(retire_after, len(replica) // 2)
-    replaced = 0
+    db, view = ensure_view(None, None, view)
     conn.send(("ready",))
     handlers = {"query": _run_query, "select_json": _run_select_json, "preview": _run_preview,
                 **untrusted_input_handlers()}
     while True:
         try:
-            operation, entries, payload = conn.recv()
+            operation, wanted, payload = conn.recv()
         except (EOFError, OSError):
             return  # the parent went away
-        for entry_generation, changes in entries:
-            if entry_generation > generation:
-                replaced += _apply_changes(replica, changes)
-                generation = entry_generation
         try:
-            status, value = "ok", handlers[operation](replica, *payload)
+            db, view = ensure_view(db, view, wanted)
+            status, value = "ok", handlers[operation](db, *payload)
         except REPORTED_ERRORS as error:  # refusals and syntax errors, rebuilt by the parent
             status, value = "raised", error_parts(error)
         except SyntaxError as error:
             status, value = "syntax", str(error)
         except Exception as error:  # reported to the caller, the worker stays usable
             status, value = "error", f"{type(error).__name__}: {error}"
-        if operation == "preview" and status == "ok":
-            value, undone = value  # a failed update left the replica as it was
-            replaced += undone
-        conn.send((status, generation, value, replaced > budget))
+        conn.send((status, view, value))
 
 
-def _apply_changes(replica: ox.Store, changes: dict[str, bytes | None]) -> int:
-    """Replace graphs in the replica; returns the quads removed (now garbage)."""
-    removed = 0
-    for iri, nquads in changes.items():
-        graph = ox.NamedNode(iri)
-        removed += sum(1 for _ in replica.quads_for_pattern(None, None, None, graph))
-        replica.remove_graph(graph)
-        if nquads:
-            replica.load(nquads, format=_NQUADS, lenient=True)
-    return removed
-
-
-def _evaluate(replica: ox.Store, request: QueryRequest):
-    return replica.query(
-        request.sparql,
-        **_dataset_options(request.default_graph_uris, request.named_graph_uris),
-    )
-
-
-def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
+def _run_query(db: ox.Store, request: QueryRequest) -> tuple:
     max_rows = request.max_rows
-    result = _evaluate(replica, request)
+    result = _evaluate(db, request)
     if isinstance(result, ox.QueryBoolean):
         return ("boolean", bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -161,7 +153,7 @@ def _run_query(replica: ox.Store, request: QueryRequest) -> tuple:
     return ("bindings", variables, rows, truncated)
 
 
-def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, bool]:
+def _run_select_json(db: ox.Store, request: QueryRequest) -> tuple[bytes, bool]:
     """A SELECT's results as SPARQL JSON bytes, written here rather than in the server.
 
     Large results otherwise cross the pipe as tuples, become rdflib terms and are
@@ -170,7 +162,7 @@ def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, b
     the same ``json.dumps`` call, the same truncation notice).
     """
     max_rows = request.max_rows
-    result = _evaluate(replica, request)
+    result = _evaluate(db, request)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("JSON results are written here for SELECT queries only")
     variables = [v.value for v in result.variables]
@@ -193,49 +185,62 @@ def _run_select_json(replica: ox.Store, request: QueryRequest) -> tuple[bytes, b
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
 
 
+def _evaluate(db: ox.Store, request: QueryRequest):
+    """Run a query over the requested dataset, the default graph always an RDF merge.
+
+    Without a list the default graph is the store's own, which holds the merge of
+    the named graphs (``store.merge``).  The engine reads a list of several
+    default graphs as one solution per graph stating a triple, so such a query
+    runs on a scratch store holding their merge (and the named graphs it may use).
+    """
+    sparql, default_graph_uris, named_graph_uris = request[:3]
+    if default_graph_uris is not None and len(set(default_graph_uris)) > 1:
+        scratch = merge.merged_store(db, list(default_graph_uris), named_graph_uris)
+        return scratch.query(sparql, **_dataset_options(None, named_graph_uris))
+    return db.query(sparql, **_dataset_options(default_graph_uris, named_graph_uris))
+
+
 def _dataset_options(
     default_graph_uris: list[str] | None, named_graph_uris: list[str] | None
 ) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if default_graph_uris is not None:  # [] is an empty default graph
         options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-    else:
-        options["use_default_graph_as_union"] = True
     if named_graph_uris is not None:  # [] is no named graph at all
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
     return options
 
 
 def _run_preview(
-    replica: ox.Store, sparql_update: str, writes: list[str], writes_all: bool
-) -> tuple[dict[str, bytes | None], int]:
-    """Apply an update to the replica, read the changed graphs, and undo it.
+    db: ox.Store, copy_path: str | None, sparql_update: str, writes: list[str],
+    writes_all: bool, reads: list[str],
+) -> dict[str, bytes | None]:
+    """Apply an update to a scratch store; return the graphs it changed.
 
-    Returns the changed graphs and about how many quads the update and its undo
-    removed (garbage in the replica, never freed).
+    The scratch store is an in-memory copy of the graphs the update writes and reads
+    (``update_scope`` names them), taken from the view: a few milliseconds for a case
+    graph.  An update that may touch every graph (``GRAPH ?g``, ``CLEAR ALL``) gets
+    ``copy_path`` instead, a writable checkpoint of the current generation taken for
+    this preview alone (about 100-300 ms at 2k cases), which the parent deletes after.
+    Either way nothing needs undoing.
     """
-    existing = set(replica.named_graphs())
+    if copy_path is not None:
+        scratch = ox.Store(copy_path)
+    else:
+        scratch = ox.Store()
+        for iri in dict.fromkeys([*writes, *reads]):
+            scratch.extend(db.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+    existing = set(scratch.named_graphs())
     candidates = existing if writes_all else {ox.NamedNode(g) for g in writes}
-    before = {g: set(replica.quads_for_pattern(None, None, None, g)) for g in candidates}
-    replica.update(sparql_update)
-    replaced = sum(map(len, before.values()))  # at most this many deleted by the update
-    try:
-        created = set(replica.named_graphs()) - existing
-        changes: dict[str, bytes | None] = {}
-        for graph in candidates | created:
-            after = set(replica.quads_for_pattern(None, None, None, graph))
-            if after != before.get(graph, set()):
-                triples = [q.triple for q in after]
-                changes[graph.value] = ox.serialize(triples, format=_NTRIPLES) if after else None
-    finally:
-        for graph in candidates | (set(replica.named_graphs()) - existing):
-            replaced += sum(1 for _ in replica.quads_for_pattern(None, None, None, graph))
-            replica.remove_graph(graph)
-        for graph, quads in before.items():
-            replica.extend(quads)
-            if graph in existing:
-                replica.add_graph(graph)
-    return changes, replaced
+    before = {g: set(scratch.quads_for_pattern(None, None, None, g)) for g in candidates}
+    scratch.update(sparql_update)
+    changes: dict[str, bytes | None] = {}
+    for graph in candidates | (set(scratch.named_graphs()) - existing):
+        after = set(scratch.quads_for_pattern(None, None, None, graph))
+        if after != before.get(graph, set()):
+            triples = [q.triple for q in after]
+            changes[graph.value] = ox.serialize(triples, format=_NTRIPLES) if after else None
+    return changes
 
 
 # --------------------------------------------------------------------------- confinement
@@ -404,11 +409,13 @@ def _prepare_update(replica: ox.Store, text: str, allowlist: list[str],
     return with_protocol_dataset(checked.text, using, using_named)
 
 
-def _update_scope(replica: ox.Store, text: str) -> tuple[list[str], bool]:
+def _update_scope(replica: ox.Store, text: str) -> tuple[list[str], bool, list[str], bool]:
+    """The graphs an update writes and reads (``sparql.update_scope``), decided here."""
     from casegraph.sparql.update_scope import parse_update_scope
 
     scope = parse_update_scope(text)
-    return sorted(str(g) for g in scope.writes), scope.writes_all
+    return (sorted(str(g) for g in scope.writes), scope.writes_all,
+            sorted(str(g) for g in scope.reads), scope.reads_all)
 
 
 def _parse_upload(replica: ox.Store, data: bytes, format_name: str,
@@ -464,63 +471,51 @@ def _graph_format(name: str):
 class _Worker:
     process: Any
     conn: Any
-    generation: int
-    #: A successor is starting: it reported too much garbage in its replica.
-    retiring: bool = False
-    #: The successor answers: stop this one instead of giving it more requests.
-    retired: bool = False
+    #: The view the worker has open (leased from ``Views``).
+    view: View
 
 
-class Replication(Protocol):
-    """What the pool needs from the writer: snapshots and the replication log."""
+class Views(Protocol):
+    """What the pool needs from the writer: leases on views of the current generation."""
 
-    def snapshot(self) -> tuple[str, int]:
-        """Lease a snapshot file (N-Quads) and the generation it holds."""
+    def current_view(self) -> View:
+        """Lease the view of the latest committed generation (taken now if there is none)."""
 
-    def release_snapshot(self, path: str) -> None:
-        """End the lease: the file may be deleted once superseded."""
-
-    def entries_since(self, generation: int) -> list[LogEntry]:
-        """The committed changes after ``generation``, oldest first."""
+    def release_view(self, view: View) -> None:
+        """End one lease: a superseded view is deleted once nobody holds it."""
 
 
 class QueryWorkerPool:
-    """Replica workers; requests queue for a free one (see ``run`` for admission)."""
+    """View workers; requests queue for a free one (see ``run`` for admission)."""
 
-    def __init__(self, size: int, replication: Replication, *,
-                 retire_after_quads: int = RETIRE_AFTER_REPLACED_QUADS,
-                 confinement: Confinement | None = None, spares: int = SPARE_WORKERS,
-                 admission_wait: float = ADMISSION_WAIT_SECONDS):
-        self._replication = replication
-        self._retire_after = retire_after_quads
+    def __init__(self, size: int, views: Views, *, confinement: Confinement | None = None,
+                 spares: int = SPARE_WORKERS, admission_wait: float = ADMISSION_WAIT_SECONDS):
+        self._views = views
         self._confinement = confinement or Confinement()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["casegraph.store.workers"])
         self._idle = _IdleWorkers()
         #: Idle workers a client request leaves to the service's own queries.
         self._reserve = max(0, spares)
-        self._live: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        #: Why workers cannot run at all (confinement failed): every request says so.
-        self._failure: str | None = None
         self._target = max(1, size) + self._reserve
         #: Set once every worker has started: until then no spare is kept back (the
-        #: first queries after a start would only wait for the last ones to load).
+        #: first queries after a start would only wait for the last ones to open).
         self._started = False
         self._admission_wait = admission_wait
         #: Client requests waiting for a worker now (at most ADMISSION_QUEUE_LIMIT).
         self._waiting = 0
-        for _ in range(max(1, size) + max(0, spares)):
+        #: Why workers cannot run at all (confinement failed): every request says so.
+        self._failure: str | None = None
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._starters: set[threading.Thread] = set()
+        self._closing = threading.Event()  # wakes a starter waiting to retry
+        self._closed = False
+        for _ in range(self._target):
             self._start_replacement()
 
-    def min_generation(self) -> int | None:
-        """The oldest generation a live worker is at (log entries after it are needed)."""
-        with self._lock:
-            return min((w.generation for w in self._live), default=None)
-
     def has_live_worker(self) -> bool:
-        """Whether a worker has loaded its snapshot (else queries wait for one to start).
+        """Whether a worker has opened its view (else queries wait for one to start).
 
         Raises ``StoreUnavailable`` when no worker can ever start (confinement failed).
         """
@@ -569,8 +564,8 @@ class QueryWorkerPool:
             reserve = self._reserve if client and self._started else 0
         capped = False
         if starting:
-            # Workers are still loading their snapshot (first start, or every one was
-            # replaced): loading is not the query's time, so wait for it separately.
+            # Workers are still starting (first start, or every one was replaced):
+            # starting is not the query's time, so wait for it separately.
             wait = max(wait, WORKER_START_TIMEOUT)
         elif client and complete and (wait is None or self._admission_wait < wait):
             wait, capped = self._admission_wait, True
@@ -578,9 +573,6 @@ class QueryWorkerPool:
             worker = self._idle.get(wait, reserve)
             if worker is _NO_WORKER:  # left in place for the next waiter
                 raise StoreUnavailable(self._failure or "no query worker can start")
-            while worker.retired:
-                self._stop(worker)
-                worker = self._idle.get(_remaining(deadline) if not starting else wait, reserve)
         except queue.Empty:
             if capped:
                 raise Overloaded(f"every query worker stayed busy for {wait:g} s; "
@@ -591,27 +583,26 @@ class QueryWorkerPool:
             raise StoreUnavailable(self._failure)
         if starting:
             deadline = time.monotonic() + timeout
-        entries = self._replication.entries_since(worker.generation)
         try:
-            worker.conn.send((operation, entries, payload))
+            view = self._views.current_view()
+        except BaseException:
+            self._idle.put(worker)
+            raise
+        try:
+            worker.conn.send((operation, view, payload))
             if not worker.conn.poll(_remaining(deadline)):
-                self._discard(worker)
+                self._discard(worker, view)
                 raise QueryTimeout("the request ran past its time limit and was stopped")
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:
-            code = self._discard(worker)
+            code = self._discard(worker, view)
             raise EngineCrashed(
                 f"the query engine died while answering (exit code {code}); "
                 "the query was not completed, other queries are unaffected"
             ) from error
-        status, worker.generation, value, worn = reply
-        if worn and not worker.retiring:
-            worker.retiring = True
-            self._start_replacement(retire=worker)
-        if worker.retired:
-            self._stop(worker)
-        else:
-            self._idle.put(worker)
+        status, opened, value = reply
+        self._note_view(worker, view, opened)
+        self._idle.put(worker)
         if status == "ok":
             return value
         if status == "raised":
@@ -630,7 +621,18 @@ class QueryWorkerPool:
         # SERVICE, a bad IRI): the engine itself is fine.
         raise QueryRefused(f"the engine refused the request: {value}")
 
-    def _discard(self, worker: _Worker) -> int | None:
+    def _note_view(self, worker: _Worker, sent: View, opened: View) -> None:
+        """After a reply: the worker holds ``opened``; release the lease it no longer needs.
+
+        ``opened`` is ``sent`` unless reopening failed (then the worker kept its old view).
+        """
+        if opened == sent and worker.view != sent:
+            self._views.release_view(worker.view)
+            worker.view = sent
+        else:
+            self._views.release_view(sent)
+
+    def _discard(self, worker: _Worker, sent: View | None = None) -> int | None:
         """SIGKILL a worker (stopping its query for real) and start a replacement."""
         with self._lock:
             self._live.discard(worker)
@@ -640,22 +642,25 @@ class QueryWorkerPool:
                 os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(5)
         worker.conn.close()
-        if not worker.retiring:  # a retiring worker's successor is already starting
-            self._start_replacement()
+        self._release_views(worker, sent)
+        self._start_replacement()
         return worker.process.exitcode
 
-    def _stop(self, worker: _Worker) -> None:
-        """Stop a retired worker (idle, so nothing is lost); its successor already runs."""
+    def _release_views(self, worker: _Worker, sent: View | None) -> None:
+        """A worker has gone: end its lease, and that of the view sent with its last request."""
+        self._views.release_view(worker.view)
+        if sent is not None:
+            self._views.release_view(sent)
+
+    def _start_replacement(self) -> None:
+        starter = threading.Thread(
+            target=self._start_worker, name="casegraph-worker-start", daemon=True
+        )
         with self._lock:
-            self._live.discard(worker)
-        _kill(worker)
+            self._starters = {t for t in self._starters if t.is_alive()} | {starter}
+        starter.start()
 
-    def _start_replacement(self, retire: _Worker | None = None) -> None:
-        threading.Thread(
-            target=self._start_worker, args=(retire,), name="casegraph-worker-start", daemon=True
-        ).start()
-
-    def _start_worker(self, retire: _Worker | None = None) -> None:
+    def _start_worker(self) -> None:
         delay = 0.5
         while not self._closed:
             try:
@@ -667,52 +672,60 @@ class QueryWorkerPool:
                 return
             except Exception as error:  # keep trying: a query may be waiting for a worker
                 log.warning("query worker failed to start: %s; retrying in %.1f s", error, delay)
-                time.sleep(delay)
+                self._closing.wait(delay)
                 delay = min(delay * 2, 30)
                 continue
             with self._lock:
-                if self._closed:
-                    _kill(worker)
-                    return
-                self._live.add(worker)
+                closed = self._closed
+                if not closed:
+                    self._live.add(worker)
+            if closed:
+                _kill(worker)
+                self._release_views(worker, None)
+                return
             self._idle.put(worker)
-            if retire is not None:
-                retire.retired = True  # stopped when next taken from, or given back to, the queue
             return
 
     def _spawn(self) -> _Worker:
-        path, generation = self._replication.snapshot()
+        view = self._views.current_view()  # the worker's lease; released when it goes
         try:
             parent_conn, child_conn = self._context.Pipe()
             process = self._context.Process(
-                target=worker_main,
-                args=(child_conn, path, generation, self._retire_after, self._confinement),
-                name="casegraph-query",
-                daemon=True,
+                target=worker_main, args=(child_conn, view, self._confinement),
+                name="casegraph-query", daemon=True,
             )
             process.start()
             child_conn.close()
             try:
-                started = parent_conn.recv()  # ("ready",) once the snapshot is loaded
+                started = parent_conn.recv()  # ("ready",) once the view is open
                 if started[0] == "unconfined":
                     process.join(5)
                     raise WorkerUnconfined(started[1])
             except EOFError:
                 process.join(5)
                 raise StoreUnavailable(
-                    f"query worker died loading the snapshot (exit code {process.exitcode})"
+                    f"query worker died opening its view (exit code {process.exitcode})"
                 ) from None
-        finally:
-            self._replication.release_snapshot(path)
-        return _Worker(process, parent_conn, generation)
+        except BaseException:
+            self._views.release_view(view)
+            raise
+        return _Worker(process, parent_conn, view)
 
     def close(self) -> None:
+        """Stop every worker; wait for those starting, whose view the store is about to delete."""
         with self._lock:
             self._closed = True
+            starters = list(self._starters)
+        self._closing.set()
+        for starter in starters:
+            if starter is not threading.current_thread():
+                starter.join(WORKER_START_TIMEOUT)
+        with self._lock:
             workers = list(self._live)
             self._live.clear()
         for worker in workers:
             _kill(worker)
+            self._release_views(worker, None)
 
 
 class _IdleWorkers:
@@ -762,7 +775,7 @@ class WorkerUnconfined(StoreUnavailable):
 
 
 #: Put in the idle queue when no worker can ever start, to wake the waiting requests.
-_NO_WORKER = _Worker(process=None, conn=None, generation=-1, retired=False)
+_NO_WORKER = _Worker(process=None, conn=None, view=View("", -1))
 
 
 def _kill(worker: _Worker) -> None:

@@ -10,6 +10,7 @@ from casegraph.store import open_store
 from casegraph.store.base import Store
 from casegraph.store.bootstrap import load_bundled
 from casegraph.web import (
+    compare,
     errors,
     export,
     graph_store,
@@ -18,6 +19,7 @@ from casegraph.web import (
     ops,
     pages,
     questions,
+    reconcile,
     search,
     sparql,
     validate,
@@ -55,10 +57,11 @@ def create_app(
     ops.install_cors(app, settings.cors_origins)
     i18n.install(app)
     for blueprint in (sparql.bp, graph_store.bp, validate.bp, ops.bp, pages.bp, questions.bp,
-                      export.bp):
+                      export.bp, compare.bp):
         app.register_blueprint(blueprint)
     home.install(app)
     search.install(app)
+    reconcile.install(app)
     return app
 
 

@@ -2,9 +2,13 @@
 
 Every download streams (a generator over the store's ``dump``) and says
 ``Content-Disposition: attachment`` with a file name; none is built whole in
-memory by this module.  The union Turtle/N-Triples downloads are the per-graph
-dumps one after the other: Turtle allows repeated prefix declarations, and
-N-Triples is a set of lines, so the concatenation is the merge of the graphs.
+memory by this module.  The union Turtle/N-Triples downloads are the store's
+merge of the graphs (each distinct triple once, as the default graph of a query).
+
+Two counts are shown, each saying what it counts: the distinct triples of the
+merge (what ``COUNT(*)`` over the default graph answers; VoID's ``void:triples``
+of the dataset) and the statements in the case graphs (a triple that three cases
+restate counts three times; the sum of the graphs' ``void:triples``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from casegraph import paths
+from casegraph.rdf.formats import canonical_tags
 from casegraph.rdf.terms import SD
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
@@ -49,16 +54,14 @@ def case_graph_iri(slug: str) -> URIRef:
 
 
 def _download(chunks: Iterator[bytes], media_type: str, filename: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=media_type)
+    """A streamed download; language tags spelled in BCP 47 case whatever the store keeps."""
+    response = Response(stream_with_context(canonical_tags(chunks)), mimetype=media_type)
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 
 
 def _union(media_type: str) -> Iterator[bytes]:
-    store = current_store()
-    for graph in store.named_graphs():
-        yield from store.dump(media_type, graph)
-        yield b"\n"
+    yield from current_store().dump(media_type)
 
 
 def _json_ld_dataset() -> Iterator[bytes]:
@@ -90,11 +93,13 @@ def export_page():
         if str(row["graph"]).startswith(current_settings().base_iri + "graph/case/")
     ]
     total = store.triple_count()
+    merged = store.merged_triple_count()
     return html_or_json(
         lambda: render_template("export.html", formats=DATASET_FORMATS, cases=listed,
-                                total=total),
+                                total=total, merged=merged),
         lambda: {
-            "triples": total,
+            "triples": merged,
+            "statements": total,
             "dataset": [
                 {"href": f"/export/dataset.{name}", "media_type": media,
                  "file_name": f"casegraph.{name}", "named_graphs": with_graphs}
@@ -174,7 +179,8 @@ def void_description():
     graph.bind("sd", SD)
     graph.add((dataset_iri, RDF.type, VOID.Dataset))
     graph.add((dataset_iri, DCTERMS.title, Literal("casegraph", lang="en")))
-    graph.add((dataset_iri, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
+    graph.add((dataset_iri, VOID.triples,
+               Literal(store.merged_triple_count(), datatype=XSD.integer)))
     graph.add((dataset_iri, VOID.uriSpace, Literal(current_settings().base_iri)))
     graph.add((dataset_iri, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
     for fmt_name in ("trig", "nq"):

@@ -21,6 +21,7 @@ from casegraph.web.context import current_settings, current_store
 from casegraph.web.i18n import translate, ui_language
 from casegraph.web.schema_docs import ontology_terms, shapes, shapes_graph
 from casegraph.web.term_view import (
+    Labeller,
     html_or_json,
     page_href,
     rdf_response,
@@ -46,6 +47,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+#: What the query editor starts with: short, runnable, showing names next to IRIs.
+START_QUERY = """PREFIX cg: <https://w3id.org/casegraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# Award conferrals with the award's name and the year
+SELECT ?conferral ?award ?name ?year WHERE {
+  ?conferral a cg:AwardConferral ; cg:award ?award .
+  ?award rdfs:label ?name FILTER(langMatches(lang(?name), "zh-Hans"))
+  OPTIONAL { ?conferral cg:year ?year }
+}
+ORDER BY DESC(?year)
+LIMIT 20
+"""
+#: Cross-case questions shown on the home page.
+FEATURED_QUESTIONS = 6
 STATISTIC_KINDS = (
     "organisation",
     "brand",
@@ -88,11 +104,25 @@ def home():
         if "title" in row:
             case["titles"].setdefault(language_of(row["title"]), str(row["title"]))
     rows = sorted(cases.values(), key=lambda c: c["iri"])
+    subjects = run_fixed("home_case_subjects").dicts()
+    types = run_fixed("home_types").dicts()
+    labeller = Labeller()
+    labeller.fetch([r["organisation"] for r in subjects] + [r["type"] for r in types])
+    about: dict[str, list[str]] = defaultdict(list)
+    for row in subjects:
+        about[str(row["case"])].append(str(row["organisation"]))
+    lang = ui_language()
     for case in rows:
         case["counts"] = per_graph.get(case["graph"], {})
         case["slug"] = case["iri"][len(base) :] if case["iri"].startswith(base) else case["iri"]
+        if lang not in case["titles"] and about.get(case["iri"]):
+            # A title missing in the page's language: the case is named by its subject.
+            case["about"] = labeller.view(URIRef(about[case["iri"]][0])).name
+    featured = [q for q in load_catalogue().values() if q.cross_case][:FEATURED_QUESTIONS]
+    browse = [(labeller.view(r["type"]), int(r["n"])) for r in types]
     return html_or_json(
-        lambda: render_template("home.html", cases=rows, totals=totals, kinds=STATISTIC_KINDS),
+        lambda: render_template("home.html", cases=rows, totals=totals, kinds=STATISTIC_KINDS,
+                                featured=featured, browse=browse),
         lambda: {"cases": rows, "totals": totals, "kinds": list(STATISTIC_KINDS)},
     )
 
@@ -117,10 +147,11 @@ def query_page():
     examples = example_queries()
     config = {
         "endpoint": "/sparql",
+        "start": START_QUERY,
         "examples": examples,
         "labels": {"endpoint": translate("sparql_endpoint"), "query": translate("query_text")},
     }
-    default_query = examples[0]["query"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    default_query = START_QUERY
     return html_or_json(
         lambda: render_template(
             "query.html",

@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph import paths
+from casegraph.web.cards import build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.term_view import (
     Labeller,
@@ -43,6 +44,7 @@ INCOMING_PAGE_SIZE = 50
 CG = "https://w3id.org/casegraph/ns#"
 CASE_DOCUMENT = URIRef(CG + "CaseDocument")
 SOURCE_TEXT_FILE = URIRef(CG + "sourceTextFile")
+SOURCE_TEXT = URIRef(CG + "sourceText")
 LABEL_PREDICATES = {
     URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
@@ -52,9 +54,10 @@ TITLE = URIRef("http://purl.org/dc/terms/title")
 
 @dataclass
 class Value:
-    """One object of a property, the graphs stating it, and a blank node's own facts."""
+    """One object of a property, the cases stating it, and a blank node's own facts."""
 
     term: TermView
+    #: The case documents (or, for other graphs, the graphs) that state it.
     graphs: list[TermView] = field(default_factory=list)
     nested: list[tuple[TermView, TermView]] = field(default_factory=list)
 
@@ -120,12 +123,17 @@ def _entity(iri: URIRef):
         + [t for row in incoming + counts for t in row.values()]
         + [t for row in passages + cases for t in row.values()]
     )
-    labeller.fetch(shown)
+    graph_docs = {row["g"]: row["doc"] for row in run_fixed("graph_cases").dicts()}
+    labeller.fetch(shown + list(graph_docs.values()))
     # Case documents are named by title: look up only the IRIs on this page, not every case.
     shown_iris = sorted({t for t in shown if isinstance(t, URIRef)})
     if shown_iris:
         for row in run_fixed("case_documents", [{"doc": t} for t in shown_iris]).dicts():
             labeller.fall_back(row["doc"], row.get("title"))
+    card = build_card(iri, sorted(types), labeller)
+    if card.is_organisation:
+        card.graph_chart = neighbourhood(card, labeller.view(iri), [
+            labeller.view(r["doc"]) for r in cases if r.get("doc") is not None])
     total_incoming = sum(int(row["n"]) for row in counts)
     return _vary(render_template(
         "entity.html",
@@ -134,7 +142,8 @@ def _entity(iri: URIRef):
         subject=labeller.view(iri),
         labels=_labels_by_language(statements),
         types=[labeller.view(t) for t in sorted(types)],
-        properties=_properties(statements, nested, labeller),
+        properties=_properties(statements, nested, labeller, graph_docs),
+        card=card,
         incoming_counts=[(labeller.view(r["p"]), int(r["n"])) for r in counts],
         incoming=_group_incoming(incoming, labeller),
         in_page=in_page,
@@ -174,8 +183,10 @@ def _labels_by_language(statements: list[dict[str, Identifier]],
     }
 
 
-def _properties(statements, nested, labeller: Labeller) -> list[tuple[TermView, list[Value]]]:
-    """Statements grouped by predicate; equal objects from several graphs merged."""
+def _properties(statements, nested, labeller: Labeller,
+                graph_docs: dict[Identifier, Identifier]) -> list[tuple[TermView, list[Value]]]:
+    """Statements grouped by predicate; equal objects from several graphs merged, each
+    graph shown as the case document it holds."""
     blank_facts: dict[Identifier, list[tuple[TermView, TermView]]] = defaultdict(list)
     for row in nested:
         blank_facts[row["o"]].append((labeller.view(row["p2"]), labeller.view(row["o2"])))
@@ -186,7 +197,7 @@ def _properties(statements, nested, labeller: Labeller) -> list[tuple[TermView, 
         if value is None:
             value = values[row["o"]] = Value(labeller.view(row["o"]),
                                              nested=blank_facts.get(row["o"], []))
-        value.graphs.append(labeller.view(row["g"]))
+        value.graphs.append(labeller.view(graph_docs.get(row["g"], row["g"])))
     return [(labeller.view(p), list(values.values())) for p, values in grouped.items()]
 
 
@@ -232,9 +243,12 @@ def source_text_path(declared: str) -> Path | None:
 
 
 def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
-    declared = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT_FILE), None)
-    path = source_text_path(declared) if declared else None
-    text = path.read_text(encoding="utf-8") if path else None
+    # The text uploaded with the graph (casegraph publish) first, else the bundled file.
+    text = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT), None)
+    if text is None:
+        declared = next((str(r["o"]) for r in statements if r["p"] == SOURCE_TEXT_FILE), None)
+        path = source_text_path(declared) if declared else None
+        text = path.read_text(encoding="utf-8") if path else None
     rows = run_fixed("case_passages", [{"doc": iri}]).dicts()
     labeller = Labeller()
     labeller.fetch([iri] + [r.get("fact") for r in rows] + [r["passage"] for r in rows])

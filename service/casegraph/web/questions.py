@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
 from rdflib import URIRef
@@ -22,6 +23,8 @@ from casegraph.sparql.catalogue import Parameter, Question, load_catalogue
 from casegraph.sparql.templates import rebase
 from casegraph.store.base import SERVICE_LANE
 from casegraph.web.context import current_settings, current_store
+from casegraph.web.errors import ApiError
+from casegraph.web.names import AmbiguousName, looks_like_iri, resolve_name
 from casegraph.web.term_view import (
     Labeller,
     html_or_json,
@@ -47,10 +50,24 @@ def concept_choices(parameter: Parameter) -> list[URIRef]:
     return [row["concept"] for row in rows]
 
 
+def resolved_args(question: Question, args: Mapping[str, str], lang: str = "zh-Hans"
+                  ) -> dict[str, str]:
+    """The request's arguments with names of ``iri`` parameters replaced by IRIs."""
+    out = {k: v for k, v in args.items()}
+    for p in question.parameters:
+        raw = (args.get(p.name) or "").strip()
+        if p.type == "iri" and raw and not looks_like_iri(raw):
+            out[p.name] = resolve_name(p.name, raw, lang)
+    return out
+
+
 def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResult]:
-    """Validate the request's parameters, then run the question; raises ParameterError."""
+    """Validate the request's parameters, then run the question; raises ParameterError.
+
+    An ``iri`` parameter accepts a name too (see :func:`resolve_name`).
+    """
     cfg = current_settings()
-    bindings = question.bindings(args, cfg.base_iri)
+    bindings = question.bindings(resolved_args(question, args), cfg.base_iri)
     for p in question.parameters:
         if p.type == "concept" and p.name in bindings and bindings[p.name] not in (
             concept_choices(p)
@@ -62,11 +79,24 @@ def answer(question: Question, args: Mapping[str, str]) -> tuple[dict, QueryResu
     return bindings, result
 
 
+#: Topics of the catalogue page, in order; a question is filed under its first topic tag.
+TOPICS = ("awards", "organisations", "brands", "practices", "innovations", "figures", "people",
+          "events", "media", "provenance", "catalogue")
+
+
+def by_topic(questions: list[Question]) -> list[tuple[str, list[Question]]]:
+    grouped: dict[str, list[Question]] = {topic: [] for topic in TOPICS}
+    for q in questions:
+        topic = next((t for t in q.tags if t in grouped), "catalogue")
+        grouped[topic].append(q)
+    return [(topic, qs) for topic, qs in grouped.items() if qs]
+
+
 @bp.get("/questions")
 def catalogue():
     questions = list(load_catalogue().values())
     return html_or_json(
-        lambda: render_template("questions.html", questions=questions),
+        lambda: render_template("questions.html", topics=by_topic(questions)),
         lambda: {"questions": [question_summary(q) for q in questions]},
     )
 
@@ -98,33 +128,93 @@ def question_page(question_id: str):
         response = make_response(question_json(question_id))
         response.vary.add("Accept")
         return response
-    error, result, bindings = None, None, {}
+    error, result, bindings, ambiguous = None, None, {}, None
+    asked = any(request.args.get(p.name) for p in question.parameters)
     try:
         bindings, result = answer(question, request.args)
+    except AmbiguousName as exc:
+        ambiguous = exc
     except ParameterError as exc:
-        error = str(exc)
+        # A question opened without arguments is a form to fill in, not an error.
+        error = str(exc) if asked or "is required" not in str(exc) else None
     labeller = Labeller()
     choices = {p.name: concept_choices(p) for p in question.parameters if p.type == "concept"}
     rows = result.rows if result else []
-    labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs])
+    labeller.fetch([t for row in rows for t in row] + [c for cs in choices.values() for c in cs]
+                   + [t for t in bindings.values() if isinstance(t, URIRef)])
     table = [[labeller.view(t) if t is not None else None for t in row] for row in rows]
+    columns = result.variables if result else list(question.answer)
     return render_template(
         "question.html",
+        chart=answer_chart(list(columns), table),
         question=question,
         values={p.name: request.args.get(p.name, p.default or "") for p in question.parameters},
+        bound={name: labeller.view(t) for name, t in bindings.items()},
         choices={name: [labeller.view(c) for c in cs] for name, cs in choices.items()},
+        ambiguous=ambiguous,
+        choice_href=_choice_href,
         error=error,
-        columns=result.variables if result else list(question.answer),
+        columns=columns,
         table=table,
         truncated=result.truncated if result else False,
         sparql=question.query_text(bindings, current_settings().base_iri),
     ), 400 if error else 200, {"Vary": "Accept"}
 
 
+#: Count columns an answer may carry, most telling first.
+_COUNT_COLUMNS = ("conferrals", "practices", "organisations", "cases", "count", "n")
+
+
+def answer_chart(columns: list[str], table: list[list]) -> tuple[str, dict] | None:
+    """A picture for answers whose shape fits one: counts by year and level (a
+    timeline), or items ranked by a count (bars); None for any other shape."""
+    def number(cell) -> int | None:
+        text = cell.text if cell is not None else ""
+        return int(text) if text.isdigit() else None
+
+    count = next((columns.index(c) for c in _COUNT_COLUMNS if c in columns), None)
+    if "year" in columns and "level" in columns:
+        y, lv = columns.index("year"), columns.index("level")
+        counts: dict[str, dict[str, int]] = {}
+        levels: list[str] = []
+        for row in table:
+            year = row[y].text if row[y] is not None else "?"
+            level = row[lv].name if row[lv] is not None else "—"
+            if level not in levels:
+                levels.append(level)
+            n = number(row[count]) if count is not None else 1
+            counts.setdefault(year, {}).setdefault(level, 0)
+            counts[year][level] += n or 0
+        years = sorted(counts)
+        return "timeline", {"years": years, "levels": levels, "series": [
+            {"name": level, "data": [counts[year].get(level, 0) for year in years]}
+            for level in levels]}
+    if count is not None and columns and count != 0 and table:
+        ranked = [(row[0].name, number(row[count]) or 0) for row in table[:15]
+                  if row[0] is not None]
+        if ranked:
+            return "ranked", {"label": columns[count], "names": [n for n, _ in ranked],
+                              "values": [v for _, v in ranked]}
+    return None
+
+
+def _choice_href(parameter: str, iri: str) -> str:
+    """The current question's URL with ``parameter`` set to the chosen IRI."""
+    args = request.args.to_dict()
+    args[parameter] = iri
+    return f"{request.path}?{urlencode(args)}"
+
+
 @bp.get("/api/questions/<question_id>.json")
 def question_json(question_id: str):
     question = _question(question_id)
-    bindings, result = answer(question, request.args)  # ParameterError: the app's 400
+    try:
+        bindings, result = answer(question, request.args)  # ParameterError: the app's 400
+    except AmbiguousName as exc:
+        raise ApiError(400, str(exc), details={
+            "parameter": exc.parameter, "name": exc.name,
+            "choices": [{"iri": c.iri, "label": c.label, "group": c.group}
+                        for c in exc.choices]}) from exc
     return jsonify(
         question=question.id,
         title=question.title,
@@ -157,7 +247,8 @@ def question_csv(question_id: str):
 # --- OpenAPI --------------------------------------------------------------
 
 _SCHEMA_OF_TYPE = {
-    "iri": {"type": "string", "format": "iri"},
+    # Not format: iri — a name is accepted as well (resolved through the search index).
+    "iri": {"type": "string"},
     "concept": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
     "integer": {"type": "integer"},
@@ -179,6 +270,10 @@ def openapi_document() -> dict:
             description = p.description.get("en", "")
             if p.type == "concept":
                 description += f" (a concept of <{p.scheme}>)"
+            if p.type == "iri":
+                description += (" — an IRI, id:… shorthand, or a name in any script (济南热电集团, "
+                                "濟南熱電集團, Jinan Thermal Power Group); an ambiguous name is "
+                                "answered 400 with `choices`")
             parameters.append({
                 "name": p.name, "in": "query", "required": p.required and p.default is None,
                 "description": description.strip(), "schema": schema,
@@ -198,7 +293,11 @@ def openapi_document() -> dict:
                 "responses": {
                     "200": {"description": f"Columns: {', '.join(q.answer)}",
                             "content": {media: {"schema": schema}}},
-                    "400": {"description": "A parameter is invalid; the message names it."},
+                    "400": {"description": "A parameter is invalid (the message names it) or "
+                                           "a name is ambiguous (`choices` lists the "
+                                           "entities it may mean).",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/ParameterError"}}}},
                 },
             }}
     return {
@@ -207,7 +306,21 @@ def openapi_document() -> dict:
                  "description": "Competency questions over the case graph; one JSON and one "
                                 "CSV operation per question."},
         "paths": paths,
-        "components": {"schemas": {"Answer": {
+        "components": {"schemas": {"ParameterError": {
+            "type": "object",
+            "properties": {"error": {
+                "type": "object",
+                "properties": {
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string"},
+                    "name": {"type": "string"},
+                    "choices": {"type": "array", "items": {"type": "object", "properties": {
+                        "iri": {"type": "string"}, "label": {"type": "string"},
+                        "group": {"type": "string"}}}},
+                },
+            }},
+        }, "Answer": {
             "type": "object",
             "properties": {
                 "question": {"type": "string"},

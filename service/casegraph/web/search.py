@@ -15,13 +15,15 @@ from casegraph.search.index import GROUP_KEYS, Hit, SearchIndex
 from casegraph.search.text import MAX_QUERY_CHARS
 from casegraph.web.context import SEARCH_KEY, STORE_KEY, search_index
 from casegraph.web.negotiation import prefers
-from casegraph.web.term_view import page_href
+from casegraph.web.term_view import Labeller, page_href, run_fixed
 
 bp = Blueprint("search", __name__)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 SUGGESTIONS = 8
+#: Instances listed under a search hit that is a class.
+CLASS_INSTANCES = 12
 def install(app: Flask) -> None:
     """Register the search routes and build the index if the store is ready."""
     app.register_blueprint(bp)
@@ -101,6 +103,17 @@ def search_page():
     grouped: dict[str, list[Hit]] = {}
     for hit in result.hits:
         grouped.setdefault(hit.group, []).append(hit)
+    # Unlabelled hits (passages) are named by their case and section; a class that the
+    # query names lists its instances.
+    labeller = Labeller()
+    instances = {
+        hit.iri: [row["x"] for row in run_fixed("class_instances", [{"class": URIRef(hit.iri)}],
+                                                suffix=f"\nLIMIT {CLASS_INSTANCES}").dicts()]
+        for hit in grouped.get("class", [])[:3]
+    }
+    labeller.fetch([URIRef(h.iri) for h in result.hits if not h.labels]
+                   + [x for xs in instances.values() for x in xs])
+    names = {h.iri: labeller.view(URIRef(h.iri)).name for h in result.hits if not h.labels}
     return render_template(
         "search.html",
         query=query,
@@ -110,6 +123,8 @@ def search_page():
         group=request.args.get("group"),
         group_keys=GROUP_KEYS,
         page_href=lambda iri: page_href(URIRef(iri)),
+        names=names,
+        instances={iri: [labeller.view(x) for x in xs] for iri, xs in instances.items()},
     )
 
 

@@ -27,6 +27,8 @@ from casegraph.rdf.terms import canonical_language_tag, prefixed_name
 from casegraph.sparql.templates import bind_values, fixed_query, rebase
 from casegraph.store.base import SERVICE_LANE
 from casegraph.web.context import current_settings, current_store
+from casegraph.web.i18n import ui_language
+from casegraph.web.naming import fallback_name, generated_names
 from casegraph.web.negotiation import prefers
 
 LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -93,6 +95,16 @@ class TermView:
     labels: dict[str, list[str]] = field(default_factory=dict)
     lang: str | None = None
     datatype: str | None = None
+    #: True when the name was made from the term's facts or IRI, not stated as a label.
+    generated: bool = False
+
+    @property
+    def name(self) -> str:
+        """The name in the page's language (labels are ordered that way), else the text."""
+        for texts in self.labels.values():
+            if texts:
+                return texts[0]
+        return self.text
 
     def __str__(self) -> str:
         """Plain text for CSV: the IRI or lexical form."""
@@ -100,10 +112,16 @@ class TermView:
 
 
 class Labeller:
-    """Collects the IRIs of a page, then fetches all their labels in one query."""
+    """Collects the IRIs of a page, then fetches all their labels in one query.
+
+    Nodes without a label (conferrals, figures, passages, named graphs …) are named
+    by a phrase made from their facts (``casegraph.web.naming``), fetched in one more
+    query, so that no link on a page shows an identifier.
+    """
 
     def __init__(self) -> None:
         self._labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._generated: set[str] = set()
 
     def fetch(self, terms: Iterable[Identifier | None]) -> None:
         iris = sorted({t for t in terms if isinstance(t, URIRef)} - set(self._labels))
@@ -116,22 +134,39 @@ class Labeller:
                     bucket.append(str(label))
             for i in chunk:
                 self._labels.setdefault(str(i), defaultdict(list))
+        unnamed = [i for i in iris if not any(self._labels[str(i)].values())]
+        for start in range(0, len(unnamed), 200):
+            chunk = unnamed[start:start + 200]
+            rows = run_fixed("naming_facts", [{"x": i} for i in chunk]).dicts()
+            for iri, names in generated_names(rows, current_settings().base_iri).items():
+                if iri in self._labels and not any(self._labels[iri].values()):
+                    self._labels[iri] = defaultdict(list, names)
+                    self._generated.add(iri)
 
     def fall_back(self, iri: Identifier, label: Identifier | None) -> None:
         """Use ``label`` for ``iri`` when it has no label of its own (a case's title)."""
         if isinstance(label, Literal) and not any(self._labels.get(str(iri), {}).values()):
             self._labels[str(iri)][literal_language(label)].append(str(label))
 
+    def name_like(self, iri: Identifier, other: Identifier) -> None:
+        """Give ``iri`` the labels of ``other`` (a case's graph is called by its title)."""
+        if not any(self._labels.get(str(iri), {}).values()) and self._labels.get(str(other)):
+            self._labels[str(iri)] = self._labels[str(other)]
+
     def labels(self, iri: str) -> dict[str, list[str]]:
+        """Labels by language, the page's language first (then zh-Hans, zh-Hant, en)."""
         found = self._labels.get(iri, {})
-        ordered = {lang: found[lang] for lang in LABEL_LANGUAGES if found.get(lang)}
+        order = label_languages()
+        ordered = {lang: found[lang] for lang in order if found.get(lang)}
         ordered.update({k: v for k, v in found.items() if k not in ordered and v})
         return ordered
 
     def view(self, term: Identifier) -> TermView:
         if isinstance(term, URIRef):
+            labels = self.labels(str(term))
+            generated = str(term) in self._generated or not labels
             return TermView("iri", str(term), page_href(term), curie(str(term)),
-                            self.labels(str(term)))
+                            labels or fallback_name(term), generated=generated)
         if isinstance(term, BNode):
             return TermView("bnode", "_:" + str(term))
         if isinstance(term, Literal):
@@ -139,6 +174,15 @@ class Labeller:
             return TermView("literal", str(term), lang=literal_language(term) or None,
                             datatype=datatype)
         return TermView("literal", str(term))
+
+
+def label_languages() -> tuple[str, ...]:
+    """The label languages in display order: the request's UI language first."""
+    try:
+        first = ui_language()
+    except RuntimeError:  # outside a request (exports built offline)
+        return LABEL_LANGUAGES
+    return (first,) + tuple(lang for lang in LABEL_LANGUAGES if lang != first)
 
 
 def requested_format(default: str = "html") -> str | None:
@@ -161,7 +205,8 @@ def rdf_response(graph: Graph, fmt: str, filename: str | None = None) -> Respons
     """Serialise ``graph`` in a named RDF format (``RDF_FORMATS``), varying on Accept."""
     chosen = format_for_name(fmt, GRAPH_FORMATS)
     # Oxigraph's writers, as /sparql uses: literals keep their lexical form.
-    response = Response(serialize_graph(graph, chosen), mimetype=chosen.media_type)
+    response = Response(serialize_graph(graph, chosen, current_settings().base_iri),
+                        mimetype=chosen.media_type)
     response.headers["Vary"] = "Accept"
     if filename:
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"

@@ -1,5 +1,6 @@
 // Turns the query page into YASGUI (served from /static/vendor, never a CDN).
-// The curated questions arrive as JSON in #query-config and become one tab each.
+// The editor starts with a clean query (#query-config's "start"); the curated questions
+// arrive as JSON in #query-config and are listed below it, each loaded on a click.
 // Without JavaScript, or if YASGUI fails to load, the plain form below still works.
 (function () {
   "use strict";
@@ -17,22 +18,19 @@
       populateFromUrl: false,
       autofocus: false
     });
-    var firstTabs = Object.keys(yasgui._tabs);
-    config.examples.forEach(function (example, i) {
-      var tab = yasgui.addTab(i === 0, {
-        name: example.name,
-        yasqe: { value: example.query },
-        requestConfig: { endpoint: endpoint }
+    var tab = yasgui.getTab();
+    tab.getYasqe().setValue(config.start);
+    // Literals as they read (2021, not "2021"^^xsd:gYear), IRIs as prefixed names.
+    var table = tab.getYasr().plugins.table;
+    if (table) table.persistentConfig.compact = true;
+    document.querySelectorAll("button.load-example").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var example = config.examples[Number(button.getAttribute("data-example"))];
+        yasgui.getTab().getYasqe().setValue(example.query);
+        holder.scrollIntoView({ behavior: "smooth", block: "start" });
       });
-      tab.getYasqe && tab.getYasqe() && tab.getYasqe().setValue(example.query);
     });
-    // The empty default tab YASGUI creates adds nothing next to the examples.
-    if (config.examples.length) {
-      firstTabs.forEach(function (id) {
-        var tab = yasgui.getTab(id);
-        if (tab) tab.close();
-      });
-    }
     nameControls(holder, config.labels || {});
     document.body.classList.add("yasgui-ready");
     window.casegraphYasgui = yasgui;
