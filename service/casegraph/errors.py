@@ -102,6 +102,15 @@ class EngineCrashed(StoreError):
     """The engine died while answering (segfault, abort, out of memory)."""
 
 
+class WorkerOutOfMemory(EngineCrashed):
+    """The engine aborted at the worker's memory cap: the query needed too much memory.
+
+    A 503 like a query past its time limit: the request was too big, the server is fine.
+    """
+
+    status = 503
+
+
 class StoreUnavailable(StoreError):
     """The backend cannot be reached or opened."""
 

@@ -62,6 +62,7 @@ from casegraph.errors import (
     QueryTimeout,
     StoreUnavailable,
     UnsupportedMediaType,
+    WorkerOutOfMemory,
 )
 from casegraph.rdf.formats import JSON_NOTICE_KEY
 from casegraph.rdf.results import first_rows
@@ -596,6 +597,13 @@ class QueryWorkerPool:
             reply = worker.conn.recv()
         except (EOFError, OSError) as error:
             code = self._discard(worker, view)
+            if code == -signal.SIGABRT and self._confinement.memory_bytes:
+                # Allocation failures abort the engine; under RLIMIT_AS that is the cap.
+                raise WorkerOutOfMemory(
+                    "the query needed more memory than a query worker may use "
+                    f"({self._confinement.memory_bytes // 2**20:,} MiB) and was stopped; "
+                    "narrow the query or add LIMIT (other queries are unaffected)"
+                ) from error
             raise EngineCrashed(
                 f"the query engine died while answering (exit code {code}); "
                 "the query was not completed, other queries are unaffected"
