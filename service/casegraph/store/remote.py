@@ -41,7 +41,8 @@ against what every engine accepts and assumes nothing about the other graphs:
   → ``122``), and an ``xsd:decimal`` without a fraction would come back as
   ``xsd:integer``, so such decimals are written as ``N.0`` to keep their datatype.
 * **Virtuoso's ASK** ignores ``named-graph-uri`` for ``GRAPH <iri>`` (it answers
-  true for a graph outside the list); ASK is sent to it as ``SELECT (COUNT(*) …)``.
+  true for a graph outside the list, and ``COUNT(*)`` 1); ASK is sent to it as
+  ``SELECT * … LIMIT 1``.
 * **Errors.**  A failure of the upstream store is a 502 carrying its message; a
   timeout is ``QueryTimeout`` (Virtuoso's "anytime" partial answers count as
   timeouts rather than being passed on as complete), an unreachable store is
@@ -57,8 +58,8 @@ Time limits: the HTTP client gives up after ``timeout`` and raises
 Update previews run locally: the graphs the update writes and reads are
 fetched into an rdflib dataset and the update is applied there.  An update
 whose WHERE clause may read every graph (``GRAPH ?g`` without ``USING NAMED``)
-or that writes every graph (``CLEAR ALL``) is refused rather than copying the
-whole remote store.
+or that writes every graph (``CLEAR ALL``) fetches all of casegraph's graphs
+(never the other graphs of the server).
 """
 
 from __future__ import annotations
@@ -231,10 +232,12 @@ class RemoteStore(Store):
         graph_query = kind in {"CONSTRUCT", "DESCRIBE"}
         if kind == "ASK" and dataset and self._virtuoso:
             # Virtuoso answers ASK { GRAPH <g> {…} } true when <g> is not among the
-            # named-graph-uri values (SELECT is right): ask for a count instead.
-            count = sparql[: form.start(1)] + "SELECT (COUNT(*) AS ?n)" + sparql[form.end(1):]
-            rows = self._query(count, dataset, timeout=timeout).rows
-            return QueryResult(kind="boolean", boolean=any(int(n) > 0 for (n,) in rows))
+            # named-graph-uri values (and COUNT(*) 1); SELECT is right: ask for rows.
+            select = sparql[: form.start(1)] + "SELECT *" + sparql[form.end(1):]
+            if re.search(r"[}]\s*$", select) and "VALUES" not in select.upper():
+                select += "\nLIMIT 1"  # no solution modifier or VALUES follows the pattern
+            rows = self._query(select, dataset, timeout=timeout, max_rows=1).rows
+            return QueryResult(kind="boolean", boolean=bool(rows))
         body = urllib.parse.urlencode([("query", sparql), *dataset]).encode("utf-8")
         request = urllib.request.Request(
             self.query_url,
@@ -338,13 +341,11 @@ class RemoteStore(Store):
         self, sparql_update: str, *, timeout: float | None = None
     ) -> dict[URIRef, Graph | None]:
         scope = parse_update_scope(sparql_update)
+        names = set(scope.writes | scope.reads)
         if scope.writes_all or scope.reads_all:
-            raise QueryRefused(
-                "this update may read or write every graph (GRAPH ?var, CLEAR ALL …); "
-                "with the remote store, name the graphs it uses (GRAPH <iri>, USING NAMED <iri>)"
-            )
-        graphs = {iri: self.graph(iri) for iri in scope.writes | scope.reads}
-        return preview_update(graphs, sparql_update, scope.writes)
+            names |= set(self.named_graphs())  # casegraph's graphs only, never the server's
+        graphs = {iri: self.graph(iri) for iri in names}
+        return preview_update(graphs, sparql_update, None if scope.writes_all else scope.writes)
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
         """Stage, journal, swap (see the module docstring for what each engine guarantees)."""
