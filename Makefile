@@ -36,4 +36,4 @@ test: install-test
 test-virtuoso:
 	PATH="$(abspath $(BIN)):$$PATH" CASEGRAPH_TEST_REMOTE=virtuoso timeout 900 \
 	  $(BIN)/pytest -q -m remote tests/store tests/w3c/test_protocol_suites.py \
-	  tests/test_question_answers.py
+	  tests/data/test_question_answers.py
