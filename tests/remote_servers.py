@@ -167,7 +167,7 @@ CaseMode = 2
 DirsAllowed = ., {dir}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
+ThreadsPerQuery = 1
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

@@ -35,8 +35,8 @@ against what every engine accepts and assumes nothing about the other graphs:
   runs; the journal survives such a failure and the next write finishes the
   swap from the staged copies before doing anything else.
   One casegraph process must be the only writer of its graphs.
-* **Terms.**  Language tags come back in BCP 47 case (Virtuoso lower-cases them);
-  blank node labels are made N-Triples-safe (Virtuoso's ``nodeID://b1``).
+* **Terms.**  Language tags come back in BCP 47 case (Virtuoso lower-cases them),
+  booleans as ``true``/``false`` (Virtuoso answers ``"1"^^xsd:boolean``); blank node labels are made N-Triples-safe (Virtuoso's ``nodeID://b1``).
   Virtuoso stores numbers as values: lexical forms come back canonical (``122.0``
   → ``122``), and an ``xsd:decimal`` without a fraction would come back as
   ``xsd:integer``, so such decimals are written as ``N.0`` to keep their datatype.
@@ -595,9 +595,7 @@ def _parse_triples(data: bytes) -> Iterator[tuple[Identifier, Identifier, Identi
     except Exception as error:  # rdflib parsers raise many types; all mean a bad answer
         raise UpstreamError(f"the remote store's answer is not N-Triples: {error}") from error
     for s, p, o in graph:
-        if isinstance(o, Literal) and o.language:
-            o = Literal(str(o), lang=canonical_language_tag(o.language))
-        yield s, p, o
+        yield s, p, _canonical_literal(o) if isinstance(o, Literal) else o
 
 
 def _json_term(value: dict | None):
@@ -610,11 +608,21 @@ def _json_term(value: dict | None):
     if kind == "bnode":
         return BNode(_bnode_label(value["value"]))
     if "xml:lang" in value:
-        return Literal(value["value"], lang=canonical_language_tag(value["xml:lang"]))
+        return _canonical_literal(Literal(value["value"], lang=value["xml:lang"]))
     datatype = value.get("datatype")
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         datatype = None
-    return Literal(value["value"], datatype=datatype, normalize=False)
+    return _canonical_literal(Literal(value["value"], datatype=datatype, normalize=False))
+
+
+def _canonical_literal(literal: Literal) -> Literal:
+    """Language tags in BCP 47 case, booleans as ``true``/``false`` (Virtuoso answers
+    lower-cased tags and ``"1"^^xsd:boolean``)."""
+    if literal.language:
+        return Literal(str(literal), lang=canonical_language_tag(literal.language))
+    if literal.datatype == XSD.boolean and str(literal) in {"0", "1"}:
+        return Literal("true" if str(literal) == "1" else "false", datatype=XSD.boolean)
+    return literal
 
 
 class _http_errors:
