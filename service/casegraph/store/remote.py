@@ -227,6 +227,7 @@ class RemoteStore(Store):
         Only ``query`` and the dataset go in the body: extra parameters (SPARQLWrapper's
         ``format``/``output``/``results``) override ``Accept`` on Virtuoso.
         """
+        sparql = _one_base(sparql)
         form = _QUERY_FORM.match(sparql)
         kind = form.group(1).upper() if form is not None else "SELECT"
         graph_query = kind in {"CONSTRUCT", "DESCRIBE"}
@@ -520,6 +521,26 @@ class RemoteStore(Store):
 #: Named in ``default-graph-uri`` / ``named-graph-uri`` for an empty default graph or
 #: no named graphs (the Protocol has no other spelling); never written.
 EMPTY_GRAPH = "urn:x-casegraph:empty-default-graph"
+
+
+_LEADING_BASES = re.compile(rf"(?:{_GAP}BASE{_GAP}<([^<>]*)>)+", re.IGNORECASE)
+_ONE_BASE = re.compile(rf"{_GAP}BASE{_GAP}<([^<>]*)>", re.IGNORECASE)
+
+
+def _one_base(sparql: str) -> str:
+    """Consecutive leading ``BASE`` declarations folded into one (each resolved against
+    the one before, as SPARQL does): the service puts the dataset's base before the
+    client's own prologue, and Virtuoso's grammar allows a single ``BASE``."""
+    leading = _LEADING_BASES.match(sparql)
+    if leading is None:
+        return sparql
+    bases = _ONE_BASE.findall(leading.group(0))
+    if len(bases) < 2:
+        return sparql
+    base = bases[0]
+    for later in bases[1:]:
+        base = urllib.parse.urljoin(base, later)
+    return f"BASE <{base}>\n" + sparql[leading.end():]
 
 
 def _raise_if_malformed(sparql: str) -> None:
