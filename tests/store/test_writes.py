@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from casegraph.errors import QueryRefused, QuerySyntaxError, StoreError
 from casegraph.store import memory, merge, oxigraph, remote
@@ -147,9 +149,12 @@ def test_remote_writes_split_and_keep_blank_node_structures_whole(remote_loaded,
     remote_loaded.replace_graphs({GAMMA: graph})
     stored = remote_loaded.graph(GAMMA)
     assert len([text for text in sent if text.startswith("INSERT {")]) >= 3
-    from rdflib.compare import isomorphic
-
     assert isomorphic(stored, graph)
+    # The N-Quads export is real N-Quads (one line per quad, the newline escaped).
+    exported = b"".join(remote_loaded.dump("application/n-quads"))
+    quads = [q for q in ox.parse(exported, format=ox.RdfFormat.N_QUADS)
+             if q.graph_name.value == str(GAMMA)]
+    assert len(quads) == len(graph)
 
 
 def test_update_preview_returns_new_graphs_and_changes_nothing(loaded_store):
