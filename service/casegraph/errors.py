@@ -108,6 +108,14 @@ class StoreUnavailable(StoreError):
     status = 503
 
 
+class UpstreamError(StoreError):
+    """The remote store failed or refused a request casegraph had accepted (its message
+    is passed on); ``http_status`` is the status it answered, when it answered."""
+
+    status = 502
+    http_status: int | None = None
+
+
 class InsufficientStorage(StoreError):
     """The disk holding the store is full: the write was refused, nothing changed."""
 

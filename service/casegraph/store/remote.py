@@ -85,6 +85,7 @@ from casegraph.errors import (
     QueryTimeout,
     StoreError,
     StoreUnavailable,
+    UpstreamError,
 )
 from casegraph.rdf.graphs import RDF_MEDIA_TYPES, rdflib_format
 from casegraph.rdf.results import QueryResult
@@ -110,12 +111,6 @@ _QUERY_FORM = re.compile(
     r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
-
-
-class UpstreamError(StoreError):
-    """The remote store failed or refused a request casegraph had accepted."""
-
-    status = 502
 
 
 class RemoteStore(Store):
@@ -252,7 +247,7 @@ class RemoteStore(Store):
         try:
             response = self._http(request, timeout=timeout)
         except UpstreamError as error:
-            if getattr(error, "http_status", None) == 400:
+            if error.http_status == 400:
                 _raise_if_malformed(sparql)
             raise
         assert response is not None
