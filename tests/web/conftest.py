@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
