@@ -122,10 +122,7 @@ def test_events_by_year(store):
     assert all(r["startYear"] == "2023" for r in rows)
 
 
-def test_organisations_in_jinan_include_those_in_its_districts(store, request):
-    if getattr(store, "_virtuoso", False):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Virtuoso 7.2.5: transitive paths miss hops stated in different graphs")))
+def test_organisations_in_jinan_include_those_in_its_districts(store):
     rows = answer(store, "organisations-in-place")
     assert ("org/jinan-bus-3rd-branch-team7", "place/jinan-tangye-area") in {
         (r["organisation"], r["locatedIn"]) for r in rows}

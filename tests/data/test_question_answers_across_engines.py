@@ -50,18 +50,9 @@ def comparable(term):
     return term
 
 
-#: Virtuoso 7.2.5 answers these wrongly whatever the spelling tried (see README, Virtuoso).
-VIRTUOSO_GAPS = {
-    "organisations-in-place": "Virtuoso's transitive paths miss hops stated in different "
-                              "graphs of a multi-graph dataset (3 or fewer of 4 rows)",
-}
-
-
 @pytest.mark.parametrize("question_id", sorted(QUESTIONS))
-def test_same_rows_as_the_embedded_store(stores, question_id, request):
+def test_same_rows_as_the_embedded_store(stores, question_id):
     embedded, remote = stores
-    if remote._virtuoso and question_id in VIRTUOSO_GAPS:
-        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_GAPS[question_id], strict=True))
     question = QUESTIONS[question_id]
     same_rows(embedded, remote,
               question.query_text(question.bindings(ARGUMENTS.get(question_id, {}))))
