@@ -31,9 +31,10 @@ test: install-test
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
 	$(MAKE) test-virtuoso
 
-# The remote backend's store, protocol and curated-answer suites again, on Virtuoso
+# The remote backend's store, protocol, curated-answer and HTTP suites again, on Virtuoso
 # (the run above used `oxigraph serve`); bounded so CI stays within its budget.
 test-virtuoso:
 	PATH="$(abspath $(BIN)):$$PATH" CASEGRAPH_TEST_REMOTE=virtuoso timeout 900 \
 	  $(BIN)/pytest -q -m remote tests/store tests/w3c/test_protocol_suites.py \
-	  tests/data/test_question_answers.py
+	  tests/data/test_question_answers.py tests/data/test_question_answers_across_engines.py \
+	  tests/web
