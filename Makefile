@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install install-test serve test lint
+.PHONY: install install-test serve test test-virtuoso lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,12 @@ test: install-test
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/audit_dependencies.py
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
+	$(MAKE) test-virtuoso
+
+# The remote backend's store, protocol, curated-answer and HTTP suites again, on Virtuoso
+# (the run above used `oxigraph serve`); bounded so CI stays within its budget.
+test-virtuoso:
+	PATH="$(abspath $(BIN)):$$PATH" CASEGRAPH_TEST_REMOTE=virtuoso timeout 900 \
+	  $(BIN)/pytest -q -m remote tests/store tests/w3c/test_protocol_suites.py \
+	  tests/data/test_question_answers.py tests/data/test_question_answers_across_engines.py \
+	  tests/web

@@ -27,6 +27,9 @@ class Settings:
     remote_query_url: str | None = None
     remote_update_url: str | None = None
     remote_store_url: str | None = None
+    #: Remote backend: credentials offered to its endpoints (HTTP basic or digest).
+    remote_user: str | None = None
+    remote_password: str | None = None
     #: Bearer token that enables writes; None means the service is read-only.
     update_token: str | None = None
     #: The base namespace of entity IRIs; pages resolve IRIs under it.

@@ -129,6 +129,14 @@ class Overloaded(StoreUnavailable):
         self.retry_after = retry_after
 
 
+class UpstreamError(StoreError):
+    """The remote store failed or refused a request casegraph had accepted (its message
+    is passed on); ``http_status`` is the status it answered, when it answered."""
+
+    status = 502
+    http_status: int | None = None
+
+
 class InsufficientStorage(StoreError):
     """The disk holding the store is full: the write was refused, nothing changed."""
 

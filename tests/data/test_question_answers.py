@@ -17,10 +17,15 @@ from casegraph.store.memory import MemoryStore
 QUESTIONS = load_catalogue()
 
 
-@pytest.fixture(scope="module")
-def store():
-    store = MemoryStore()
-    load_bundled(store, Settings(store="memory"))
+@pytest.fixture(scope="module", params=["memory", pytest.param("remote", marks=pytest.mark.remote)])
+def store(request):
+    """The bundled data on the memory store and on the remote backend's real server."""
+    if request.param == "memory":
+        store = MemoryStore()
+    else:
+        store = request.getfixturevalue("remote_server").store(timeout=30)
+        store.replace_graphs({iri: None for iri in store.named_graphs()})
+    load_bundled(store, Settings(store=request.param))
     return store
 
 

@@ -31,7 +31,10 @@ def test_named_graphs_and_counts_match_the_fixture(loaded_store):
     assert loaded_store.triple_count() == sum(len(g) for g in expected.values())
 
 
-def test_select_sees_the_union_of_case_graphs_and_the_ontology(loaded_store):
+def test_select_sees_the_union_of_case_graphs_and_the_ontology(loaded_store, request):
+    if getattr(loaded_store, "_virtuoso", False):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso 7.2.5 loses rows when a `*` path is joined with other patterns")))
     result = loaded_store.query(
         PREFIXES
         + """SELECT ?branch ?label WHERE {

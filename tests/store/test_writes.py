@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from casegraph.errors import QueryRefused, QuerySyntaxError, StoreError
 from casegraph.store import memory, merge, oxigraph, remote
@@ -53,21 +55,110 @@ def test_a_failure_in_the_middle_of_a_commit_changes_nothing(loaded_store, monke
         failing += small_graph("二")
         failing.add((URIRef(ID + "org/gamma"), LABEL, Literal("三", lang="zh-Hans")))
         changes[GAMMA] = failing
-    else:
+    elif isinstance(loaded_store, oxigraph.OxigraphStore):
         # The engine runs the whole request in one transaction: make its LAST
         # operation fail after the drops and inserts have executed.
-        failing_last = f" ;\nCREATE GRAPH <{ALPHA}>"
-        if isinstance(loaded_store, oxigraph.OxigraphStore):
-            real_embedded = merge.replace_update
-            monkeypatch.setattr(merge, "replace_update",
-                                lambda db, graphs: real_embedded(db, graphs) + failing_last)
-        else:
-            real = remote.replace_graphs_update
-            monkeypatch.setattr(remote, "replace_graphs_update",
-                                lambda graphs: real(graphs) + failing_last)
+        real_embedded = merge.replace_update
+        monkeypatch.setattr(merge, "replace_update", lambda db, graphs: real_embedded(
+            db, graphs) + f" ;\nCREATE GRAPH <{ALPHA}>")
+    else:
+        # The remote store stages the new graphs first, one small request at a time:
+        # fail the second staging request, after the first one has been stored.
+        monkeypatch.setattr(remote, "WRITE_CHUNK_TRIPLES", 1)
+        fail_on_call(monkeypatch, loaded_store, lambda text, n: n == 2 and "INSERT" in text)
     with pytest.raises((StoreError, OSError)):
         loaded_store.replace_graphs(changes)
     assert nquads(loaded_store) == before
+
+
+def fail_on_call(monkeypatch, store, condition) -> list[str]:
+    """Make the remote store's update requests fail when ``condition`` holds for (request
+    text, call number): a failing operation goes after the request's first operation
+    (``CREATE GRAPH`` of an existing graph), so the engine has already done some work.
+    Returns the texts sent."""
+    real = store._update
+    sent: list[str] = []
+
+    def update(text: str) -> None:
+        sent.append(text)
+        if condition(text, len(sent)):
+            failing = f"CREATE GRAPH <{ALPHA}>"  # ALPHA exists
+            first, separator, rest = text.partition(" ;\n")
+            real(f"{first} ;\n{failing}{separator}{rest}")
+        real(text)
+
+    monkeypatch.setattr(store, "_update", update)
+    return sent
+
+
+def internal_graphs(store) -> list[str]:
+    rows = store._query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", []).rows
+    return [str(g) for (g,) in rows  # bookkeeping graphs; the merge graph always exists
+            if str(g).startswith(ID + "graph/_store/") and str(g) != ID + "graph/_store/merge"]
+
+
+@pytest.mark.remote
+def test_remote_failure_while_staging_leaves_no_trace(remote_loaded, monkeypatch):
+    before = nquads(remote_loaded)
+    monkeypatch.setattr(remote, "WRITE_CHUNK_TRIPLES", 1)
+    fail_on_call(monkeypatch, remote_loaded, lambda text, n: n == 3 and "INSERT" in text)
+    with pytest.raises(StoreError) as caught:
+        remote_loaded.replace_graphs({ALPHA: small_graph("一"), BETA: None,
+                                      GAMMA: fixture_graphs()[BETA]})
+    assert caught.value.status == 502
+    assert nquads(remote_loaded) == before
+    assert internal_graphs(remote_loaded) == []  # the staged copies were removed
+
+
+@pytest.mark.remote
+def test_remote_failure_in_the_swap_is_finished_by_the_next_write(remote_loaded, monkeypatch):
+    """Oxigraph server runs the swap in one transaction, so a failure changes nothing;
+    Virtuoso commits operation by operation, so the failed swap may be half done — in
+    both cases the journal stays, and the next write completes the swap first."""
+    before = nquads(remote_loaded)
+    wanted = {ALPHA: small_graph("一"), BETA: None, GAMMA: small_graph("二")}
+    sent = fail_on_call(monkeypatch, remote_loaded, lambda text, n: "MOVE SILENT" in text)
+    with pytest.raises(StoreError):
+        remote_loaded.replace_graphs(wanted)
+    assert any("MOVE SILENT" in text for text in sent)
+    monkeypatch.undo()
+    assert any("/journal/" in g for g in internal_graphs(remote_loaded))
+    if not remote_loaded._virtuoso:  # one transaction: nothing of the swap stayed
+        assert nquads(remote_loaded) == before
+    other = URIRef(ID + "graph/case/delta")
+    remote_loaded.replace_graphs({other: small_graph("四")})
+    assert remote_loaded.named_graphs() == sorted([ALPHA, GAMMA, other,
+                                                  URIRef(ID + "graph/ontology")])
+    assert set(remote_loaded.graph(ALPHA)) == set(small_graph("一"))
+    assert set(remote_loaded.graph(GAMMA)) == set(small_graph("二"))
+    assert internal_graphs(remote_loaded) == []
+    # The merge (the default graph) was repaired with the graphs.
+    union = set()
+    for iri in remote_loaded.named_graphs():
+        union |= set(remote_loaded.graph(iri))
+    merged = remote_loaded.query("CONSTRUCT WHERE { ?s ?p ?o }").triples
+    assert set(merged) == union and len(merged) == len(union)
+
+
+@pytest.mark.remote
+def test_remote_writes_split_and_keep_blank_node_structures_whole(remote_loaded, monkeypatch):
+    monkeypatch.setattr(remote, "WRITE_CHUNK_TRIPLES", 3)
+    sent = fail_on_call(monkeypatch, remote_loaded, lambda text, n: False)
+    graph = Graph().parse(format="turtle", data=f"""
+        @prefix schema: <https://schema.org/> .
+        <{ID}org/x> schema:member [ schema:name "一" ; schema:address [ schema:name "二" ;
+            schema:postalCode "250000" ] ] , [ schema:name "三" ] ;
+          schema:value 23.5, "7"^^<http://www.w3.org/2001/XMLSchema#decimal> .""")
+    graph.add((URIRef(ID + "org/x"), LABEL, Literal('x\n"y" \\ z\t')))
+    remote_loaded.replace_graphs({GAMMA: graph})
+    stored = remote_loaded.graph(GAMMA)
+    assert len([text for text in sent if text.startswith("INSERT {")]) >= 3
+    assert isomorphic(stored, graph)
+    # The N-Quads export is real N-Quads (one line per quad, the newline escaped).
+    exported = b"".join(remote_loaded.dump("application/n-quads"))
+    quads = [q for q in ox.parse(exported, format=ox.RdfFormat.N_QUADS)
+             if q.graph_name.value == str(GAMMA)]
+    assert len(quads) == len(graph)
 
 
 def test_update_preview_returns_new_graphs_and_changes_nothing(loaded_store):

@@ -20,14 +20,17 @@ from tests.web.conftest import UPDATE_TOKEN, LiveService, live_service
 #: (backend, manifest folder) -> outcome -> count; skip reason -> count.
 OUTCOMES: defaultdict[tuple[str, str], Counter] = defaultdict(Counter)
 SKIP_REASONS: Counter = Counter()
-_TEST_ID = re.compile(r"tests/w3c/.*\[(?P<backend>memory|oxigraph)-(?P<manifest>[^:\]]+):")
+_TEST_ID = re.compile(r"tests/w3c/.*\[(?P<backend>memory|oxigraph|remote)-(?P<manifest>[^:\]]+):")
 
 
-@pytest.fixture(scope="module", params=["memory", "oxigraph"])
+@pytest.fixture(scope="module", params=[
+    "memory", "oxigraph", pytest.param("remote", marks=pytest.mark.remote)])
 def empty_service(request, tmp_path_factory) -> Iterator[LiveService]:
     """A service with no data and writes enabled; each test clears it first."""
     if request.param == "memory":
         store = MemoryStore()
+    elif request.param == "remote":
+        store = request.getfixturevalue("remote_server").store(timeout=30)
     else:
         from casegraph.store.oxigraph import OxigraphStore
 

@@ -9,9 +9,7 @@ FROM, JSON-LD contexts and XML entities at it proves that nothing was fetched.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
-import subprocess
 import threading
 import time
 import urllib.error
@@ -27,6 +25,7 @@ from casegraph.store.base import Store
 from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
+from tests.remote_servers import remote_server
 
 UPDATE_TOKEN = "s3cret-token-for-tests"
 
@@ -35,32 +34,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def oxigraph_server(location) -> Iterator[str]:
-    """An ``oxigraph serve`` process (the remote backend's server); yields its base URL."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.skip("the oxigraph server binary is not installed")
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--timeout-s", "5"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -75,13 +48,10 @@ def open_backend(kind: str, tmp_path, *, query_timeout: float = 10.0) -> Iterato
         store = OxigraphStore(tmp_path / "store", query_workers=2, query_timeout=query_timeout)
         server = contextlib.nullcontext()
     else:
-        from casegraph.store.remote import RemoteStore
-
-        server = oxigraph_server(tmp_path / "remote")
-    with server as base:
+        server = remote_server(tmp_path / "remote", timeout_s=max(1, int(query_timeout)))
+    with server as remote:
         if kind == "remote":
-            store = RemoteStore(f"{base}/query", f"{base}/update", f"{base}/store",
-                                timeout=query_timeout)
+            store = remote.store(timeout=query_timeout)
         load_bundled(store, Settings())
         try:
             yield store

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -118,3 +119,50 @@ def test_raw_utf8_in_the_query_string_means_the_same_as_percent_encoded(memory_s
         connection.close()
     assert answers[0] == answers[1]
     assert b'"total":0' not in answers[0]
+
+
+def test_serve_on_a_fresh_shared_remote_store(tmp_path):
+    """``casegraph serve --store remote`` on a fresh server (``CASEGRAPH_TEST_REMOTE``) loads
+    the bundled data once and then sees only its own graphs, whatever else the server holds
+    (Virtuoso starts with system graphs); credentials come from the environment."""
+    import pyoxigraph as ox
+
+    from casegraph.config import CANONICAL_BASE_IRI, Settings
+    from casegraph.paths import case_files
+    from casegraph.store.bootstrap import load_bundled
+    from casegraph.store.memory import MemoryStore
+    from tests.remote_servers import remote_server
+
+    reference = MemoryStore()
+    load_bundled(reference, Settings(store="memory"))
+    with remote_server(tmp_path / "remote") as remote:
+        flags = ["--store", "remote", "--endpoint", remote.query_url,
+                 "--update-endpoint", remote.update_url]
+        if remote.store_url:
+            flags += ["--store-endpoint", remote.store_url]
+        env = {"CASEGRAPH_REMOTE_USER": remote.user, "CASEGRAPH_REMOTE_PASSWORD": remote.password
+               } if remote.user else {}
+        with casegraph_serve(tmp_path, *flags, env=env) as base:
+            health = json.loads(request(base + "/healthz").body)
+            assert health["graphs"] == len(case_files()) + 1
+            export = request(base + "/export/dataset.nq")
+            assert export.status == 200
+            quads = list(ox.parse(export.body, format=ox.RdfFormat.N_QUADS))
+            assert len(quads) == reference.triple_count()
+            assert all(q.graph_name.value.startswith(CANONICAL_BASE_IRI) for q in quads)
+            construct = request(
+                base + "/sparql?query=" + urllib.parse.quote(
+                    "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 5"),
+                headers={"Accept": "text/turtle"})
+            assert construct.status == 200
+            assert len(list(ox.parse(construct.body, format=ox.RdfFormat.TURTLE))) == 5
+            found = json.loads(request(base + "/search.json?q=" + urllib.parse.quote("济南")).body)
+            assert found["total"] > 10 and found["groups"]["organisation"] > 5
+            assert request(base + "/void").status == 200
+        if remote.user:  # a wrong password: serve stops at once, saying what the server said
+            env["CASEGRAPH_REMOTE_PASSWORD"] = "wrong"
+            refused = subprocess.run(
+                [*CASEGRAPH, "serve", "--port", str(_free_port()), *flags],
+                env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+            assert refused.returncode != 0
+            assert "HTTP 401" in refused.stderr + refused.stdout

@@ -319,7 +319,10 @@ def test_the_protocol_dataset_overrides_from(service):
     assert ask(service, query, **{"named-graph-uri": WATER_GRAPH})
 
 
-def test_describe_with_an_empty_default_graph_is_an_empty_graph(service):
+def test_describe_with_an_empty_default_graph_is_an_empty_graph(service, request):
+    if getattr(service.store, "_virtuoso", False):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso's DESCRIBE (implementation-defined) also reads the named graphs")))
     answer = sparql_get(service, "DESCRIBE <https://w3id.org/casegraph/id/org/jinan-water-group>",
                         "application/n-triples", **{"named-graph-uri": WATER_GRAPH})
     assert answer.status == 200

@@ -213,6 +213,9 @@ def _store_settings(**overrides):
 @click.option("--endpoint", help="Remote store: SPARQL query endpoint URL.")
 @click.option("--update-endpoint", help="Remote store: SPARQL update endpoint URL.")
 @click.option("--store-endpoint", help="Remote store: Graph Store Protocol endpoint URL.")
+@click.option("--remote-user", help="Remote store: user name (HTTP basic or digest).")
+@click.option("--remote-password",
+              help="Remote store: password (prefer CASEGRAPH_REMOTE_PASSWORD: flags show in ps).")
 @click.option("--update-token", help="Bearer token that enables writes (default: read-only).")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Query worker processes of the embedded store "
@@ -221,7 +224,8 @@ def _store_settings(**overrides):
               help="Request threads; above 1 serves with waitress (one process, N threads).")
 @click.option("--production", is_flag=True, help="Serve with waitress even with --threads 1.")
 def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_endpoint,
-                  update_token, workers, threads, production) -> None:
+                  remote_user, remote_password, update_token, workers, threads,
+                  production) -> None:
     """Serve the SPARQL endpoint, Graph Store and pages; loads bundled data into an empty store.
 
     Always ONE process for requests (the embedded store has one writer) with --threads
@@ -235,7 +239,8 @@ def serve_command(host, port, data_dir, store, endpoint, update_endpoint, store_
     settings = _store_settings(
         store=store, data_dir=Path(data_dir) if data_dir else None,
         remote_query_url=endpoint, remote_update_url=update_endpoint,
-        remote_store_url=store_endpoint, update_token=update_token, query_workers=workers,
+        remote_store_url=store_endpoint, remote_user=remote_user,
+        remote_password=remote_password, update_token=update_token, query_workers=workers,
     )
     try:
         serve(settings, host, port, threads=threads, production=production)
