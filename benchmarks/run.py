@@ -52,7 +52,7 @@ from benchmarks.servers import (  # noqa: E402
     MemoryWatch,
     Server,
     casegraph_server,
-    command_path,
+    load_oxigraph,
     oxigraph_server,
     rdflib_endpoint_server,
 )
@@ -211,9 +211,7 @@ def _lines_of_graph(corpus: Path, marker: str):
 def bench_oxigraph(corpus: Path, work: Path, args) -> dict:
     location = work / "oxigraph-serve"
     t0 = time.perf_counter()
-    subprocess.run([command_path("oxigraph"), "load", "--location", str(location),
-                    "--file", str(corpus)],
-                   check=True, capture_output=True, timeout=args.phase_timeout)
+    load_oxigraph(corpus, location, args.phase_timeout)
     load_seconds = time.perf_counter() - t0
 
     def start() -> Server:

@@ -6,14 +6,12 @@ answer from a whole one; the benchmark itself lifts the cap.
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from benchmarks.answers import describe_difference
 from benchmarks.http_bench import SparqlClient
 from benchmarks.run import TOKEN, write_corpus
-from benchmarks.servers import casegraph_server, command_path, oxigraph_server
+from benchmarks.servers import casegraph_server, load_oxigraph, oxigraph_server
 from benchmarks.workload import question_runs
 from casegraph.config import Settings
 from casegraph.store.oxigraph import OxigraphStore
@@ -30,8 +28,7 @@ def servers(tmp_path_factory):
     store = OxigraphStore.from_settings(Settings(store="oxigraph", data_dir=work / "casegraph"))
     store.bulk_load(corpus, "application/n-quads")
     store.close()
-    subprocess.run([command_path("oxigraph"), "load", "--location", str(work / "oxigraph"),
-                    "--file", str(corpus)], check=True, capture_output=True, timeout=120)
+    load_oxigraph(corpus, work / "oxigraph", 120)
     casegraph = casegraph_server(work / "casegraph", TOKEN, work / "casegraph.log", max_rows=CAP)
     oxigraph = oxigraph_server(work / "oxigraph", work / "oxigraph.log")
     try:
