@@ -59,6 +59,6 @@ def describe() -> dict:
         "oxigraph_server": _oxigraph_server_version(),
         "rdflib_endpoint": _version("rdflib-endpoint"),
         "uvicorn": _version("uvicorn"),
-        "gunicorn": _version("gunicorn"),
+        "waitress": _version("waitress"),
         "flask": _version("flask"),
     }

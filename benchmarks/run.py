@@ -1,7 +1,7 @@
 """Run the benchmark: the same queries on the same data, five ways, side by side in one run.
 
 (a) casegraph embedded in-process, (b) casegraph over HTTP (``casegraph serve
---production``: gunicorn), (c) ``oxigraph serve``, (d) rdflib-endpoint, (e)
+--production``: waitress), (c) ``oxigraph serve``, (d) rdflib-endpoint, (e)
 plain rdflib.  For each corpus size it generates the synthetic corpus (plus
 the bundled ontology and curated cases), measures load time, memory, the
 latency of every curated question, of pages, search and export, HTTP
@@ -186,7 +186,7 @@ def bench_casegraph_http(data_dir: Path, corpus: Path, work: Path, args,
     finally:
         result_peak = server.stop()
     result["memory"] = {"peak_rss_mb": round(result_peak / 2**20, 1),
-                        "note": "sum over gunicorn, its worker and the query worker processes"}
+                        "note": "sum over the server process and its query worker processes"}
     result["restart"] = restart(start, args.phase_timeout)
     return result
 

@@ -1,7 +1,7 @@
 """Server processes under test: start on a loopback port, watch their memory, stop them.
 
 Each server is started as its own process group, so that stopping it also
-stops what it started (gunicorn's worker, the store's query workers), and its
+stops what it started (the server, the store's query workers), and its
 memory is the sum over its whole process tree, sampled while it works.
 """
 
@@ -175,7 +175,7 @@ class Server:
 
 
 def casegraph_server(data_dir: Path, token: str, log: Path, *, max_rows: int) -> Server:
-    """The production setup of the README: ``casegraph serve --production`` (gunicorn).
+    """The production setup of the README: ``casegraph serve --production`` (waitress).
 
     ``max_rows`` sets ``CASEGRAPH_MAX_RESULT_ROWS``: the benchmark lifts the cap so
     that casegraph returns the whole answer, as the other systems do.
