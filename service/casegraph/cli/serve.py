@@ -83,13 +83,7 @@ def _serve_threaded(settings: Settings, host: str, port: int) -> None:
     server = make_server(host, port, app, threaded=True)
     print(f"casegraph: serving http://{host}:{server.server_port}/ "
           f"(SPARQL endpoint /sparql, store: {settings.store})", file=sys.stderr, flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        app.extensions[STORE_KEY].close()
+    _run_until_stopped(app, server.serve_forever, server.server_close)
 
 
 def _serve_with_waitress(settings: Settings, host: str, port: int, threads: int) -> None:
@@ -108,10 +102,15 @@ def _serve_with_waitress(settings: Settings, host: str, port: int, threads: int)
     )
     print(f"casegraph: waitress on http://{host}:{port}/ with {threads} threads",
           file=sys.stderr, flush=True)
+    _run_until_stopped(app, server.run, server.close)
+
+
+def _run_until_stopped(app, run, close) -> None:
+    """Serve until Ctrl-C, then close the listener and the app's store (its workers)."""
     try:
-        server.run()
+        run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        close()
         app.extensions[STORE_KEY].close()

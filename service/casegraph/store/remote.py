@@ -89,7 +89,7 @@ from casegraph.errors import (
 )
 from casegraph.rdf.graphs import RDF_MEDIA_TYPES, rdflib_format
 from casegraph.rdf.results import QueryResult, first_rows
-from casegraph.rdf.terms import canonical_language_tag
+from casegraph.rdf.terms import canonical_language_tag, term_from_json
 from casegraph.sparql.update_scope import parse_update_scope
 from casegraph.store.base import QueryRequest, Store
 from casegraph.store.memory import preview_update
@@ -616,20 +616,11 @@ def _parse_triples(data: bytes) -> Iterator[tuple[Identifier, Identifier, Identi
 
 
 def _json_term(value: dict | None):
-    """A SPARQL JSON results term as an rdflib term."""
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(_bnode_label(value["value"]))
-    if "xml:lang" in value:
-        return _canonical_literal(Literal(value["value"], lang=value["xml:lang"]))
-    datatype = value.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    return _canonical_literal(Literal(value["value"], datatype=datatype, normalize=False))
+    """A SPARQL JSON results term as an rdflib term, with Virtuoso's spellings undone."""
+    term = term_from_json(value)
+    if isinstance(term, BNode):
+        return BNode(_bnode_label(str(term)))
+    return _canonical_literal(term) if isinstance(term, Literal) else term
 
 
 def _canonical_literal(literal: Literal) -> Literal:
