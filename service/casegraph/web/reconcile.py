@@ -330,27 +330,17 @@ def suggest_entity() -> Response:
 
 @bp.get("/reconcile/suggest/type")
 def suggest_type() -> Response:
-    prefix = _prefix().lower()
-    return _json(
-        {
-            "result": [
-                {"id": type_id, "name": name}
-                for type_id, (name, _) in TYPES.items()
-                if prefix in name.lower() or prefix in type_id.lower()
-            ][:SUGGEST_LIMIT]
-        }
-    )
+    return _suggest_named({type_id: name for type_id, (name, _) in TYPES.items()})
 
 
 @bp.get("/reconcile/suggest/property")
 def suggest_property() -> Response:
+    return _suggest_named(PROPERTIES)
+
+
+def _suggest_named(names: dict[str, str]) -> Response:
+    """Suggestions among fixed ``id -> name`` pairs whose id or name contains the prefix."""
     prefix = _prefix().lower()
-    return _json(
-        {
-            "result": [
-                {"id": pid, "name": name}
-                for pid, name in PROPERTIES.items()
-                if prefix in name.lower() or prefix in pid.lower()
-            ][:SUGGEST_LIMIT]
-        }
-    )
+    matches = [{"id": key, "name": name} for key, name in names.items()
+               if prefix in name.lower() or prefix in key.lower()]
+    return _json({"result": matches[:SUGGEST_LIMIT]})
