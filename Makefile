@@ -26,7 +26,7 @@ serve: install
 # The venv's bin goes first on PATH: tests start `casegraph` and `oxigraph` processes.
 test: install-test
 	$(BIN)/ruff check service tests benchmarks
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/audit_dependencies.py
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest -q
 	$(MAKE) test-virtuoso

@@ -13,10 +13,18 @@ The root is :class:`CasegraphError`; below it, the client's fault (``InvalidInpu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # the report class lives in a higher layer; only its type is named here
-    from casegraph.shacl.report import ValidationReport
+
+class Report(Protocol):
+    """What a refusal carries of a SHACL report (``casegraph.shacl.report.ValidationReport``,
+    a higher layer): the renderings the web layer and the command line answer with."""
+
+    def to_json(self) -> str: ...
+
+    def to_text(self) -> str: ...
+
+    def to_turtle(self) -> str: ...
 
 
 class CasegraphError(Exception):
@@ -77,7 +85,7 @@ class WriteRejected(CasegraphError):
 
     status = 422
 
-    def __init__(self, report: ValidationReport):
+    def __init__(self, report: Report):
         super().__init__("the write does not conform to the shapes; nothing was changed")
         self.report = report
 
