@@ -148,11 +148,6 @@ class Labeller:
         if isinstance(label, Literal) and not any(self._labels.get(str(iri), {}).values()):
             self._labels[str(iri)][literal_language(label)].append(str(label))
 
-    def name_like(self, iri: Identifier, other: Identifier) -> None:
-        """Give ``iri`` the labels of ``other`` (a case's graph is called by its title)."""
-        if not any(self._labels.get(str(iri), {}).values()) and self._labels.get(str(other)):
-            self._labels[str(iri)] = self._labels[str(other)]
-
     def labels(self, iri: str) -> dict[str, list[str]]:
         """Labels by language, the page's language first (then zh-Hans, zh-Hant, en)."""
         found = self._labels.get(iri, {})
