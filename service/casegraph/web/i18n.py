@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 
-UI_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+from casegraph.rdf.terms import LABEL_LANGUAGES
+
+UI_LANGUAGES = LABEL_LANGUAGES
 #: Remembers a choice made with ``?lang=`` so later pages keep it.
 LANGUAGE_COOKIE = "casegraph_lang"
 LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
