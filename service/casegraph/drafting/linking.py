@@ -22,7 +22,7 @@ from any rdflib graph — the bundled ``data/`` offline, or the store's dataset.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -179,6 +179,8 @@ class LinkIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = {entity.iri: entity for entity in entities}
         self._keys = {iri: entity.keys() for iri, entity in self.entities.items()}
+        #: The practice kinds' labels, filled by practice_kind_labels on first use.
+        self.kind_labels: list[tuple[Entity, str, bool]] | None = None
 
     @classmethod
     def from_dataset(cls, dataset: Dataset | Graph, exclude_graph: str | None = None) -> LinkIndex:
@@ -341,41 +343,88 @@ def readable_slug(name: str, english: str | None = None) -> str:
     return "-".join(words[:12]) or "unnamed"
 
 
-def practice_kind_labels(index: LinkIndex) -> Iterator[tuple[Entity, str]]:
-    """(kind, label) for each Chinese label of each practice kind, in simplified script.
+def practice_kind_labels(index: LinkIndex) -> list[tuple[Entity, str, bool]]:
+    """(kind, label, preferred) for each Chinese label of each practice kind.
 
-    A kind's labels are its prefLabel parts (split at ``/``) and its altLabels —
-    the scheme is where a new wording is added, not the code that matches them.
+    A kind's labels are its prefLabel parts (split at ``/``; ``preferred``) and its
+    altLabels — the scheme is where a new wording is added, not the code that
+    matches them.  Labels are simplified and without punctuation (as
+    :func:`kind_readings` reads a text); computed once per index.
     """
-    for entity in index.entities.values():
-        if entity.kind != "practice-kind":
-            continue
-        for tag, names in entity.names.items():
-            if tag.startswith("zh"):
-                for name in names:
-                    for part in to_simplified(name).split("/"):
-                        yield entity, part
+    if index.kind_labels is None:
+        labels: set[tuple[str, str, bool]] = set()
+        for entity in index.entities.values():
+            if entity.kind != "practice-kind":
+                continue
+            preferred = {
+                to_simplified(label) for tag, label in entity.labels.items() if tag.startswith("zh")
+            }
+            for tag, names in entity.names.items():
+                if tag.startswith("zh"):
+                    for name in names:
+                        simplified = to_simplified(name)
+                        for part in simplified.split("/"):
+                            labels.add((entity.iri, _PUNCTUATION.sub("", part), simplified in preferred))
+        index.kind_labels = [
+            (index.entities[iri], part, preferred)
+            for iri, part, preferred in sorted(labels, key=lambda item: (-len(item[1]), item))
+            if part
+        ]
+    return index.kind_labels
+
+
+_QUOTED_SPAN = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"")
+
+
+def kind_readings(text: str, folded: bool = False) -> tuple[str, str]:
+    """The two readings a kind's name is looked for in: without quote marks, and
+    without the quoted names themselves.
+
+    打造“青新熙源”党建品牌 states the wording 打造党建品牌 once the brand's own
+    name is set aside, while “党员攻关小组” names a kind inside the quotes.
+    ``folded``: the text is in simplified script already.
+    """
+    simplified = text if folded else to_simplified(text)
+    bare = _PUNCTUATION.sub("", simplified)
+    unquoted = _PUNCTUATION.sub("", _QUOTED_SPAN.sub("", simplified))
+    return bare, unquoted
+
+
+def label_rank(label: str, preferred: bool, position: int) -> tuple[int, bool, int]:
+    """How strongly a contained label names the kind (higher is better): the longer,
+    more specific wording first, a prefLabel before an altLabel, then the earlier
+    mention (a sentence's main action is usually stated first)."""
+    return (len(label), preferred, -position)
 
 
 def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
     """The practice kind whose labels the practice's text states best, with the score.
 
-    A label (:func:`practice_kind_labels`) contained in the text scores 1;
-    otherwise the share of its character bigrams the text has.  Below 0.6 no kind
-    is proposed.
+    A label (:func:`practice_kind_labels`) contained in the text scores 1, and
+    among several contained labels :func:`label_rank` chooses; otherwise the
+    score is the share of the label's character bigrams the text has.  Below 0.6
+    no kind is proposed.
     """
-    folded = _PUNCTUATION.sub("", to_simplified(text))
+    readings = kind_readings(text)
+    folded = readings[0]
     grams = {folded[i : i + 2] for i in range(len(folded) - 1)}
+    contained: tuple[tuple[int, bool, int], Entity] | None = None
     best: tuple[Entity, float] | None = None
-    for entity, label in practice_kind_labels(index):
-        part = _PUNCTUATION.sub("", label)
+    for entity, part, preferred in practice_kind_labels(index):
         if len(part) < 2:
             continue
-        if part in folded:
-            score = 1.0
-        else:
-            part_grams = {part[i : i + 2] for i in range(len(part) - 1)}
-            score = len(part_grams & grams) / len(part_grams)
+        positions = [reading.find(part) for reading in readings if part in reading]
+        if positions:
+            rank = label_rank(part, preferred, min(positions))
+            if contained is None or rank > contained[0]:
+                contained = (rank, entity)
+            continue
+        if contained is not None:
+            continue  # a contained label wins over any partial one
+        part_grams = {part[i : i + 2] for i in range(len(part) - 1)}
+        score = len(part_grams & grams) / len(part_grams)
         if best is None or score > best[1]:
             best = (entity, round(score, 3))
+    if contained is not None:
+        return contained[1], 1.0
     return best if best and best[1] >= 0.6 else None

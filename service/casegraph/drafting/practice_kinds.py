@@ -14,38 +14,60 @@ import re
 from collections.abc import Iterator
 
 from casegraph.drafting.candidates import Candidate, Passage, fold_aligned
-from casegraph.drafting.linking import LinkIndex, practice_kind_labels
+from casegraph.drafting.linking import LinkIndex, kind_readings, label_rank, practice_kind_labels
+from casegraph.drafting.sections import body_spans, in_spans, split_sections
 
 _CLAUSE = re.compile(r"[^，,。；;！？!?\n]+")
-_QUOTES = re.compile(r"[“”\"‘’「」]")
+#: Clauses that name a kind without stating a practice: reported speech (某某表示…)
+#: and honours (获得化纤厂社区“双报到”表彰单位称号 is the award, not the work).
+_NOT_A_PRACTICE = re.compile(
+    r"表示|谈到|说道|坦言|(?:荣获|获得|获评|被评为|评为|授予|获)[^，,。；;]*(?:称号|荣誉|奖|单位)"
+)
 
 
-def kind_names(index: LinkIndex) -> list[tuple[str, str]]:
-    """(folded name, kind IRI) for every practice-kind name, longest first."""
-    names = {(part, entity.iri) for entity, label in practice_kind_labels(index)
-             if len(part := _QUOTES.sub("", label).strip()) >= 3}
-    return sorted(names, key=lambda pair: (-len(pair[0]), pair))
+def kind_names(index: LinkIndex) -> list[tuple[str, str, bool]]:
+    """(folded name, kind IRI, preferred) for every practice-kind name of three or
+    more characters, longest first."""
+    return [
+        (part, entity.iri, preferred)
+        for entity, part, preferred in practice_kind_labels(index)
+        if len(part) >= 3
+    ]
 
 
-def practices_by_kind(
-    text: str, index: LinkIndex, start: int = 0
-) -> Iterator[tuple[Candidate, str]]:
-    """Clauses naming a practice kind, each with the kind's IRI (one per clause and kind)."""
+def practices_by_kind(text: str, index: LinkIndex) -> Iterator[tuple[Candidate, str]]:
+    """Clauses of the body naming a practice kind, each with the kind it names best.
+
+    A clause naming several kinds (党员先锋岗、党员责任区、党员突击队) is one
+    practice: the kind chosen is the one whose wording ranks highest
+    (:func:`casegraph.drafting.linking.label_rank`).
+    """
     names = kind_names(index)
     folded = fold_aligned(text)
-    for match in _CLAUSE.finditer(folded, start):
+    sections = split_sections(text)
+    body = body_spans(text, sections)
+    # A heading names a part of the text (its numbered practice, or an effect):
+    # the practices are stated under it.
+    headings = [(s.start, s.start + len(s.heading)) for s in sections]
+    for match in _CLAUSE.finditer(folded):
         clause = match.group().strip()
-        if len(clause) < 4:
+        if len(clause) < 4 or _NOT_A_PRACTICE.search(clause):
             continue
-        bare = _QUOTES.sub("", clause)
-        seen: set[str] = set()
-        for name, kind in names:
-            if name in bare and kind not in seen:
-                seen.add(kind)
-                begin = match.start() + match.group().index(clause)
-                end = begin + len(clause)
-                passage = Passage(begin, end, text[begin:end], folded[begin:end])
-                yield (
-                    Candidate("practice", text[begin:end], passage, "Practice", {"source": "kind"}),
-                    kind,
-                )
+        begin = match.start() + match.group().index(clause)
+        if not in_spans(body, begin) or in_spans(headings, begin):
+            continue
+        readings = kind_readings(clause, folded=True)
+        best: tuple[tuple[int, bool, int], str] | None = None
+        for name, kind, preferred in names:
+            positions = [reading.find(name) for reading in readings if name in reading]
+            if positions:
+                rank = label_rank(name, preferred, min(positions))
+                if best is None or rank > best[0]:
+                    best = (rank, kind)
+        if best is not None:
+            end = begin + len(clause)
+            passage = Passage(begin, end, text[begin:end], folded[begin:end])
+            yield (
+                Candidate("practice", text[begin:end], passage, "Practice", {"source": "kind"}),
+                best[1],
+            )

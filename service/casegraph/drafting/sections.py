@@ -33,6 +33,11 @@ SECTION_KINDS = (
 )
 
 
+#: An editor's block, 【说明】… or 【可抽取实体】…: a heading of its own, whose text
+#: runs on after it.  What it says is about the note, not a practice of the unit.
+EDITORIAL = r"【[^】\n]{1,20}】"
+
+
 @dataclass
 class Section:
     """A heading and the span it governs; ``level`` 1 for 一、…, 2 for （一）…."""
@@ -45,7 +50,8 @@ class Section:
 
 
 _TOP_HEADING = re.compile(
-    rf"^[ \t\u3000]*(案例简介[:：]?|[{NUMERALS}]+、[^\n]{{1,40}})[ \t]*$", re.M
+    rf"^[ \t\u3000]*(案例简介[:：]?|[{NUMERALS}]+、[^\n]{{1,40}})[ \t]*$|^[ \t\u3000]*({EDITORIAL})",
+    re.M,
 )
 #: (一) headings: the heading ends at the line end or at the first colon/full stop
 #: (condensed notes run the text on after "(一)标题:").
@@ -63,7 +69,11 @@ def split_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     for index, mark in enumerate(tops):
         end = tops[index + 1].start() if index + 1 < len(tops) else len(text)
-        heading = text[mark.start(1) : mark.end(1)].rstrip(":：")
+        group = 1 if mark.group(1) else 2
+        heading = text[mark.start(group) : mark.end(group)].rstrip(":：")
+        if group == 2:
+            sections.append(Section(heading, "other", mark.start(group), end))
+            continue
         kind = next((k for word, k in SECTION_KINDS if word in mark.group(1)), "other")
         sections.append(Section(heading, kind, mark.start(1), end))
         subs = list(_SUB_HEADING.finditer(folded, mark.end(), end))
@@ -80,6 +90,29 @@ def section_at(sections: list[Section], offset: int) -> Section | None:
     return max(containing, key=lambda s: s.level, default=None)
 
 
+def body_spans(text: str, sections: list[Section]) -> list[tuple[int, int]]:
+    """Where a practice may be stated: from the first heading on, without editors' blocks.
+
+    What precedes the first heading is the note's header (source, title and
+    editor lines); a text without headings is all body.
+    """
+    tops = [s for s in sections if s.level == 1]
+    start = tops[0].start if tops else 0
+    spans: list[tuple[int, int]] = []
+    for section in tops:
+        if re.match(EDITORIAL, section.heading):
+            if section.start > start:
+                spans.append((start, section.start))
+            start = section.end
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def in_spans(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(begin <= start < end for begin, end in spans)
+
+
 _ENUMERATED = re.compile(rf"([{NUMERALS}])是([^。；;]{{4,60}})")
 _LISTED = re.compile(r"^[ \t\u3000]*\d{1,2}[.、．][ \t]*([^\n:：。]{2,40})", re.M)
 
@@ -87,22 +120,30 @@ _LISTED = re.compile(r"^[ \t\u3000]*\d{1,2}[.、．][ \t]*([^\n:：。]{2,40})",
 def practices(text: str, sections: list[Section], passages: list[Passage]) -> Iterator[Candidate]:
     """Practice candidates: (一) headings of the practices part, 一是… and 1. … items.
 
-    Each cites the passage (sentence) it starts in; a heading cites itself.
+    Each cites the passage (sentence) it starts in; a heading cites the first
+    sentence under it, which states what the heading names (the heading alone
+    when none follows).  Nothing in the header or an editor's block is a practice.
     """
     folded = fold_aligned(text)
+    body = body_spans(text, sections)
     for section in sections:
         if section.level == 2 and section.kind == "practices":
             label = re.sub(rf"^[(（][{NUMERALS}]+[)）]", "", section.heading).strip()
             end = section.start + len(section.heading)
-            heading = Passage(
-                section.start, end, text[section.start : end], folded[section.start : end]
+            heading = next(
+                (p for p in passages if end <= p.start < section.end),
+                Passage(section.start, end, text[section.start : end], folded[section.start : end]),
             )
             yield Candidate("practice", label, heading, "Practice", {"source": "heading"})
     for passage in passages:
+        if not in_spans(body, passage.start):
+            continue
         for match in _ENUMERATED.finditer(passage.folded):
             label = match.group(2).strip("，,：: ")
             yield Candidate("practice", label, passage, "Practice", {"source": "enumeration"})
     for match in _LISTED.finditer(folded):
+        if not in_spans(body, match.start()):
+            continue
         passage = next((p for p in passages if p.start <= match.start(1) < p.end), None)
         if passage is not None:
             label = match.group(1).strip()
