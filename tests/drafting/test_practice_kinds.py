@@ -73,3 +73,21 @@ def test_a_brand_is_built_by_a_verb_not_by_being_mentioned(index):
 def test_honours_and_reported_speech_are_not_practices(index):
     assert kinds("该支部获得街道社区“双报到”先进单位称号。", index) == []
     assert kinds("党员突击队队员张明表示要冲在一线。", index) == []
+
+
+def test_a_wording_inside_a_quoted_proper_name_ranks_below_the_running_text(index):
+    # “星光志愿服务队” is a team's name; the clause is about building sub-brands.
+    text = "支部培育出一批子品牌和载体:“星光志愿服务队”、“暖心驿站”"
+    assert practice_kind(index, text)[0].iri == KIND + "sub-brand-carriers"
+    # A kind quoted whole (“三会一课”) is named by the quotes.
+    assert practice_kind(index, "严格落实“三会一课”")[0].iri == KIND + "three-meetings-one-lesson"
+
+
+def test_an_occasion_is_not_the_practice_that_follows_it(index):
+    found = kinds("车间党支部以主题党日为契机,组建设备检修党员突击队。", index)
+    assert [kind for kind, _ in found] == ["party-member-commando-team"]
+
+
+def test_branches_joining_forces_is_cross_branch_collaboration(index):
+    text = "运行党支部联合检修、燃料等党支部,共同攻克锅炉结焦难题。"
+    assert practice_kind(index, text)[0].iri == KIND + "cross-branch-collaboration"

@@ -373,28 +373,54 @@ def practice_kind_labels(index: LinkIndex) -> list[tuple[Entity, str, bool]]:
     return index.kind_labels
 
 
-_QUOTED_SPAN = re.compile(r"“[^”]{1,20}”|\"[^\"]{1,20}\"")
+_QUOTED_SPAN = re.compile(r"“([^”]{1,20})”|\"([^\"]{1,20})\"")
 
 
-def kind_readings(text: str, folded: bool = False) -> tuple[str, str]:
-    """The two readings a kind's name is looked for in: without quote marks, and
-    without the quoted names themselves.
+@dataclass(frozen=True)
+class KindReadings:
+    """A text as a kind's name is looked for in it.
 
-    打造“青新熙源”党建品牌 states the wording 打造党建品牌 once the brand's own
-    name is set aside, while “党员攻关小组” names a kind inside the quotes.
-    ``folded``: the text is in simplified script already.
+    ``bare`` is the text without quote marks, ``unquoted`` without the quoted
+    names themselves, ``quoted`` those names: 打造“青新熙源”党建品牌 states the
+    wording 打造党建品牌 once the brand's own name is set aside, “三会一课”
+    names a kind by quoting it, and “荀培培志愿服务队” is a team's proper name
+    that merely contains the wording 志愿服务.
     """
+
+    bare: str
+    unquoted: str
+    quoted: frozenset[str]
+
+
+def kind_readings(text: str, folded: bool = False) -> KindReadings:
+    """The readings of ``text`` (``folded``: already in simplified script)."""
     simplified = text if folded else to_simplified(text)
-    bare = _PUNCTUATION.sub("", simplified)
-    unquoted = _PUNCTUATION.sub("", _QUOTED_SPAN.sub("", simplified))
-    return bare, unquoted
+    quoted = frozenset(
+        _PUNCTUATION.sub("", m.group(1) or m.group(2)) for m in _QUOTED_SPAN.finditer(simplified)
+    )
+    return KindReadings(
+        _PUNCTUATION.sub("", simplified),
+        _PUNCTUATION.sub("", _QUOTED_SPAN.sub("", simplified)),
+        quoted,
+    )
 
 
-def label_rank(label: str, preferred: bool, position: int) -> tuple[int, bool, int]:
-    """How strongly a contained label names the kind (higher is better): the longer,
-    more specific wording first, a prefLabel before an altLabel, then the earlier
-    mention (a sentence's main action is usually stated first)."""
-    return (len(label), preferred, -position)
+def label_rank(
+    label: str, preferred: bool, readings: KindReadings
+) -> tuple[bool, int, bool, int] | None:
+    """How strongly ``readings`` state a kind's label (higher is better), None if not at all.
+
+    A wording in the running text or quoted whole outranks one found only inside a
+    longer quoted name; then the longer, more specific wording; a prefLabel before
+    an altLabel; the earlier mention (a sentence's main action is usually first).
+    """
+    if label in readings.unquoted or label in readings.quoted:
+        strong = True
+    elif label in readings.bare:
+        strong = False
+    else:
+        return None
+    return (strong, len(label), preferred, -readings.bare.find(label))
 
 
 def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
@@ -406,16 +432,15 @@ def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
     no kind is proposed.
     """
     readings = kind_readings(text)
-    folded = readings[0]
+    folded = readings.bare
     grams = {folded[i : i + 2] for i in range(len(folded) - 1)}
-    contained: tuple[tuple[int, bool, int], Entity] | None = None
+    contained: tuple[tuple[bool, int, bool, int], Entity] | None = None
     best: tuple[Entity, float] | None = None
     for entity, part, preferred in practice_kind_labels(index):
         if len(part) < 2:
             continue
-        positions = [reading.find(part) for reading in readings if part in reading]
-        if positions:
-            rank = label_rank(part, preferred, min(positions))
+        rank = label_rank(part, preferred, readings)
+        if rank is not None:
             if contained is None or rank > contained[0]:
                 contained = (rank, entity)
             continue

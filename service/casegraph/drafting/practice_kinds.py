@@ -18,10 +18,10 @@ from casegraph.drafting.linking import LinkIndex, kind_readings, label_rank, pra
 from casegraph.drafting.sections import body_spans, in_spans, split_sections
 
 _CLAUSE = re.compile(r"[^，,。；;！？!?\n]+")
-#: Clauses that name a kind without stating a practice: reported speech (某某表示…)
-#: and honours (获得化纤厂社区“双报到”表彰单位称号 is the award, not the work).
+#: Clauses that name a kind without stating a practice: reported speech (某某表示…),
+#: an occasion (以主题党日为契机, the practice follows it) and honours (获得化纤厂社区“双报到”表彰单位称号 is the award, not the work).
 _NOT_A_PRACTICE = re.compile(
-    r"表示|谈到|说道|坦言|(?:荣获|获得|获评|被评为|评为|授予|获)[^，,。；;]*(?:称号|荣誉|奖|单位)"
+    r"表示|谈到|说道|坦言|以.{2,20}为契机$|(?:荣获|获得|获评|被评为|评为|授予|获)[^，,。；;]*(?:称号|荣誉|奖|单位)"
 )
 
 
@@ -57,13 +57,11 @@ def practices_by_kind(text: str, index: LinkIndex) -> Iterator[tuple[Candidate, 
         if not in_spans(body, begin) or in_spans(headings, begin):
             continue
         readings = kind_readings(clause, folded=True)
-        best: tuple[tuple[int, bool, int], str] | None = None
+        best: tuple[tuple[bool, int, bool, int], str] | None = None
         for name, kind, preferred in names:
-            positions = [reading.find(name) for reading in readings if name in reading]
-            if positions:
-                rank = label_rank(name, preferred, min(positions))
-                if best is None or rank > best[0]:
-                    best = (rank, kind)
+            rank = label_rank(name, preferred, readings)
+            if rank is not None and (best is None or rank > best[0]):
+                best = (rank, kind)
         if best is not None:
             end = begin + len(clause)
             passage = Passage(begin, end, text[begin:end], folded[begin:end])
