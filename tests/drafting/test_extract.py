@@ -187,3 +187,27 @@ def test_award_issuers_written_organised_by_or_granting_and_recipients():
         "全国五一劳动奖状", "中华全国总工会", "济南水务集团")
     label, details = award("东新和信党支部再次获得化纤厂社区“双报到”表彰单位称号。")
     assert details["recipient"] == "东新和信党支部"
+
+
+def test_places_written_without_their_suffix_are_found_by_name():
+    found = labels("集团组织抢险队驰援北京、河北涿州防汛救灾。", "place")
+    assert found == ["北京市", "河北省", "涿州市"]
+    # A province followed by a word that is no place adds no city.
+    assert labels("山东地区供热季提前开始。", "place") == ["山东省"]
+
+
+def test_places_known_to_the_graph_are_found_by_their_short_name():
+    candidates = extract("济南成为国内首个发布该标准的城市。", known_places=["济南市"])
+    assert [c.label for c in candidates if c.kind == "place"] == ["济南市"]
+
+
+def test_a_place_inside_an_organisation_name_is_the_organisations():
+    text = "枣庄某发电公司(国家能源集团山东公司所属,山东聊城)确立12个攻坚项目。"
+    assert labels(text, "place") == ["山东省", "聊城市"]
+    assert "山东省" not in labels("斩获山东省住建系统2021年度“五小”竞赛一等奖。", "place")
+
+
+def test_area_nouns_and_the_verb_sheng_are_not_places():
+    assert labels("锅炉除焦剂用量下降,间接节省费用9万元。", "place") == []
+    assert labels("车间划定党员责任区12个,覆盖全市主城区。", "place") == []
+    assert labels("立足唐冶片区百姓出行需求,优化线路。", "place") == ["唐冶片区"]

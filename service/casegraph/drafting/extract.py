@@ -15,14 +15,14 @@ sentence passages and collects their candidates.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from casegraph.drafting.awards import award_issuers, awards, brands
 from casegraph.drafting.candidates import Candidate, Passage, fold, fold_aligned
 from casegraph.drafting.figures import figures
 from casegraph.drafting.organisations import organisations
 from casegraph.drafting.people import people
-from casegraph.drafting.projects import places, projects
+from casegraph.drafting.projects import Gazetteer, places, projects
 from casegraph.drafting.sections import Section, practices, split_sections
 
 __all__ = ["Candidate", "Passage", "Section", "extract", "fold", "sentences", "split_sections"]
@@ -43,22 +43,27 @@ def sentences(text: str) -> Iterator[Passage]:
             yield Passage(start, end, text[start:end], stripped)
 
 
-def extract(text: str) -> list[Candidate]:
+def extract(text: str, known_places: Iterable[str] = ()) -> list[Candidate]:
     """All candidates of a (repaired) case text, kind by kind in text order.
 
-    A label proposed twice (after folding) is kept once, with its first passage.
+    ``known_places`` are the names of places the graph already holds, found in
+    the text by name.  A label proposed twice (after folding) is kept once, with
+    its first passage.
     """
     passages = list(sentences(text))
+    gazetteer = Gazetteer(known_places)
     found: list[Candidate] = []
     for passage in passages:
-        found.extend(organisations(passage))
+        names = list(organisations(passage))
+        passage_awards = list(awards(passage))
+        names.extend(award_issuers(passage_awards))
+        found.extend(names)
         found.extend(brands(passage))
-        found.extend(awards(passage))
+        found.extend(passage_awards)
         found.extend(figures(passage))
         found.extend(people(passage))
-        found.extend(places(passage))
+        found.extend(places(passage, gazetteer, _spans(passage.folded, names)))
         found.extend(projects(passage))
-    found.extend(award_issuers(found))
     found.extend(practices(text, split_sections(text), passages))
     unique: dict[tuple[str, str], Candidate] = {}
     for candidate in found:
@@ -66,3 +71,12 @@ def extract(text: str) -> list[Candidate]:
         unique.setdefault((candidate.kind, key), candidate)
     order = {kind: index for index, kind in enumerate(KINDS)}
     return sorted(unique.values(), key=lambda c: (order[c.kind], c.passage.start))
+
+
+def _spans(text: str, names: list[Candidate]) -> list[tuple[int, int]]:
+    """Where the names occur in ``text`` (every occurrence)."""
+    return [
+        (match.start(), match.end())
+        for name in {candidate.label for candidate in names}
+        for match in re.finditer(re.escape(name), text)
+    ]

@@ -284,6 +284,19 @@ class LinkIndex:
         scored.sort(key=lambda pair: (-pair[1], pair[0].iri))
         return scored
 
+    def names_of_kind(self, kind: str) -> list[str]:
+        """The Chinese names (labels and altLabels, simplified) of the entities of one kind."""
+        return sorted(
+            {
+                to_simplified(name)
+                for entity in self.entities.values()
+                if entity.kind == kind
+                for tag, names in entity.names.items()
+                if tag.startswith("zh")
+                for name in names
+            }
+        )
+
     def keys_of(self, iri: str) -> set[NameKey]:
         """The folded names of one indexed entity."""
         return self._keys.get(iri, set())

@@ -88,6 +88,32 @@ def _tagger():  # noqa: ANN202 - jieba.posseg has no type hints
 _PEOPLE_CONTEXT = re.compile("|".join((*ROLE_WORDS, "人物", "奖", "获", "同志")))
 
 
+def word_tag(word: str) -> str | None:
+    """The part-of-speech tag jieba's dictionary gives ``word`` (ns: a place name)."""
+    return _tagger().dt.word_tag_tab.get(word)
+
+
+#: Tags of words that never open a name: verbs, adverbs, prepositions, conjunctions, times.
+_NOT_A_NAME_START = re.compile(r"^(?:v|vn|vd|d|ad|p|c|t)$")
+
+
+def without_leading_verbs(name: str) -> str:
+    """``name`` without the verbs and function words jieba reads at its start.
+
+    The break words cut the text before a name only where a listed word stands
+    (立足唐冶片区 and 覆盖全市 keep their verb); the tagger knows many more.  A
+    single character is no word here: the tagger splits rare names into
+    characters and tags them at random (临空区 as 临/v 空区).
+    """
+    tokens = list(_tagger().cut(name))
+    start = 0
+    for token in tokens[:-1]:
+        if len(token.word) < 2 or not _NOT_A_NAME_START.match(token.flag):
+            break
+        start += len(token.word)
+    return name[start:]
+
+
 def warm_up() -> None:
     """Load the tagger's dictionary now (a second or more, once per process)."""
     list(_tagger().cut("记者张三"))
