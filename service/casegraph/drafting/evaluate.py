@@ -66,6 +66,7 @@ HELD_OUT = frozenset(
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
+        "zibo-thermal-warm-curtain",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
