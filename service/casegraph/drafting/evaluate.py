@@ -67,6 +67,7 @@ HELD_OUT = frozenset(
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
         "zibo-thermal-warm-curtain",
+        "linyi-sunshine-thermal-wuxiao",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
