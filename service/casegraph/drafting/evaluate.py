@@ -68,6 +68,7 @@ HELD_OUT = frozenset(
         "zhuhai-jinwan-power",
         "zibo-thermal-warm-curtain",
         "linyi-sunshine-thermal-wuxiao",
+        "datang-qingdao-thermal-joint-building",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
