@@ -69,6 +69,7 @@ HELD_OUT = frozenset(
         "zibo-thermal-warm-curtain",
         "linyi-sunshine-thermal-wuxiao",
         "datang-qingdao-thermal-joint-building",
+        "huadian-shandong-five-strive",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
