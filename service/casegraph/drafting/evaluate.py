@@ -70,6 +70,7 @@ HELD_OUT = frozenset(
         "linyi-sunshine-thermal-wuxiao",
         "datang-qingdao-thermal-joint-building",
         "huadian-shandong-five-strive",
+        "sgcc-qingdao-summit-power-guard",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
