@@ -71,6 +71,7 @@ HELD_OUT = frozenset(
         "datang-qingdao-thermal-joint-building",
         "huadian-shandong-five-strive",
         "sgcc-qingdao-summit-power-guard",
+        "shandong-marine-group-linghang",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
