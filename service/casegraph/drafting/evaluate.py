@@ -72,6 +72,7 @@ HELD_OUT = frozenset(
         "huadian-shandong-five-strive",
         "sgcc-qingdao-summit-power-guard",
         "shandong-marine-group-linghang",
+        "shandong-power-construction-four-leads",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
