@@ -15,8 +15,7 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+from tests.case_vocabulary import PREFIXES, curated_union, select
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ID = "https://w3id.org/casegraph/id/"
@@ -43,18 +42,17 @@ def local(iri: object) -> str:
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    """Ontology in its named graph plus every curated case, queried as one union."""
-    ds = Dataset(default_union=True)
-    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
-    for path in ontology_files():
-        ontology.parse(path, format="turtle")
-    for path in case_files():
-        ds.parse(path, format="trig")
-    return ds
+    return curated_union()
 
 
-def select(ds: Dataset, query: str) -> list[tuple]:
-    return [tuple(row) for row in ds.query(PREFIXES + query)]
+def practice_kinds(ds: Dataset, slug: str, practiser: str) -> set[str]:
+    """The kinds (local names) of the practices ``practiser`` carries out in one case."""
+    rows = select(
+        ds,
+        f"""SELECT DISTINCT ?k WHERE {{ GRAPH <{graph_iri(slug)}> {{
+              ?p cg:practisedBy <{ID}{practiser}> ; cg:practiceKind ?k }} }}""",
+    )
+    return {local(k) for (k,) in rows}
 
 
 def figures(ds: Dataset, slug: str, of: str) -> dict[str, list[tuple]]:
@@ -76,51 +74,6 @@ def figures(ds: Dataset, slug: str, of: str) -> dict[str, list[tuple]]:
             (value.toPython(), str(unit), bool(approx and approx.toPython()))
         )
     return {metric: sorted(values) for metric, values in found.items()}
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_case_is_one_named_graph_with_exact_passages(slug: str) -> None:
-    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-    single = Dataset()
-    single.parse(CASES_DIR / slug / "case.trig", format="trig")
-    graphs = {g.identifier for g in single.graphs() if len(g)}
-    assert graphs == {graph_iri(slug)}
-    case = single.graph(graph_iri(slug))
-    passages = list(case.subjects(RDF.type, CG.Passage))
-    assert passages
-    for passage in passages:
-        start = int(case.value(passage, CG.charStart))
-        end = int(case.value(passage, CG.charEnd))
-        assert text[start:end] == str(case.value(passage, CG.quote)), passage
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
-    assert nodes
-    for node in nodes:
-        cited = set(case.objects(node, CG.statedIn))
-        assert cited, f"{node} has no cg:statedIn in {slug}"
-        for passage in cited:
-            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    for node, cls in case.subject_objects(RDF.type):
-        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
-            continue
-        langs = {label.language for label in case.objects(node, RDFS.label)}
-        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_no_draft_markers_are_left(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    markers = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.missingLabel)
-    assert not [t for marker in markers for t in case.triples((None, marker, None))]
 
 
 def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
@@ -326,14 +279,7 @@ def test_qingdao_summit_figures(dataset: Dataset) -> None:
         "participants": [(Decimal("815"), "C62", False), (Decimal("3000"), "C62", True)],
         "activities": [(Decimal("35"), "C62", False), (Decimal("41"), "C62", False)],
     }
-    kinds = {
-        local(k)
-        for (k,) in select(
-            dataset,
-            f"""SELECT DISTINCT ?k WHERE {{ GRAPH <{graph_iri(slug)}> {{
-                  ?p cg:practisedBy <{ID}org/state-grid-qingdao> ; cg:practiceKind ?k }} }}""",
-        )
-    }
+    kinds = practice_kinds(dataset, slug, "org/state-grid-qingdao")
     assert {"political-power-supply", "party-member-commando-team", "brand-building"} <= kinds
 
 
@@ -354,14 +300,7 @@ def test_marine_group_linghang_brand_and_study_carriers(dataset: Dataset) -> Non
     )
     (description,) = rows[0]
     assert all(layer in str(description) for layer in ("启航", "护航", "远航"))
-    kinds = {
-        local(k)
-        for (k,) in select(
-            dataset,
-            f"""SELECT DISTINCT ?k WHERE {{ GRAPH <{graph_iri(slug)}> {{
-                  ?p cg:practisedBy <{ID}org/shandong-marine-group> ; cg:practiceKind ?k }} }}""",
-        )
-    }
+    kinds = practice_kinds(dataset, slug, "org/shandong-marine-group")
     assert {"three-meetings-one-lesson", "theory-study", "theme-party-day"} <= kinds
 
 

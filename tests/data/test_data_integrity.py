@@ -84,6 +84,24 @@ def test_every_domain_node_is_stated_in_a_passage_of_its_case(folder: Path, data
         assert stated_in <= passages, f"{node}: cg:statedIn outside the case's passages"
 
 
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_named_entities_are_labelled_in_three_languages(folder: Path, datasets) -> None:
+    """Conferrals, figures, memberships and coverage are named by phrases made from their facts."""
+    graph = named_graphs(datasets[folder.name])[0]
+    unnamed = {CG.Figure, CG.AwardConferral, ORG.Membership, CG.MediaCoverage}
+    for node, cls in graph.subject_objects(RDF.type):
+        if cls in DOMAIN_CLASSES and cls not in unnamed:
+            langs = {label.language for label in graph.objects(node, RDFS.label)}
+            assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
+
+
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_no_draft_markers_are_left(folder: Path, datasets) -> None:
+    graph = named_graphs(datasets[folder.name])[0]
+    markers = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.missingLabel)
+    assert not [t for marker in markers for t in graph.triples((None, marker, None))]
+
+
 def test_shared_iris_have_identical_labels_in_every_graph(datasets) -> None:
     labels: dict[URIRef, dict[str, set[frozenset[Literal]]]] = defaultdict(dict)
     for name, dataset in datasets.items():
