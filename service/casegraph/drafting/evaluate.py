@@ -66,6 +66,7 @@ HELD_OUT = frozenset(
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
+        "jinan-urban-construction-iron-army",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
