@@ -66,6 +66,7 @@ HELD_OUT = frozenset(
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
+        "jinan-city-construction-1-24-n",
         "science-city-development-group-145-vanguard",
         "guangzhou-development-district-investment-six-projects",
         "jinan-energy-engineering-luoyuan-street",
