@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
 from casegraph.config import CANONICAL_BASE_IRI as ID
 from casegraph.config import Settings
@@ -18,6 +18,7 @@ from casegraph.paths import case_files
 from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
+from casegraph.web.search import CLASS_INSTANCES
 from tests.web.bundled_app import bundled_app
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
@@ -228,8 +229,17 @@ def test_one_result_is_singular_and_a_class_lists_its_instances(client):
     assert count.group(2) == ("result" if count.group(1) == "1" else "results")
     page = client.get("/search", query_string={"q": "奖项", "lang": "zh-Hans"}).get_data(
         as_text=True)
-    instances = re.search(r'<p class="instances">(.*?)</p>', page, re.S).group(1)
-    assert "济南市青年文明号" in instances
+    instances = html_lib.unescape(re.search(r'<p class="instances">(.*?)</p>', page, re.S).group(1))
+    # The class lists its first CLASS_INSTANCES awards in IRI order, read here from the files.
+    awards: dict[URIRef, str] = {}
+    for path in case_files():
+        data = Dataset().parse(path, format="trig")
+        titles = {award for award, _, _, _ in data.quads((None, RDF.type, CG.Award))}
+        for award, _, label, _ in data.quads((None, RDFS.label, None)):
+            if award in titles and label.language == "zh-Hans":
+                awards[award] = str(label)
+    assert len(awards) > CLASS_INSTANCES
+    assert all(awards[award] in instances for award in sorted(awards)[:CLASS_INSTANCES])
 
 
 def test_home_features_cross_case_questions_browses_by_type_and_names_every_case(client):

@@ -73,6 +73,13 @@ HELD_OUT = frozenset(
         "sgcc-qingdao-summit-power-guard",
         "shandong-marine-group-linghang",
         "shandong-power-construction-four-leads",
+        "jinan-city-construction-1-24-n",
+        "science-city-development-group-145-vanguard",
+        "guangzhou-development-district-investment-six-projects",
+        "jinan-energy-engineering-luoyuan-street",
+        "shandong-jihua-gas-blue-cap",
+        "jinan-bus-party-pioneer-vehicles",
+        "jinan-urban-construction-iron-army",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
