@@ -67,6 +67,7 @@ HELD_OUT = frozenset(
         "huaneng-jining-power-plant",
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
+        "wuxi-xinlian-heating-youth-league",
         "zhuhai-jinwan-power",
     }
 )
