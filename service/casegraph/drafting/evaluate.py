@@ -64,6 +64,7 @@ HELD_OUT = frozenset(
     {
         "baotou-first-thermal-power-6211",
         "baotou-heating-strongest-branch",
+        "changshan-thermal-power-party-building-plus",
         "huaneng-jining-power-plant",
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
