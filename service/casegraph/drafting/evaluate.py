@@ -65,6 +65,7 @@ HELD_OUT = frozenset(
         "baotou-first-thermal-power-6211",
         "baotou-heating-strongest-branch",
         "changshan-thermal-power-party-building-plus",
+        "crpower-hubei-chiyan-panxin",
         "huaneng-jining-power-plant",
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
