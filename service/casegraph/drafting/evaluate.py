@@ -67,6 +67,7 @@ HELD_OUT = frozenset(
         "changshan-thermal-power-party-building-plus",
         "crpower-hubei-chiyan-panxin",
         "huaneng-jining-power-plant",
+        "huaneng-xiaowan-one-branch-one-feature",
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "wuxi-xinlian-heating-youth-league",
