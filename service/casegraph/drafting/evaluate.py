@@ -66,6 +66,7 @@ HELD_OUT = frozenset(
         "baotou-heating-strongest-branch",
         "changshan-thermal-power-party-building-plus",
         "crpower-hubei-chiyan-panxin",
+        "crrc-dalian-institute-five-forces",
         "huaneng-jining-power-plant",
         "huaneng-xiaowan-one-branch-one-feature",
         "sgcc-qingzhou-rainbow-team",
