@@ -69,6 +69,7 @@ HELD_OUT = frozenset(
         "crrc-dalian-institute-five-forces",
         "huaneng-jining-power-plant",
         "huaneng-xiaowan-one-branch-one-feature",
+        "huaxi-packaging-yin-erge",
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "wuxi-xinlian-heating-youth-league",
