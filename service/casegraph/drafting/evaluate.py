@@ -66,6 +66,8 @@ HELD_OUT = frozenset(
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
+        # added by cases-d
+        "spic-hengqin-thermal-power",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
