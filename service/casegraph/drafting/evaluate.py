@@ -68,6 +68,7 @@ HELD_OUT = frozenset(
         "zhuhai-jinwan-power",
         # added by cases-d
         "spic-hengqin-thermal-power",
+        "zhengzhou-thermal-group",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
