@@ -69,6 +69,7 @@ HELD_OUT = frozenset(
         # added by cases-d
         "spic-hengqin-thermal-power",
         "zhengzhou-thermal-group",
+        "sgcc-huojia-power-supply",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
