@@ -70,6 +70,7 @@ HELD_OUT = frozenset(
         "spic-hengqin-thermal-power",
         "zhengzhou-thermal-group",
         "sgcc-huojia-power-supply",
+        "shuifa-shidao-thermal-power",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
