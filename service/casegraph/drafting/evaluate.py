@@ -71,6 +71,7 @@ HELD_OUT = frozenset(
         "zhengzhou-thermal-group",
         "sgcc-huojia-power-supply",
         "shuifa-shidao-thermal-power",
+        "huadian-guangdong-two-firsts-four-excellences",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
