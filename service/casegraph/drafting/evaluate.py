@@ -72,6 +72,7 @@ HELD_OUT = frozenset(
         "sgcc-huojia-power-supply",
         "shuifa-shidao-thermal-power",
         "huadian-guangdong-two-firsts-four-excellences",
+        "arhorqin-changcheng-heating-line-team",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
