@@ -73,6 +73,7 @@ HELD_OUT = frozenset(
         "shuifa-shidao-thermal-power",
         "huadian-guangdong-two-firsts-four-excellences",
         "arhorqin-changcheng-heating-line-team",
+        "qunfeng-water-supply-sizhua-sicu",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
