@@ -88,6 +88,14 @@ HELD_OUT = frozenset(
         "shandong-jihua-gas-blue-cap",
         "jinan-bus-party-pioneer-vehicles",
         "jinan-urban-construction-iron-army",
+        # added by cases-d
+        "spic-hengqin-thermal-power",
+        "zhengzhou-thermal-group",
+        "sgcc-huojia-power-supply",
+        "shuifa-shidao-thermal-power",
+        "huadian-guangdong-two-firsts-four-excellences",
+        "arhorqin-changcheng-heating-line-team",
+        "qunfeng-water-supply-sizhua-sicu",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
