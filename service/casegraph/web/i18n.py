@@ -375,6 +375,7 @@ _STRINGS: dict[str, tuple[str, str, str]] = {
     "curate_rank": ("等次", "等次", "Rank"),
     "curate_practice_kind": ("做法类别", "做法類別", "Practice kind"),
     "curate_by": ("实施单位", "實施單位", "Practised by"),
+    "curate_developed_by": ("研发单位", "研發單位", "Developed by"),
     "curate_innovation": ("创新成果名称", "創新成果名稱", "Innovation's name"),
     "curate_effect_of": ("或已有的做法/创新", "或已有的做法/創新", "or an existing practice or innovation"),
     "curate_before": ("之前", "之前", "Before"),
