@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Identifier
 
+from casegraph.rdf.terms import LABEL_LANGUAGES
 from casegraph.web.i18n import translate
-from casegraph.web.naming import LANGUAGES, number_text, quantity_text
+from casegraph.web.naming import number_text, quantity_text
 from casegraph.web.term_view import Labeller, TermView, label_languages, run_fixed
 
 CG = "https://w3id.org/casegraph/ns#"
@@ -255,7 +256,7 @@ def effects(innovation: Identifier, labeller: Labeller) -> list[dict]:
     """An innovation's effects: ``3 小时 → 10 分钟`` or a single value, in the page's language."""
     rows = run_fixed("effects", [{"innovation": innovation}]).dicts()
     labeller.fetch(row["effect"] for row in rows)
-    lang = next((lang for lang in label_languages() if lang in LANGUAGES), "en")
+    lang = next((lang for lang in label_languages() if lang in LABEL_LANGUAGES), "en")
 
     def q(row: dict[str, Identifier], value: str, unit: str) -> str | None:
         if row.get(value) is None:
