@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 TOKEN = "curator-token-for-tests"
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curate" / "eastern-heat-source.txt"
 SLUG = "eastern-heat-source-test"
+ENGLISH = "Eastern Heat Source Branch Party Branch of Jinan Thermal Power Group"
 SELECTED = "“智慧巡检”系统上线后,设备巡检时间从3小时降到了40分钟"
 
 
@@ -142,18 +143,20 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     assert figure.locator(".item-problem").count() == 1
     screenshot(page, "curate-violation", full_page=False)
     figure.get_by_label(re.compile("^Metric")).select_option(label="Party groups")
-    submit(page, figure.get_by_role("button", name=re.compile(r"^Set: cg:metric")))
-    figure = item(page, "两个")
-    open_edit(figure)
     choose(figure.get_by_label(re.compile("^Of")), "济南热电集团有限公司东部热源分公司党支部 ")
-    submit(page, figure.get_by_role("button", name=re.compile(r"^Set: cg:figureOf")))
+    submit(page, figure.get_by_role("button", name=re.compile(r"^Save fields")))
     assert "figure needs" not in page.locator("#report").inner_text()
+    figure = item(page, "两个")
+    assert figure.locator(".item-problem").count() == 0
+    assert "Party groups" in figure.get_by_label(re.compile("^Metric")).evaluate(
+        "s => s.options[s.selectedIndex].text")
 
     # The award's year, which the draft missed (a warning), from the text.
     award = item(page, "“五小”竞赛奖")
     open_edit(award)
     award.get_by_label(re.compile("^Year")).fill("2023")
-    submit(page, award.get_by_role("button", name=re.compile(r"^Set: cg:year")))
+    submit(page, award.get_by_role("button", name=re.compile(r"^Save fields")))
+    assert item(page, "“五小”竞赛奖").get_by_label(re.compile("^Year")).input_value() == "2023"
 
     # Add a fact by selecting it in the text: the innovation and its effect.
     page.evaluate("""(quote) => {
@@ -188,6 +191,17 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     # The draft's own reading of the sentence is now a duplicate.
     submit(page, item(page, "从3小时降到了40分钟").get_by_role("button", name=re.compile("^Reject")))
 
+    # Labels: zh-Hant follows the edited zh-Hans (OpenCC), the English name is the curator's.
+    branch = item(page, "济南热电集团有限公司东部热源分公司党支部")
+    open_edit(branch)
+    branch.get_by_label("Name in simplified Chinese").fill("济南热电集团东部热源分公司党支部")
+    expect(branch.get_by_label(re.compile("^Name in traditional Chinese"))).to_have_value(
+        "濟南熱電集團東部熱源分公司黨支部")
+    branch.get_by_label("Name in English").fill(ENGLISH)
+    submit(page, branch.get_by_role("button", name="Save labels"))
+    branch = item(page, "济南热电集团东部热源分公司党支部")
+    assert ENGLISH in branch.locator(".item-meta").inner_text()
+
     publish = page.get_by_role("button", name="Publish", exact=True)
     assert publish.is_disabled()  # candidates are still open
     submit(page, page.get_by_role("button", name="Accept all remaining candidates"))
@@ -210,8 +224,10 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     assert page.locator("a.result-label", has_text="智慧巡检系统").count() >= 1
     screenshot(page, "curate-search")
     page.goto(base_url + "/questions/shared-award-titles?lang=en")
-    answer = page.locator("table.answer").inner_text()
-    assert "济南热电集团有限公司东部热源分公司党支部" in answer or SLUG in page.content()
+    shared = page.locator("table.answer tbody tr", has_text=ENGLISH)
+    assert shared.count() == 1  # the title the new case shares with the western branch's case
+    assert "'Five Smalls' competition award" in shared.inner_text()
+    assert "Western Heat Source" in page.locator("table.answer tbody").inner_text()
     screenshot(page, "curate-question")
 
     # The drafts page lists it as published; the review works at phone width.
@@ -222,7 +238,9 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     page.goto(base_url + f"/curate/drafts/{SLUG}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways at phone width ({width}px)"
-    screenshot(page, "curate-phone")
+    screenshot(page, "curate-phone", full_page=False)
+    page.goto(base_url + f"/curate/drafts/{SLUG}#item-c003")
+    screenshot(page, "curate-phone-candidates", full_page=False)
 
 
 class _Attacker(BaseHTTPRequestHandler):

@@ -141,3 +141,115 @@ def test_a_too_large_document_is_413(client):
                                                   "csrf_token": _csrf(client)},
                          headers={"Accept": "application/json"})
     assert answer.status_code == 413
+
+
+def test_edit_operations_build_a_case_that_validates(drafted):
+    """Every kind of edit, applied in Python as the browser's forms send them; the graph
+    published from the result conforms to the shapes and its quotes to its text."""
+    from rdflib import RDFS, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from casegraph.drafting.linking import LinkIndex
+    from casegraph.drafting.workspace import CG, ID
+    from casegraph.shacl.provenance import attach_source_text, check_quotes
+    from casegraph.shacl.validation import validate_graph
+
+    index = LinkIndex.from_data()
+    work = WorkDraft.from_draft(drafted, SLUG)
+
+    def find(label):
+        return next(i for i in work.items if i.label == label and i.live)
+
+    committee = find("热电集团党委")
+    work.apply({"op": "relink", "item": committee.id,
+                "iri": str(ID["org/jinan-thermal-power-group-party-committee"])}, index)
+    assert committee.linked and committee.node.endswith("jinan-thermal-power-group-party-committee")
+    assert not any(str(s).endswith("re-dian-ji-tuan-dang-wei") for s in work.graph.subjects())
+    branch, short = find("济南热电集团有限公司东部热源分公司"), find("东部热源分公司")
+    work.apply({"op": "merge", "item": short.id, "into": branch.id}, index)
+    assert (URIRef(branch.node), SKOS.altLabel, Literal("东部热源分公司", lang="zh-Hans")) in work.graph
+    work.apply({"op": "type", "item": find("锅炉车间").id, "class": "cg:Workshop"}, index)
+    with pytest.raises(DraftEditError, match="not one of"):
+        work.apply({"op": "type", "item": branch.id, "class": "cg:Award"}, index)
+    work.apply({"op": "labels", "item": branch.id, "zh-Hans": "济南热电集团东部热源分公司",
+                "zh-Hant": "", "en": "Eastern Heat Source Branch of Jinan Thermal Power Group"}, index)
+    assert Literal("濟南熱電集團東部熱源分公司", lang="zh-Hant") in set(
+        work.graph.objects(URIRef(branch.node), RDFS.label))
+    for junk in ("荣获", "一)党小组", "和汽机车间", "锅炉车间和汽机车间", "热电集团"):
+        work.apply({"op": "reject", "item": find(junk).id}, index)
+    two = find("两个")
+    work.apply({"op": "fields", "item": two.id, "set:cg:metric": str(ID["metric/party-groups"]),
+                "set:cg:figureOf": f"item:{branch.id}"}, index)
+    award = next(i for i in work.items if i.kind == "award")
+    work.apply({"op": "fields", "item": award.id, "set:cg:year": "2023"}, index)
+    with pytest.raises(DraftEditError, match="not a year"):
+        work.apply({"op": "set", "item": award.id, "property": "cg:year", "value": "23"}, index)
+
+    def span(quote):
+        start = work.text.index(quote)
+        return {"start": start, "end": start + len(quote), "quote": quote}
+
+    added = [
+        {"fact": "organisation", "label": "汽机车间", "class": "cg:Workshop", **span("汽机车间")},
+        {"fact": "figure", "value": "18", "unit": "C62", "metric": str(ID["metric/party-members"]),
+         "of": f"item:{find('济南热电集团有限公司东部热源分公司党支部').id}", **span("现有党员18人")},
+        {"fact": "practice", "label": "党员先锋岗", "kind": str(ID["practice-kind/party-member-vanguard-post"]),
+         "by": f"item:{branch.id}", **span("设立党员先锋岗6个")},
+        {"fact": "award", "award": "“五小”竞赛一等奖", "issuer": "not-stated", "level": "not-stated",
+         "year": "2023", "recipient": f"item:{branch.id}", **span("2023年荣获山东省住建系统“五小”竞赛一等奖")},
+        {"fact": "effect", "innovation": "智慧巡检系统", "by": f"item:{branch.id}",
+         "metric": str(ID["metric/duration"]), "before": "3", "before_unit": "HUR", "after": "40",
+         "after_unit": "MIN", **span("设备巡检时间从3小时降到了40分钟")},
+        {"fact": "relation", "subject": f"item:{find('锅炉车间').id}", "property": "org:subOrganizationOf",
+         "object": f"item:{branch.id}", **span("锅炉车间和汽机车间")},
+    ]
+    for fact in added:
+        work.apply({"op": "add", **fact}, index)
+    innovation = next(i for i in work.items if i.kind == "innovation")
+    assert (URIRef(innovation.node), CG.developedBy, URIRef(branch.node)) in work.graph
+    work.apply({"op": "accept-all"}, index)
+    assert not work.undecided()
+    graph = attach_source_text(work.publish_graph(), work.text)
+    report = validate_graph(graph, graph=work.graph_iri)
+    report.results.extend(check_quotes(graph, work.graph_iri))
+    assert not report.violations, report.to_text()
+    assert not any(p in (CG.isDraft, CG.draftConfidence) for p in graph.predicates())
+    # The JSON round trip keeps every decision (what a restart reads back).
+    again = WorkDraft.from_json(work.to_json())
+    assert [vars(i) for i in again.items] == [vars(i) for i in work.items]
+
+
+def test_a_published_case_is_found_at_once_by_search_and_reconciliation(client):
+    """Publish through the JSON operations; the write refreshes the search index and the
+    reconciliation index (no 30-second wait) and the draft is listed as published."""
+    _sign_in(client)
+    csrf = _csrf(client)
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert client.post("/curate/drafts", data={"slug": SLUG, "text": text, "csrf_token": csrf}
+                       ).status_code == 303
+    # Reconciliation index built before the case exists: the brand is not there yet.
+    def brand_matches():
+        import json
+
+        queries = json.dumps({"q": {"query": "东源先锋", "type": "cg:PartyBuildingBrand"}})
+        found = client.get("/reconcile", query_string={"queries": queries}).get_json()["q"]["result"]
+        return [r for r in found if r["score"] == 1.0]
+
+    assert brand_matches() == []
+    state = client.get(f"/curate/drafts/{SLUG}.json").get_json()
+    for item in state["items"]:
+        if item["label"] == "两个":
+            state = client.post(f"/curate/drafts/{SLUG}/op", json={
+                "op": "reject", "item": item["id"], "csrf_token": csrf}).get_json()
+    state = client.post(f"/curate/drafts/{SLUG}/op", json={"op": "accept-all", "csrf_token": csrf}
+                        ).get_json()
+    assert state["publishable"], state["report"]
+    published = client.post(f"/curate/drafts/{SLUG}/publish", data={"csrf_token": csrf},
+                            headers={"Accept": "application/json"})
+    assert published.status_code == 200 and published.get_json()["state"] == "published"
+    assert len(brand_matches()) == 1
+    assert client.get("/search.json", query_string={"q": "东源先锋"}).get_json()["total"] >= 1
+    assert client.get(f"/id/case/{SLUG}").status_code == 200
+    assert "published" in client.get("/curate/drafts").text
+    again = client.post(f"/curate/drafts/{SLUG}/op", json={"op": "accept-all", "csrf_token": csrf})
+    assert again.status_code == 400 and "published" in again.get_json()["error"]["message"]

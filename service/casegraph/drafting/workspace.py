@@ -92,7 +92,8 @@ UNITS = ("C62", "P1", "CNY", "ANN", "MON", "WEE", "DAY", "HUR", "MIN", "SEC", "M
 _PREFIXES = {"cg:": str(CG), "schema:": str(SCHEMA), "org:": str(ORG), "dcterms:": str(DCTERMS),
              "rdfs:": str(RDFS), "skos:": str(SKOS)}
 _YEAR = re.compile(r"^(19|20)\d\d$")
-STATES = ("draft", "violations", "published")
+#: The value a form sends for "the text does not state it" (cg:notStatedInSource).
+NOT_STATED = "not-stated"
 
 
 class DraftEditError(InvalidInput):
@@ -130,6 +131,9 @@ class Item:
     into: str | None = None  # the item a merged candidate was merged into
     link_score: float | None = None
     runner_up: str | None = None
+    #: The node is an entity the graph held before this draft (linked by the draft or
+    #: re-linked by the curator), not one the draft minted.
+    linked: bool = False
 
     @property
     def live(self) -> bool:
@@ -175,6 +179,7 @@ class WorkDraft:
                 candidate.passage.start, candidate.passage.end,
                 link_score=float(score) if score is not None else None,
                 runner_up=str(runner) if runner is not None else None,
+                linked=id(candidate) in draft.links and candidate.kind != "award",
             ))
         return cls(slug, draft.text, graph, items, source=source)
 
@@ -405,7 +410,7 @@ class WorkDraft:
         if passage is not None:
             self.graph.add((new, CG.statedIn, passage))
         item.node, item.link_score, item.runner_up = target, None, None
-        item.label = entity.label
+        item.label, item.linked = entity.label, True
         return item.id
 
     def _op_merge(self, op: dict, index: LinkIndex) -> str:
@@ -426,37 +431,53 @@ class WorkDraft:
         for p in (RDF.type, RDFS.label, CG.missingLabel, *DRAFT_MARKERS):
             self.graph.remove((old, p, None))
         self._rename(old, new)
-        item.status, item.into, item.node = "merged", into.id, into.node
+        item.status, item.into, item.node, item.linked = "merged", into.id, into.node, into.linked
         return into.id
 
     def _op_set(self, op: dict, index: LinkIndex) -> str:
         """Give one property of a candidate (or of the case) its value."""
+        kind, node, item_id = self._target(op)
+        self._give(kind, node, str(op.get("property", "")), op.get("value"), index)
+        return item_id
+
+    def _op_fields(self, op: dict, index: LinkIndex) -> str:
+        """Give several properties at once (``set:<property>`` keys): one form per
+        candidate, so that changing two fields and saving keeps both."""
+        kind, node, item_id = self._target(op)
+        fields = {k[4:]: v for k, v in op.items() if k.startswith("set:")}
+        if not fields:
+            raise DraftEditError(f"item {item_id}: no field to set (set:<property> keys)")
+        for prop_name, raw in fields.items():
+            self._give(kind, node, prop_name, raw, index)
+        return item_id
+
+    def _target(self, op: dict) -> tuple[str, URIRef, str]:
         item_id = str(op.get("item", ""))
         if item_id == "case":
-            kind, node = "case", self.case_node
-        else:
-            item = self._live(op)
-            kind, node = item.kind, URIRef(item.node)
-        prop_name = str(op.get("property", ""))
+            return "case", self.case_node, item_id
+        item = self._live(op)
+        return item.kind, URIRef(item.node), item_id
+
+    def _give(self, kind: str, node: URIRef, prop_name: str, raw: object, index: LinkIndex) -> None:
         allowed = SETTABLE.get(kind, {})
         if prop_name not in allowed:
             raise DraftEditError(f"property {prop_name!r}: a {kind} may set "
                                  f"{', '.join(allowed) or 'nothing'}")
-        value = self._value(allowed[prop_name], op.get("value"), index, prop_name)
+        value = self._value(allowed[prop_name], raw, index, prop_name)
         prop = expand(prop_name)
         self.graph.remove((node, prop, None))
         self.graph.remove((node, CG.notStatedInSource, prop))
-        if value is None:
-            if kind == "award" and prop_name in ("cg:issuer", "cg:recipient", "cg:level"):
-                # The text names none: recorded as such rather than invented.
-                self.graph.add((node, CG.notStatedInSource, prop))
-        else:
+        if value is not None:
             self.graph.add((node, prop, value))
-        return item_id
+        elif str(raw or "").strip() == NOT_STATED:
+            if kind != "award" or prop_name not in ("cg:issuer", "cg:recipient", "cg:level"):
+                raise DraftEditError(f"{prop_name}: only a conferral's issuer, recipient and "
+                                     "level may be recorded as not stated in the text")
+            self.graph.add((node, CG.notStatedInSource, prop))
 
     def _value(self, what: str, raw: object, index: LinkIndex, name: str) -> Node | None:
         text = str(raw if raw is not None else "").strip()
-        if not text or text == "not-stated":
+        if not text or text == NOT_STATED:
             return None
         if what == "item":
             return self._entity_ref(text, index, name)
@@ -565,7 +586,7 @@ class WorkDraft:
             value = self._value(what, op.get(name), index, name)
             if value is not None:
                 self.graph.add((conferral, prop, value))
-            elif name in ("issuer", "recipient", "level") and op.get(name) == "not-stated":
+            elif name in ("issuer", "recipient", "level") and op.get(name) == NOT_STATED:
                 self.graph.add((conferral, CG.notStatedInSource, prop))
         return self._new_item("award", self.labels(award).get("zh-Hans", title), str(conferral))
 
@@ -730,7 +751,8 @@ class WorkDraft:
         return node
 
 
-OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "set", "add")
+OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "set",
+              "fields", "add")
 FACTS = ("organisation", "figure", "award", "practice", "effect", "relation")
 
 

@@ -496,17 +496,19 @@ def _view(work: WorkDraft, index: LinkIndex, report: ValidationReport) -> dict:
         members = [i for i in work.items if i.kind == kind and i.status != "merged"]
         if members:
             groups.append((kind, members))
-    entities = entity_choices(work)
+    # What a relation may point at: entities, and the practices and innovations figures
+    # and effects are of.
+    entities = entity_choices(work, (*ENTITY_KINDS, "practice", "innovation"))
     nodes = {}
     for item in work.items:
         node = URIRef(item.node)
         nodes[item.id] = {
             "labels": work.labels(node),
             "types": sorted(curie(str(t)) for t in work.graph.objects(node, _RDF_TYPE)),
-            "linked": item.node in index.entities,
+            "linked": item.linked,
             "values": {p: _current(work, node, p) for p in SETTABLE.get(item.kind, {})},
             "quote": work.text[item.start:item.end],
-            "page": page_href(node) if item.node in index.entities else None,
+            "page": page_href(node) if item.linked or work.state == "published" else None,
         }
     case_values = {p: _current(work, work.case_node, p) for p in SETTABLE["case"]}
     undecided = work.undecided()
