@@ -130,10 +130,21 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
         submit(page, item(page, junk).get_by_role("button", name=re.compile("^Reject")))
     assert item(page, "荣获").locator(".status").inner_text() == "rejected"
 
-    # Accept candidates one by one.
-    for good in ("济南热电集团有限公司东部热源分公司", "山东省住建系统", "东源先锋"):
+    # Accept candidates one by one, the last with the keyboard only.
+    for good in ("济南热电集团有限公司东部热源分公司", "山东省住建系统"):
         submit(page, item(page, good).get_by_role("button", name=re.compile("^Accept")))
         assert item(page, good).locator(".status").inner_text() == "accepted"
+    item(page, "东源先锋").get_by_role("button", name=re.compile("^Reject")).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Shift+Tab")  # back to its Accept button
+        page.keyboard.press("Enter")
+    assert item(page, "东源先锋").locator(".status").inner_text() == "accepted"
+    unnamed = page.evaluate("""() => [...document.querySelectorAll(
+        'main button, main input:not([type=hidden]), main select, main textarea, main summary, main a')]
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                        && !el.textContent.trim())
+        .map((el) => el.outerHTML.slice(0, 80))""")
+    assert unnamed == [], f"controls without an accessible name: {unnamed}"
 
     # A violation, linked from the report to its candidate, fixed there.
     report = page.locator("#report .violations")
