@@ -66,6 +66,13 @@ HELD_OUT = frozenset(
         "sgcc-qingzhou-rainbow-team",
         "shandong-hi-speed-road-bridge",
         "zhuhai-jinwan-power",
+        "zibo-thermal-warm-curtain",
+        "linyi-sunshine-thermal-wuxiao",
+        "datang-qingdao-thermal-joint-building",
+        "huadian-shandong-five-strive",
+        "sgcc-qingdao-summit-power-guard",
+        "shandong-marine-group-linghang",
+        "shandong-power-construction-four-leads",
     }
 )
 _ORGANISATION_SUFFIX = re.compile(
