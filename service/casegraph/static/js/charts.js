@@ -14,7 +14,7 @@
   }
   function go(params) {
     var href = params && params.data && params.data.href;
-    if (href && href.charAt(0) === "/") window.location.assign(href);
+    if (href && (href.charAt(0) === "/" || href.charAt(0) === "#")) window.location.assign(href);
   }
   var common = {
     aria: { enabled: true },
@@ -78,15 +78,82 @@
         }]
       };
     },
+    // The ontology's classes at positions computed by the server (columns by subclass
+    // depth): subclass arrows solid, object properties dashed and named on hover.
+    diagram: function (data) {
+      return {
+        legend: { top: 0, data: data.categories.map(function (c) { return c.name; }) },
+        tooltip: { renderMode: "richText", confine: true, formatter: function (p) {
+          if (p.dataType === "edge") {
+            var names = {};
+            data.nodes.forEach(function (n) { names[n.id] = n.name; });
+            return names[p.data.source] + (p.data.prop ? " — " + p.data.prop + " → " : " ⊂ ") +
+              names[p.data.target];
+          }
+          return p.data.name;
+        } },
+        series: [{
+          type: "graph", layout: "none", roam: true, top: 40, bottom: 16, left: 16, right: 190,
+          categories: data.categories, data: data.nodes, symbolSize: 10,
+          links: data.links.map(function (l) {
+            var sub = l.kind === "sub";
+            return { source: l.source, target: l.target, prop: l.prop,
+                     symbol: ["none", sub ? "arrow" : "none"], symbolSize: 7,
+                     lineStyle: sub ? { color: "#555", width: 1.4, opacity: 0.8, curveness: 0 }
+                                    : { color: "#3d7ab8", type: "dashed", width: 1,
+                                        opacity: 0.35, curveness: 0.25 } };
+          }),
+          label: { show: true, position: "right", fontSize: 11, width: 170, overflow: "truncate" },
+          edgeLabel: { show: false, fontSize: 10,
+                       formatter: function (p) { return p.data.prop || ""; } },
+          emphasis: { focus: "adjacency", edgeLabel: { show: true },
+                      lineStyle: { opacity: 1, width: 2 } }
+        }]
+      };
+    },
+    // Conferrals flowing from issuers (left) to recipients (right), as wide as their
+    // count and coloured by level (the legend is the list under the picture).
+    sankey: function (data) {
+      return {
+        tooltip: { renderMode: "richText", confine: true, formatter: function (p) {
+          if (p.dataType === "edge") {
+            var names = {};
+            data.nodes.forEach(function (n) { names[n.id] = n.name; });
+            return names[p.data.source] + " → " + names[p.data.target] + ": " + p.data.value +
+              " (" + p.data.level + ")";
+          }
+          return p.data.name + ": " + p.data.value;
+        } },
+        graphic: data.columns.map(function (text, i) {
+          return { type: "text", top: 0, left: i === 0 ? 8 : undefined,
+                   right: i === 0 ? undefined : 8,
+                   style: { text: text, fontWeight: "bold", fill: "#555", fontSize: 13 } };
+        }),
+        series: [{
+          type: "sankey", top: 28, bottom: 8, left: 230, right: 250, nodeWidth: 12,
+          nodeGap: 6, layoutIterations: 0, draggable: false, data: data.nodes,
+          links: data.links, emphasis: { focus: "adjacency" },
+          itemStyle: { color: "#7a1f1f", borderWidth: 0 },
+          lineStyle: { opacity: 0.45, curveness: 0.5 },
+          label: { fontSize: 11, width: 220, overflow: "truncate" },
+          levels: [{ depth: 0, label: { position: "left" } },
+                   { depth: 1, label: { position: "right" } }]
+        }]
+      };
+    },
     heatmap: function (data) {
       var max = 1;
       data.cells.forEach(function (c) { if (c[2] > max) max = c[2]; });
       return {
-        grid: { left: 180, right: 16, top: 8, bottom: 120 },
-        xAxis: { type: "category", data: data.columns, axisLabel: { rotate: 50, fontSize: 11 } },
-        yAxis: { type: "category", data: data.rows, axisLabel: { fontSize: 11 } },
-        visualMap: { min: 0, max: max, orient: "horizontal", left: "center", bottom: 0,
-                     calculable: false, inRange: { color: ["#fbeaea", "#7a1f1f"] } },
+        grid: { left: 180, right: 72, top: 8, bottom: 150 },
+        xAxis: { type: "category", data: data.columns,
+                 axisLabel: { rotate: 50, fontSize: 11, width: 190, overflow: "truncate" } },
+        yAxis: { type: "category", data: data.rows,
+                 axisLabel: { fontSize: 11, width: 170, overflow: "truncate" } },
+        // Beside the grid, not under it: the slanted kind names need the space below.
+        visualMap: { min: 0, max: max, orient: "vertical", right: 0, top: "middle",
+                     itemHeight: 120, calculable: false,
+                     inRange: { color: ["#fbeaea", "#7a1f1f"] } },
         series: [{ type: "heatmap", data: data.cells, label: { show: true } }]
       };
     }
@@ -97,8 +164,11 @@
     var build = builders[canvas.getAttribute("data-chart")];
     var data = read(figure);
     if (!build || !data) return;
-    // A sideways tree of long names does not fit a phone: the list below it says the same.
-    if (canvas.getAttribute("data-chart") === "tree" && figure.clientWidth < 560) return;
+    // A sideways tree, a flow or a diagram of long names does not fit a phone: the list or
+    // table below it says the same.
+    var wide = { tree: 560, sankey: 700, diagram: 700 }[canvas.getAttribute("data-chart")];
+    if (wide && figure.clientWidth < wide) return;
+    if (typeof data.height === "number") canvas.style.height = data.height + "px";
     canvas.hidden = false;
     var chart = echarts.init(canvas, null, { renderer: "svg" });
     chart.setOption(merge(build(data)));
