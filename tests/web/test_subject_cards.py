@@ -127,7 +127,10 @@ def test_a_places_card_rolls_up_what_is_located_served_and_held_in_its_places(ap
 def test_a_practices_card_gives_kind_practitioner_involved_and_effects(client):
     page = client.get("/id/case/guoneng-liaocheng-power/practice/phase-one-turnaround"
                       "?lang=en").get_data(as_text=True)
-    text = text_of(card(page, "practice-card"))
+    practice = card(page, "practice-card")
+    text = text_of(practice)
+    description = re.search(r'<p class="card-sentence" lang="([^"]+)"', practice)
+    assert description and description.group(1) == "en"  # the page's language first
     assert re.search(r"Practice kind .*Joint tackling by several branches", text)
     assert re.search(r"Practised by .*Enterprise Management and Legal Affairs", text)
     assert re.search(r"Involves .*Finance Party Branch", text)

@@ -64,17 +64,30 @@ def class_diagram(labeller: Labeller) -> tuple[dict, list[DiagramClass]]:
     columns: dict[int, list[Identifier]] = defaultdict(list)
     for node in classes:
         columns[depth_of(node)].append(node)
-    # Deeper columns first follow their superclass's row; the roots are then ordered by
-    # where their subclasses sit, so that arrows run mostly level.
+    # Each column follows the rows of its superclasses; then the roots move to the mean
+    # row of their subclasses and the columns follow again (two barycentre sweeps), so
+    # that arrows run mostly level instead of crossing the whole picture.
     row_of: dict[Identifier, float] = {}
     name = lambda n: labeller.view(n).name  # noqa: E731
-    for column in sorted(columns):
-        if column == 0:
-            columns[0].sort(key=lambda n: (str(n).startswith(CG_NS), name(n)))
-        else:
-            columns[column].sort(key=lambda n: (min(row_of[s] for s in supers[n]), name(n)))
+    subs: dict[Identifier, list[Identifier]] = defaultdict(list)
+    for node, ups in supers.items():
+        for up in ups:
+            subs[up].append(node)
+
+    def place(column: int) -> None:
         for i, node in enumerate(columns[column]):
             row_of[node] = i
+
+    columns[0].sort(key=lambda n: (str(n).startswith(CG_NS), name(n)))
+    for _ in range(2):
+        place(0)
+        for column in sorted(columns)[1:]:
+            columns[column].sort(key=lambda n: (
+                sum(row_of[s] for s in supers[n]) / len(supers[n]), name(n)))
+            place(column)
+        columns[0].sort(key=lambda n: (
+            sum(row_of[s] for s in subs[n]) / len(subs[n]) if subs.get(n) else 1e9, name(n)))
+    place(0)
     height = max(len(nodes) for nodes in columns.values())
     nodes = []
     for column, members in sorted(columns.items()):

@@ -23,7 +23,13 @@ from rdflib import URIRef
 from rdflib.term import Identifier
 
 from casegraph.web.naming import LANGUAGES, quantity_text
-from casegraph.web.term_view import Labeller, TermView, label_languages, run_fixed
+from casegraph.web.term_view import (
+    Labeller,
+    TermView,
+    label_languages,
+    literal_language,
+    run_fixed,
+)
 
 
 def conferral_row(row: dict[str, Identifier], labeller: Labeller) -> dict:
@@ -91,6 +97,8 @@ class SubjectCard:
     involves: list[TermView] = field(default_factory=list)
     effects: list[dict] = field(default_factory=list)
     figures: list[TermView] = field(default_factory=list)
+    #: {"lang", "text"}: what the practice is, in the page's language if the case has it.
+    description: dict[str, str] | None = None
     #: case document
     about: list[TermView] = field(default_factory=list)
     brands: list[dict] = field(default_factory=list)
@@ -172,8 +180,17 @@ def practice_card(iri: URIRef, labeller: Labeller, cases: list[TermView]) -> Sub
     labeller.fetch(t for row in rows for t in row.values())
     lists = {"kind": card.kinds, "by": card.practised_by, "involves": card.involves,
              "figure": card.figures}
+    descriptions: dict[str, str] = {}
     for row in rows:
-        _add(lists[str(row["what"])], labeller.view(row["item"]))
+        if str(row["what"]) == "description":
+            descriptions.setdefault(literal_language(row["item"]), str(row["item"]))
+        else:
+            _add(lists[str(row["what"])], labeller.view(row["item"]))
+    # What the practice is, in the page's language when the case says it in that one.
+    lang = next((lang for lang in label_languages() if lang in descriptions),
+                next(iter(descriptions), None))
+    if lang is not None:
+        card.description = {"lang": lang or "und", "text": descriptions[lang]}
     card.effects = effects(iri, labeller)
     return card
 

@@ -81,29 +81,44 @@
     // The ontology's classes at positions computed by the server (columns by subclass
     // depth): subclass arrows solid, object properties dashed and named on hover.
     diagram: function (data) {
+      // Each class is a box with its name inside (measured here, where the font is known),
+      // so that lines end at boxes and never run through a label.
+      var measure = document.createElement("canvas").getContext("2d");
+      measure.font = "11px system-ui, 'Noto Sans CJK SC', sans-serif";
+      var names = {};
+      var nodes = data.nodes.map(function (n) {
+        names[n.id] = n.name;
+        var width = Math.min(200, Math.ceil(measure.measureText(n.name).width) + 16);
+        return { id: n.id, name: n.name, href: n.href, x: n.x, y: n.y, category: n.category,
+                 symbolSize: [width, 20] };
+      });
+      var styles = [{ color: "#f8e6e6", borderColor: "#a31d24", borderWidth: 1 },
+                    { color: "#e6eef7", borderColor: "#3d7ab8", borderWidth: 1 }];
       return {
         legend: { top: 0, data: data.categories.map(function (c) { return c.name; }) },
         tooltip: { renderMode: "richText", confine: true, formatter: function (p) {
           if (p.dataType === "edge") {
-            var names = {};
-            data.nodes.forEach(function (n) { names[n.id] = n.name; });
             return names[p.data.source] + (p.data.prop ? " — " + p.data.prop + " → " : " ⊂ ") +
               names[p.data.target];
           }
           return p.data.name;
         } },
         series: [{
-          type: "graph", layout: "none", roam: true, top: 40, bottom: 16, left: 16, right: 190,
-          categories: data.categories, data: data.nodes, symbolSize: 10,
+          type: "graph", layout: "none", roam: true, top: 40, bottom: 16, left: 110, right: 110,
+          categories: data.categories.map(function (c, i) {
+            return { name: c.name, itemStyle: styles[i] };
+          }),
+          data: nodes, symbol: "rect",
           links: data.links.map(function (l) {
             var sub = l.kind === "sub";
             return { source: l.source, target: l.target, prop: l.prop,
-                     symbol: ["none", sub ? "arrow" : "none"], symbolSize: 7,
-                     lineStyle: sub ? { color: "#555", width: 1.4, opacity: 0.8, curveness: 0 }
+                     symbol: ["none", sub ? "arrow" : "none"], symbolSize: 8,
+                     lineStyle: sub ? { color: "#555", width: 1.3, opacity: 0.85, curveness: 0 }
                                     : { color: "#3d7ab8", type: "dashed", width: 1,
-                                        opacity: 0.35, curveness: 0.25 } };
+                                        opacity: 0.25, curveness: 0.2 } };
           }),
-          label: { show: true, position: "right", fontSize: 11, width: 170, overflow: "truncate" },
+          label: { show: true, position: "inside", fontSize: 11, color: "#222", width: 190,
+                   overflow: "truncate" },
           edgeLabel: { show: false, fontSize: 10,
                        formatter: function (p) { return p.data.prop || ""; } },
           emphasis: { focus: "adjacency", edgeLabel: { show: true },
@@ -130,13 +145,14 @@
                    style: { text: text, fontWeight: "bold", fill: "#555", fontSize: 13 } };
         }),
         series: [{
-          type: "sankey", top: 28, bottom: 8, left: 230, right: 250, nodeWidth: 12,
+          type: "sankey", top: 28, bottom: 8, left: 250, right: 310, nodeWidth: 12,
           nodeGap: 6, layoutIterations: 0, draggable: false, data: data.nodes,
           links: data.links, emphasis: { focus: "adjacency" },
           itemStyle: { color: "#7a1f1f", borderWidth: 0 },
           lineStyle: { opacity: 0.45, curveness: 0.5 },
-          label: { fontSize: 11, width: 220, overflow: "truncate" },
-          levels: [{ depth: 0, label: { position: "left" } },
+          label: { fontSize: 11, width: 290, overflow: "truncate",
+                   formatter: function (p) { return p.data.name; } },
+          levels: [{ depth: 0, label: { position: "left", width: 240 } },
                    { depth: 1, label: { position: "right" } }]
         }]
       };
@@ -145,11 +161,11 @@
       var max = 1;
       data.cells.forEach(function (c) { if (c[2] > max) max = c[2]; });
       return {
-        grid: { left: 180, right: 72, top: 8, bottom: 150 },
+        grid: { left: 250, right: 72, top: 8, bottom: 150 },
         xAxis: { type: "category", data: data.columns,
                  axisLabel: { rotate: 50, fontSize: 11, width: 190, overflow: "truncate" } },
         yAxis: { type: "category", data: data.rows,
-                 axisLabel: { fontSize: 11, width: 170, overflow: "truncate" } },
+                 axisLabel: { fontSize: 11, width: 240, overflow: "truncate" } },
         // Beside the grid, not under it: the slanted kind names need the space below.
         visualMap: { min: 0, max: max, orient: "vertical", right: 0, top: "middle",
                      itemHeight: 120, calculable: false,
@@ -166,12 +182,21 @@
     if (!build || !data) return;
     // A sideways tree, a flow or a diagram of long names does not fit a phone: the list or
     // table below it says the same.
-    var wide = { tree: 560, sankey: 700, diagram: 700 }[canvas.getAttribute("data-chart")];
-    if (wide && figure.clientWidth < wide) return;
+    var wide = { tree: 560, sankey: 700, diagram: 700, heatmap: 700 }[
+      canvas.getAttribute("data-chart")];
+    if (wide && figure.clientWidth < wide) {
+      // The table is the picture here: show it unfolded.
+      figure.querySelectorAll("details").forEach(function (d) { d.open = true; });
+      return;
+    }
     if (typeof data.height === "number") canvas.style.height = data.height + "px";
     canvas.hidden = false;
     var chart = echarts.init(canvas, null, { renderer: "svg" });
-    chart.setOption(merge(build(data)));
+    var option = merge(build(data));
+    // ECharts' aria module replaces the element's aria-label with a generated sentence
+    // ("the data for Activity is NaN …"): keep the page's own name as its description.
+    option.aria = { enabled: true, label: { description: canvas.getAttribute("aria-label") } };
+    chart.setOption(option);
     chart.on("click", go);
     window.addEventListener("resize", function () { chart.resize(); });
     figure.classList.add("drawn");
