@@ -254,3 +254,10 @@ def test_hostile_literals_cannot_inject_markup_through_the_diagram_or_flows(host
     assert all("<" not in b and ">" not in b for b in blocks)
     assert any(HOSTILE in json.dumps(json.loads(b), ensure_ascii=False) for b in blocks)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_hostile_names_in_a_persons_card_are_escaped(hostile_client):
+    page = hostile_client.get("/id/person/hostile?lang=en").get_data(as_text=True)
+    person = card(page, "person-card")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in person  # the issuer, in the award row
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
