@@ -235,6 +235,7 @@ def hostile_client():
     issuer, person = URIRef(ID + "org/hostile-issuer"), URIRef(ID + "person/hostile")
     conferral, level = URIRef(ID + "case/hostile/conferral/1"), URIRef(ID + "award-level/x")
     case.add((conferral, RDF.type, CG.AwardConferral))
+    case.add((person, RDF.type, URIRef("https://schema.org/Person")))
     case.add((conferral, CG.issuer, issuer))
     case.add((conferral, CG.recipient, person))
     case.add((conferral, CG.level, level))
