@@ -292,26 +292,29 @@ def run_size(label: str, cases: int, out: Path, args) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 2k, 10k, 50k")
-    parser.add_argument("--with-50k", action="store_true", help="add the 50k-case corpus")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
-    parser.add_argument("--times", type=int, default=5, help="repetitions per latency series")
-    parser.add_argument("--budget", type=float, default=8.0, help="seconds per latency series")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    parser.add_argument("--throughput-seconds", type=float, default=4.0,
-                        help="shortest throughput window")
-    parser.add_argument("--throughput-requests", type=int, default=200,
-                        help="the window lasts until this many requests completed ...")
-    parser.add_argument("--throughput-max-seconds", type=float, default=60.0,
-                        help="... or this many seconds passed")
-    parser.add_argument("--max-rows", type=int, default=10_000_000,
+    corpus = parser.add_argument_group("corpora")
+    corpus.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 2k, 10k, 50k")
+    corpus.add_argument("--with-50k", action="store_true", help="add the 50k-case corpus")
+    corpus.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    latency = parser.add_argument_group("latency series")
+    latency.add_argument("--times", type=int, default=5, help="repetitions per series")
+    latency.add_argument("--budget", type=float, default=8.0, help="seconds per series")
+    latency.add_argument("--question-budget", type=float, default=90.0,
+                         help="seconds for all question series of one backend")
+    throughput = parser.add_argument_group(
+        "throughput", "a window lasts at least --throughput-seconds, then until "
+        "--throughput-requests completed or --throughput-max-seconds passed")
+    throughput.add_argument("--throughput-seconds", type=float, default=4.0)
+    throughput.add_argument("--throughput-requests", type=int, default=200)
+    throughput.add_argument("--throughput-max-seconds", type=float, default=60.0)
+    limits = parser.add_argument_group("limits")
+    limits.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    limits.add_argument("--max-rows", type=int, default=10_000_000,
                         help="CASEGRAPH_MAX_RESULT_ROWS for casegraph serve: lifted far above "
                              "any answer, so it returns every row as the other systems do")
-    parser.add_argument("--validation-budget", type=float, default=25.0,
+    limits.add_argument("--validation-budget", type=float, default=25.0,
                         help="seconds of whole-corpus SHACL validation before extrapolating")
-    parser.add_argument("--question-budget", type=float, default=90.0,
-                        help="seconds for all question series of one backend")
-    parser.add_argument("--phase-timeout", type=float, default=420.0,
+    limits.add_argument("--phase-timeout", type=float, default=420.0,
                         help="seconds for one load or in-process phase")
     args = parser.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]

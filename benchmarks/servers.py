@@ -7,6 +7,7 @@ memory is the sum over its whole process tree, sampled while it works.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -104,6 +105,24 @@ class MemoryWatch:
         return self.peak
 
 
+def stop_session(process: subprocess.Popen, grace: float = 30) -> None:
+    """Stop a server started with ``start_new_session=True``, and all it started.
+
+    SIGTERM to the leader first, so it can stop its workers and flush its store;
+    SIGKILL after ``grace`` seconds; then SIGKILL to the whole session, because a
+    worker orphaned by a leader that crashed would keep the port and the store's lock.
+    """
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(grace)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def plain_ready(response: requests.Response) -> str | None:
     """Ready when the probe answers 200; the state is ``ok``."""
     return "ok" if response.status_code == 200 else None
@@ -163,13 +182,7 @@ class Server:
     def stop(self) -> int:
         """Stop the process group; return the peak RSS of the tree seen while it ran."""
         peak = self.memory.stop()
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_session(self.process, grace=15)
         self._log.close()
         return peak
 

@@ -24,8 +24,6 @@ import os
 import platform
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,12 @@ import time
 from pathlib import Path
 
 import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.servers import free_port, stop_session  # noqa: E402
 
 TOKEN = "soak-token"
 ID = "https://w3id.org/casegraph/id/"
@@ -66,12 +70,6 @@ def soak_case_graph(slug: str, version: int) -> str:
 <case/{slug}/passage/p01> a cg:Passage ; cg:quote "{quote}"@zh-Hans ;
   cg:charStart 0 ; cg:charEnd {len(quote)} ; dcterms:isPartOf <case/{slug}> .
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def process_tree_rss(root: int) -> dict[str, int]:
@@ -293,13 +291,7 @@ def main() -> int:
                 print(f"server log, {len(errors)} error line(s), the last 20:")
                 print("\n".join("  " + line for line in errors[-20:]))
         finally:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_session(server)
             log.close()
     return 0
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import stop_session
+
 ENGINES = ("oxigraph", "virtuoso")
 #: Seconds a server may take to answer its first query.
 START_LIMIT = 60.0
@@ -115,7 +117,7 @@ def _running(command: list[str], probe_url: str, location: Path) -> Iterator[sub
     """Start ``command``, wait (bounded) until ``probe_url`` answers, stop it afterwards."""
     log = (location.parent / f"{location.name}.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=location
-                               if location.is_dir() else None)
+                               if location.is_dir() else None, start_new_session=True)
     try:
         deadline = time.monotonic() + START_LIMIT
         while True:
@@ -130,12 +132,7 @@ def _running(command: list[str], probe_url: str, location: Path) -> Iterator[sub
                 time.sleep(0.2)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_session(process)
         log.close()
 
 

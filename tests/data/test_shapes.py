@@ -121,24 +121,10 @@ def statedin_to_document(g: Graph):
     return node
 
 
-def effect_before_without_after(g: Graph):
-    node = first_subject(g, CG.MeasuredEffect, CG.after)
-    if node is not None:
-        g.remove((node, CG.after, None))
-    return node
-
-
 def before_without_unit(g: Graph):
     node = first_subject(g, CG.MeasuredEffect, CG.before)
     if node is not None:
         g.remove((g.value(node, CG.before), SCHEMA.unitCode, None))
-    return node
-
-
-def brand_derives_from_itself(g: Graph):
-    node = first_subject(g, CG.PartyBuildingBrand, CG.derivesFrom)
-    if node is not None:
-        g.set((node, CG.derivesFrom, node))
     return node
 
 
@@ -162,13 +148,6 @@ def membership_without_member(g: Graph):
     g.add((membership, ORG.organization, org))
     g.add((membership, CG.statedIn, first_subject(g, CG.Passage)))
     return membership
-
-
-def practice_kind_from_metrics(g: Graph):
-    node = first_subject(g, CG.Practice, CG.practiceKind)
-    if node is not None:
-        g.set((node, CG.practiceKind, ID["metric/party-members"]))
-    return node
 
 
 MUTATIONS = [
@@ -198,7 +177,7 @@ MUTATIONS = [
      replace_value(CG.Figure, SCHEMA.unitCode, lambda g, n: Literal("人")),
      CGSH.FigureShape, SCHEMA.unitCode, VIOLATION),
     ("figure-without-metric", drop(CG.metric, CG.Figure), CGSH.PlainFigureShape, None, VIOLATION),
-    ("effect-before-without-after", effect_before_without_after,
+    ("effect-before-without-after", drop(CG.after, CG.MeasuredEffect),
      CGSH.MeasuredEffectShape, None, VIOLATION),
     ("effect-quantity-without-unit", before_without_unit,
      CGSH.MeasuredEffectShape, CG.before, VIOLATION),
@@ -220,11 +199,14 @@ MUTATIONS = [
     ("passage-start-after-end",
      replace_value(CG.Passage, CG.charStart, lambda g, n: Literal(int(g.value(n, CG.charEnd)))),
      CGSH.PassageShape, CG.charStart, VIOLATION),
-    ("practice-kind-from-wrong-scheme", practice_kind_from_metrics,
+    ("practice-kind-from-wrong-scheme",
+     replace_value(CG.Practice, CG.practiceKind, lambda g, n: ID["metric/party-members"]),
      CGSH.PracticeShape, CG.practiceKind, VIOLATION),
     ("practice-without-practitioner", drop(CG.practisedBy, CG.Practice),
      CGSH.PracticeShape, CG.practisedBy, VIOLATION),
-    ("brand-derives-from-itself", brand_derives_from_itself, CGSH.BrandShape, None, VIOLATION),
+    ("brand-derives-from-itself",
+     replace_value(CG.PartyBuildingBrand, CG.derivesFrom, lambda g, n: n),
+     CGSH.BrandShape, None, VIOLATION),
     ("brand-without-owner", drop(CG.brandOwner, CG.PartyBuildingBrand),
      CGSH.BrandShape, CG.brandOwner, VIOLATION),
     ("event-ends-before-start", event_ending_before_start,

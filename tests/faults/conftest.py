@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from benchmarks.servers import stop_session
 from tests.web.conftest import _free_port, request
 
 ID = "https://w3id.org/casegraph/id/"
@@ -105,14 +106,7 @@ class ServeProcess:
         _kill_group(self.process.pid)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(30)
-        _kill_group(self.process.pid)
+        stop_session(self.process)
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

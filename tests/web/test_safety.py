@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -34,32 +35,25 @@ def escaped(word: str) -> str:
     return "".join(f"\\u{ord(c):04X}" for c in word)
 
 
+def _outbound(section: str, url: str) -> list[str]:
+    """The requests of one ``[section]`` of outbound-requests.txt, aimed at ``url``."""
+    text = Path(__file__).with_name("outbound-requests.txt").read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = found.setdefault(line[1:-1], [])
+        elif line and not line.startswith("#"):
+            current.append(line.replace("@URL@", url))
+    return found[section]
+
+
 def outbound_queries(url: str) -> list[str]:
-    return [
-        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ {escaped('SERVICE')} <{url}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
-        f"PREFIX x: <{url}> SELECT * WHERE {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
-        f"BASE <{url}> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }}",
-        f"SELECT * WHERE {{ {{ SELECT ?s {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
-        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
-        f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-        f"ASK {escaped('FROM')} <{url}> {{ }}",
-    ]
+    return _outbound("queries", url)
 
 
 def outbound_updates(url: str) -> list[str]:
-    return [
-        f"LOAD <{url}>",
-        f"LOAD SILENT <{url}> INTO GRAPH <{WATER_GRAPH}>",
-        f"{escaped('LOAD')} <{url}>",
-        f"INSERT DATA {{ GRAPH <{WATER_GRAPH}> {{ <x:a> <x:b> 1 }} }} ; LOAD <{url}>",
-        f"DELETE {{ GRAPH <{WATER_GRAPH}> {{ ?s ?p ?o }} }} USING <{url}> WHERE {{ ?s ?p ?o }}",
-        f"INSERT {{ GRAPH <{WATER_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    ]
+    return _outbound("updates", url)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from any rdflib graph — the bundled ``data/`` offline, or the store's dataset.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -341,33 +341,41 @@ def readable_slug(name: str, english: str | None = None) -> str:
     return "-".join(words[:12]) or "unnamed"
 
 
-def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
-    """The practice kind whose labels the practice's text states best, with the score.
+def practice_kind_labels(index: LinkIndex) -> Iterator[tuple[Entity, str]]:
+    """(kind, label) for each Chinese label of each practice kind, in simplified script.
 
     A kind's labels are its prefLabel parts (split at ``/``) and its altLabels —
-    the scheme is where a new wording is added, not this code.  A label contained
-    in the text scores 1; otherwise the share of its character bigrams the text
-    has.  Below 0.6 no kind is proposed.
+    the scheme is where a new wording is added, not the code that matches them.
     """
-    folded = _PUNCTUATION.sub("", to_simplified(text))
-    grams = {folded[i : i + 2] for i in range(len(folded) - 1)}
-    best: tuple[Entity, float] | None = None
     for entity in index.entities.values():
         if entity.kind != "practice-kind":
             continue
         for tag, names in entity.names.items():
-            if not tag.startswith("zh"):
-                continue
-            for name in names:
-                for part in to_simplified(name).split("/"):
-                    part = _PUNCTUATION.sub("", part)
-                    if len(part) < 2:
-                        continue
-                    if part in folded:
-                        score = 1.0
-                    else:
-                        part_grams = {part[i : i + 2] for i in range(len(part) - 1)}
-                        score = len(part_grams & grams) / len(part_grams)
-                    if best is None or score > best[1]:
-                        best = (entity, round(score, 3))
+            if tag.startswith("zh"):
+                for name in names:
+                    for part in to_simplified(name).split("/"):
+                        yield entity, part
+
+
+def practice_kind(index: LinkIndex, text: str) -> tuple[Entity, float] | None:
+    """The practice kind whose labels the practice's text states best, with the score.
+
+    A label (:func:`practice_kind_labels`) contained in the text scores 1;
+    otherwise the share of its character bigrams the text has.  Below 0.6 no kind
+    is proposed.
+    """
+    folded = _PUNCTUATION.sub("", to_simplified(text))
+    grams = {folded[i : i + 2] for i in range(len(folded) - 1)}
+    best: tuple[Entity, float] | None = None
+    for entity, label in practice_kind_labels(index):
+        part = _PUNCTUATION.sub("", label)
+        if len(part) < 2:
+            continue
+        if part in folded:
+            score = 1.0
+        else:
+            part_grams = {part[i : i + 2] for i in range(len(part) - 1)}
+            score = len(part_grams & grams) / len(part_grams)
+        if best is None or score > best[1]:
+            best = (entity, round(score, 3))
     return best if best and best[1] >= 0.6 else None

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from casegraph.drafting.candidates import Candidate, Passage, fold_aligned, to_simplified
-from casegraph.drafting.linking import LinkIndex
+from casegraph.drafting.candidates import Candidate, Passage, fold_aligned
+from casegraph.drafting.linking import LinkIndex, practice_kind_labels
 
 _CLAUSE = re.compile(r"[^，,。；;！？!?\n]+")
 _QUOTES = re.compile(r"[“”\"‘’「」]")
@@ -22,19 +22,9 @@ _QUOTES = re.compile(r"[“”\"‘’「」]")
 
 def kind_names(index: LinkIndex) -> list[tuple[str, str]]:
     """(folded name, kind IRI) for every practice-kind name, longest first."""
-    names = []
-    for entity in index.entities.values():
-        if entity.kind != "practice-kind":
-            continue
-        for tag, found in entity.names.items():
-            if not tag.startswith("zh"):
-                continue
-            for name in found:
-                for part in to_simplified(name).split("/"):
-                    part = _QUOTES.sub("", part).strip()
-                    if len(part) >= 3:
-                        names.append((part, entity.iri))
-    return sorted(set(names), key=lambda pair: (-len(pair[0]), pair))
+    names = {(part, entity.iri) for entity, label in practice_kind_labels(index)
+             if len(part := _QUOTES.sub("", label).strip()) >= 3}
+    return sorted(names, key=lambda pair: (-len(pair[0]), pair))
 
 
 def practices_by_kind(

@@ -11,6 +11,8 @@ lexical forms kept as stored (``"1.0E6"`` stays ``"1.0E6"``).
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.term import BNode, Identifier, Literal, URIRef
@@ -18,6 +20,13 @@ from rdflib.term import BNode, Identifier, Literal, URIRef
 from casegraph.config import CANONICAL_BASE_IRI, ONTOLOGY_NS
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: The scripts every label is written in (the shapes ask for all three), in display
+#: order; the UI speaks the same three.
+LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+
+#: An absolute IRI without the characters SPARQL's IRIREF forbids.
+_IRIREF = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 
 #: The prefixes casegraph writes (Turtle, TriG and JSON-LD downloads, pages, reports)
 #: and reads in its own queries (docs/modelling.md, "Namespaces").
@@ -204,3 +213,19 @@ def ntriples_term(term: Identifier) -> str:
     if isinstance(term, Literal) and term.datatype and str(term.datatype) != XSD_STRING:
         return f"{text}^^<{term.datatype}>"
     return text
+
+
+def is_sparql_iri(text: str) -> bool:
+    """Whether ``text`` can stand between ``<`` and ``>`` in a query as an absolute IRI.
+
+    The grammar's IRIREF alone is not enough: the engine's IRI parser also refuses
+    control characters, bad percent-encodings and a second ``#``, which would turn a
+    bound parameter into a syntax error of the whole query instead of a 400 naming it.
+    """
+    if not _IRIREF.match(text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -29,13 +28,10 @@ from rdflib.term import Identifier
 from casegraph.config import CANONICAL_BASE_IRI
 from casegraph.errors import ParameterError, QuestionFileError
 from casegraph.paths import QUESTIONS_DIR
-from casegraph.sparql.templates import bind_values, expand_curie, rebase
+from casegraph.rdf.terms import is_sparql_iri
+from casegraph.sparql.templates import VARIABLE_NAME, bind_values, expand_curie, rebase
 
 PARAMETER_TYPES = ("iri", "string", "integer", "year", "concept")
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-# An absolute IRI without the characters SPARQL's IRIREF forbids.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 _YEAR = re.compile(r"-?[0-9]{4}\Z")
 
 
@@ -59,7 +55,7 @@ class Parameter:
             raise ParameterError(self.name, f"{raw!r} is not one of {', '.join(self.allowed)}")
         if self.type in ("iri", "concept"):
             iri = expand_curie(raw, base_iri)
-            if not _IRI.match(iri) or not _is_rfc3987_iri(iri):
+            if not is_sparql_iri(iri):
                 raise ParameterError(self.name, f"{raw!r} is not an absolute IRI")
             return URIRef(iri)
         if self.type == "integer":
@@ -121,16 +117,6 @@ class Question:
         return bind_values(rebase(self.sparql, base_iri), [bindings] if bindings else [])
 
 
-def _is_rfc3987_iri(iri: str) -> bool:
-    """Whether the engine's IRI parser accepts ``iri`` (control characters, bad
-    percent-encodings or a second ``#`` would make the query itself a syntax error)."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
-
-
 def parse_question(path: Path) -> Question:
     """Read one ``.rq`` file; errors name the file and the header line."""
     text = path.read_text(encoding="utf-8")
@@ -185,7 +171,7 @@ def _parameter(path: Path, spec) -> Parameter:
     if not isinstance(spec, dict) or "name" not in spec or "type" not in spec:
         raise QuestionFileError(f"{path}: each parameter needs 'name' and 'type': {spec!r}")
     name, kind = str(spec["name"]), str(spec["type"])
-    if not _VARIABLE.match(name):
+    if not VARIABLE_NAME.match(name):
         raise QuestionFileError(f"{path}: parameter name {name!r} is not a SPARQL variable")
     if kind not in PARAMETER_TYPES:
         raise QuestionFileError(

@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 
 from casegraph.errors import QueryRefused
 from casegraph.rdf.lexer import OPAQUE_PATTERN
+from casegraph.rdf.terms import is_sparql_iri
 from casegraph.sparql.parsing import RDFLIB_PARSER_LOCK
 
 #: Tokens inside which braces and keywords do not count, then braces and WHERE.
@@ -28,7 +29,6 @@ _TOKENS = re.compile(
     r"|(?P<where>(?<![\w:?$])WHERE(?![\w:-]))",
     re.DOTALL | re.IGNORECASE,
 )
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _WITH_WHERE = {"Modify", "DeleteWhere"}
 
 
@@ -43,7 +43,7 @@ def with_protocol_dataset(
     if not using_graphs and not using_named_graphs:
         return update
     for iri in using_graphs + using_named_graphs:
-        if not iri or _NOT_IN_IRI.search(iri) or ":" not in iri:
+        if not is_sparql_iri(iri):
             raise QueryRefused(f"using-graph-uri / using-named-graph-uri {iri!r} is not an "
                                "absolute IRI")
     operations = _operations_with_where(update)

@@ -18,11 +18,10 @@ from rdflib.term import Identifier
 from casegraph.config import CANONICAL_BASE_IRI
 from casegraph.paths import QUERIES_DIR
 from casegraph.rdf.lexer import code_characters
-from casegraph.rdf.terms import ntriples_term
+from casegraph.rdf.terms import is_sparql_iri, ntriples_term
 
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-# An absolute IRI without the characters SPARQL's IRIREF forbids.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
+#: A variable name both engines accept (SPARQL's VARNAME, ASCII only).
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def expand_curie(raw: str, base_iri: str = CANONICAL_BASE_IRI) -> str:
@@ -59,7 +58,7 @@ def bind_values(
     variables: list[str] = []
     for row in rows:
         for name in row:
-            if not _VARIABLE.match(name):
+            if not VARIABLE_NAME.match(name):
                 raise ValueError(f"not a SPARQL variable name: {name!r}")
             if name not in variables:
                 variables.append(name)
@@ -68,7 +67,7 @@ def bind_values(
         cells = []
         for v in variables:
             term = row.get(v)
-            if isinstance(term, URIRef) and not _IRI.match(str(term)):
+            if isinstance(term, URIRef) and not is_sparql_iri(str(term)):
                 raise ValueError(f"not an IRI SPARQL can carry: {str(term)!r}")
             cells.append("UNDEF" if term is None else ntriples_term(term))
         lines.append("(" + " ".join(cells) + ")")

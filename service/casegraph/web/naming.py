@@ -14,14 +14,13 @@ from collections import defaultdict
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from casegraph.rdf.terms import canonical_language_tag
+from casegraph.rdf.terms import LABEL_LANGUAGES, canonical_language_tag
 
 CG = "https://w3id.org/casegraph/ns#"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
 #: UN/CEFACT common codes used by the data, as readers write them.
 UNITS: dict[str, tuple[str, str, str]] = {
@@ -61,7 +60,7 @@ def number_text(value: str) -> str:
 def quantity_text(value: str, unit: str | None, lang: str) -> str:
     """A number with its unit in ``lang`` (``3 小时``, ``99%``)."""
     suffix = UNITS.get(unit or "", ("", "", f" {unit}" if unit else ""))
-    return number_text(value) + suffix[LANGUAGES.index(lang)]
+    return number_text(value) + suffix[LABEL_LANGUAGES.index(lang)]
 
 
 def spelled_local_name(iri: str) -> str:
@@ -133,7 +132,7 @@ def phrase(facts: Facts, lang: str) -> str | None:
         return " · ".join(x for x in parts if x) or None
     if CG + "MediaCoverage" in types:
         subject = t("coverageOf")
-        word = _WORDS["coverage"][LANGUAGES.index(lang)]
+        word = _WORDS["coverage"][LABEL_LANGUAGES.index(lang)]
         return f"{word}: {subject}" if subject else word
     if facts.has(CG + "caseGraph"):
         return t("caseGraph")
@@ -149,11 +148,11 @@ def generated_names(rows: list[dict[str, Identifier]], base_iri: str) -> dict[st
         by_node[str(row["x"])].add(str(row["p"]), row["o"], row.get("label"))
     names: dict[str, dict[str, list[str]]] = {}
     for node, facts in by_node.items():
-        found = {lang: [text] for lang in LANGUAGES if (text := phrase(facts, lang))}
+        found = {lang: [text] for lang in LABEL_LANGUAGES if (text := phrase(facts, lang))}
         if found:
             names[node] = found
     ontology = base_iri + "graph/ontology"
-    names.setdefault(ontology, {lang: [_WORDS["ontology"][i]] for i, lang in enumerate(LANGUAGES)})
+    names.setdefault(ontology, {lang: [_WORDS["ontology"][i]] for i, lang in enumerate(LABEL_LANGUAGES)})
     return names
 
 

@@ -11,7 +11,6 @@ document (``/id/case/<slug>``) is shown with a card of who, what and which award
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from casegraph import paths
+from casegraph.rdf.terms import LABEL_LANGUAGES, is_sparql_iri
 from casegraph.web.cards import build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.subject_cards import case_card
@@ -39,7 +39,6 @@ bp = Blueprint("pages", __name__)
 
 # An absolute IRI without the characters SPARQL's IRIREF forbids: anything else cannot
 # be described (the fixed queries bind the IRI as a term) and is the client's error.
-_SPARQL_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+\Z")
 #: Incoming links shown per page (``?in_page=``); no page is unbounded.
 INCOMING_PAGE_SIZE = 50
 CG = "https://w3id.org/casegraph/ns#"
@@ -80,7 +79,7 @@ def entity_by_iri():
 
 
 def _entity(iri: URIRef):
-    if not _SPARQL_IRI.match(iri):
+    if not is_sparql_iri(iri):
         abort(400, description=f"{str(iri)!r} is not an absolute IRI (no spaces, <, >, "
                                "quotes, braces, |, ^, ` or \\ allowed)")
     fmt = requested_format()
@@ -178,9 +177,8 @@ def _labels_by_language(statements: list[dict[str, Identifier]],
             literal_language(o)
         ]:
             labels[literal_language(o)].append(str(o))
-    order = ["zh-Hans", "zh-Hant", "en"]
-    return {lang: labels.get(lang, []) for lang in order} | {
-        k: v for k, v in labels.items() if k not in order
+    return {lang: labels.get(lang, []) for lang in LABEL_LANGUAGES} | {
+        k: v for k, v in labels.items() if k not in LABEL_LANGUAGES
     }
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from casegraph.web.naming import LANGUAGES, quantity_text
+from casegraph.rdf.terms import LABEL_LANGUAGES
+from casegraph.web.naming import quantity_text
 from casegraph.web.term_view import (
     Labeller,
     TermView,
@@ -62,7 +63,7 @@ def effects(of: Identifier, labeller: Labeller) -> list[dict]:
     page's language."""
     rows = run_fixed("effects", [{"of": of}]).dicts()
     labeller.fetch(row["effect"] for row in rows)
-    lang = next((lang for lang in label_languages() if lang in LANGUAGES), "en")
+    lang = next((lang for lang in label_languages() if lang in LABEL_LANGUAGES), "en")
 
     def q(row: dict[str, Identifier], value: str, unit: str) -> str | None:
         if row.get(value) is None:

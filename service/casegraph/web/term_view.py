@@ -23,16 +23,13 @@ from rdflib.term import Identifier
 
 from casegraph.rdf.formats import GRAPH_FORMATS, format_for_name, serialize_graph
 from casegraph.rdf.results import QueryResult
-from casegraph.rdf.terms import canonical_language_tag, prefixed_name
+from casegraph.rdf.terms import LABEL_LANGUAGES, canonical_language_tag, prefixed_name
 from casegraph.sparql.templates import bind_values, fixed_query, rebase
 from casegraph.store.base import SERVICE_LANE
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.i18n import ui_language
 from casegraph.web.naming import fallback_name, generated_names
 from casegraph.web.negotiation import prefers
-
-LABEL_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
-
 
 #: format name -> (media type, rdflib serializer); "html" is the page itself.
 RDF_FORMATS = {
