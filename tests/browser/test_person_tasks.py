@@ -28,6 +28,10 @@ def awards_of_the_branch_company(page, base_url: str, name: str) -> None:
     page.wait_for_url(re.compile(r"/id/org/jinan-thermal-power-group$"))
     assert page.locator("h1").inner_text().strip() == "济南热电集团有限公司"
     screenshot(page, f"{name}-2-group")
+    neighbourhood = page.locator("#neighbourhood figure.chart")
+    if neighbourhood.locator("svg").count():  # drawn only where it fits
+        neighbourhood.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-2-group-neighbourhood", full_page=False)
     page.locator("#hierarchy .unit-tree a", has_text=re.compile(r"^西部热源分公司$")).first.click()
     page.wait_for_url(re.compile(BRANCH + "$"))  # click 3
     assert page.locator("h1").inner_text().strip() == "西部热源分公司"

@@ -64,17 +64,57 @@
         }]
       };
     },
+    // An organisation's neighbourhood as a wheel: the organisation in the middle, the
+    // others on one ring grouped by kind (each issuer next to the award it gave), labels
+    // pointing outwards so that none sits on another (a force layout piled them up).
     graph: function (data) {
+      var centre = data.nodes[0];
+      var linked = {};
+      data.links.forEach(function (l) {
+        (linked[l.source] = linked[l.source] || []).push(l.target);
+      });
+      var ring = [], placed = {};
+      placed[centre.id] = true;
+      function put(node) {
+        if (placed[node.id]) return;
+        placed[node.id] = true;
+        ring.push(node);
+      }
+      var byId = {};
+      data.nodes.forEach(function (n) { byId[n.id] = n; });
+      data.categories.forEach(function (_, category) {
+        data.nodes.forEach(function (n) {
+          if (n.category !== category || n === centre) return;
+          if ((linked[centre.id] || []).indexOf(n.id) < 0) return;  // issuers follow awards
+          put(n);
+          (linked[n.id] || []).forEach(function (id) { if (byId[id]) put(byId[id]); });
+        });
+      });
+      data.nodes.forEach(put);  // anything not reached from the centre
+      var step = 2 * Math.PI / Math.max(ring.length, 1);
+      var nodes = [{ id: centre.id, name: centre.name, href: centre.href,
+                     category: centre.category, symbolSize: centre.symbolSize, x: 0, y: 0,
+                     label: { position: "bottom", fontWeight: "bold" } }];
+      ring.forEach(function (n, i) {
+        var angle = i * step - Math.PI / 2;  // from the top, clockwise (y grows downward)
+        var degrees = -angle * 180 / Math.PI;
+        var left = Math.cos(angle) < -1e-9;
+        nodes.push({ id: n.id, name: n.name, href: n.href, category: n.category,
+                     symbolSize: n.symbolSize, x: 100 * Math.cos(angle),
+                     y: 100 * Math.sin(angle),
+                     label: { position: left ? "left" : "right",
+                              rotate: left ? degrees - 180 : degrees } });
+      });
       return {
         legend: { top: 0, data: data.categories.map(function (c) { return c.name; }) },
+        tooltip: { renderMode: "richText", confine: true,
+                   formatter: function (p) { return p.dataType === "edge" ? "" : p.data.name; } },
         series: [{
-          type: "graph", layout: "force", roam: true, draggable: true, top: 48, bottom: 16,
-          categories: data.categories, data: data.nodes, links: data.links,
-          force: { repulsion: 260, edgeLength: [60, 140], gravity: 0.12 },
-          label: { show: true, position: "right", fontSize: 11, width: 150, overflow: "truncate" },
-          labelLayout: { hideOverlap: true },
+          type: "graph", layout: "none", roam: true, top: 170, bottom: 150, left: 190,
+          right: 190, categories: data.categories, data: nodes, links: data.links,
+          label: { show: true, fontSize: 11, width: 150, overflow: "truncate" },
           emphasis: { focus: "adjacency", label: { show: true } },
-          lineStyle: { color: "source", opacity: 0.6 }
+          lineStyle: { color: "source", opacity: 0.5, curveness: 0.1 }
         }]
       };
     },
