@@ -1,4 +1,4 @@
-"""What the case-data tests share: the domain classes and the SPARQL prefixes.
+"""What the case-data tests share: the domain classes, the SPARQL prefixes, the union.
 
 Domain classes are those whose nodes are case facts and so must cite a passage
 of their own case graph (docs/modelling.md, "Provenance").
@@ -6,7 +6,9 @@ of their own case graph (docs/modelling.md, "Provenance").
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Dataset, Namespace, URIRef
+
+from casegraph.paths import case_files, ontology_files
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -30,3 +32,19 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
+
+
+def curated_union() -> Dataset:
+    """The ontology in its named graph plus every curated case, queried as one union."""
+    dataset = Dataset(default_union=True)
+    ontology = dataset.graph(URIRef("https://w3id.org/casegraph/id/graph/ontology"))
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    for path in case_files():
+        dataset.parse(path, format="trig")
+    return dataset
+
+
+def select(dataset: Dataset, query: str) -> list[tuple]:
+    """The rows of ``query`` (written with PREFIXES' prefixes) as tuples."""
+    return [tuple(row) for row in dataset.query(PREFIXES + query)]

@@ -32,6 +32,8 @@ class Settings:
     remote_password: str | None = None
     #: Bearer token that enables writes; None means the service is read-only.
     update_token: str | None = None
+    #: Where the curation workspace keeps its drafts; None: ``<data_dir>/casegraph-drafts``.
+    drafts_dir: Path | None = None
     #: The base namespace of entity IRIs; pages resolve IRIs under it.
     base_iri: str = CANONICAL_BASE_IRI
     #: Hard limit on one query or update, in seconds.
@@ -67,6 +69,16 @@ class Settings:
         settings = cls(**values)
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
+    @property
+    def drafts_path(self) -> Path:
+        """The drafts directory: the configured one, else next to the embedded store's
+        files (the store's own directory is where a deployment keeps its state)."""
+        return self.drafts_dir or Path(self.data_dir) / "casegraph-drafts"
+
+
+#: Settings that are a path or None (no default path of their own).
+_OPTIONAL_PATHS = {"drafts_dir"}
+
 
 def _coerce(name: str, raw: str):
     default = getattr(Settings(), name)
@@ -78,4 +90,6 @@ def _coerce(name: str, raw: str):
         return float(raw)
     if isinstance(default, Path):
         return Path(raw)
+    if name in _OPTIONAL_PATHS:
+        return Path(raw) if raw else None
     return raw or None if default is None else raw

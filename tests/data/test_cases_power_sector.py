@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+from casegraph.paths import CASES_DIR
+from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES, curated_union, select
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ID = "https://w3id.org/casegraph/id/"
@@ -35,18 +35,7 @@ def graph_iri(slug: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    """Ontology in its named graph plus every curated case, queried as one union."""
-    ds = Dataset(default_union=True)
-    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
-    for path in ontology_files():
-        ontology.parse(path, format="turtle")
-    for path in case_files():
-        ds.parse(path, format="trig")
-    return ds
-
-
-def select(ds: Dataset, query: str) -> list[tuple]:
-    return [tuple(row) for row in ds.query(PREFIXES + query)]
+    return curated_union()
 
 
 @pytest.mark.parametrize("slug", POWER_CASES)

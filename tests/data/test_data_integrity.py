@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import opencc
 import pytest
 from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
 
@@ -13,6 +14,7 @@ from casegraph import paths
 from tests.case_vocabulary import DOMAIN_CLASSES
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 BASE = "https://w3id.org/casegraph/id/"
@@ -84,6 +86,24 @@ def test_every_domain_node_is_stated_in_a_passage_of_its_case(folder: Path, data
         assert stated_in <= passages, f"{node}: cg:statedIn outside the case's passages"
 
 
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_named_entities_are_labelled_in_three_languages(folder: Path, datasets) -> None:
+    """Conferrals, figures, memberships and coverage are named by phrases made from their facts."""
+    graph = named_graphs(datasets[folder.name])[0]
+    unnamed = {CG.Figure, CG.AwardConferral, ORG.Membership, CG.MediaCoverage}
+    for node, cls in graph.subject_objects(RDF.type):
+        if cls in DOMAIN_CLASSES and cls not in unnamed:
+            langs = {label.language for label in graph.objects(node, RDFS.label)}
+            assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
+
+
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_no_draft_markers_are_left(folder: Path, datasets) -> None:
+    graph = named_graphs(datasets[folder.name])[0]
+    markers = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.missingLabel)
+    assert not [t for marker in markers for t in graph.triples((None, marker, None))]
+
+
 def test_shared_iris_have_identical_labels_in_every_graph(datasets) -> None:
     labels: dict[URIRef, dict[str, set[frozenset[Literal]]]] = defaultdict(dict)
     for name, dataset in datasets.items():
@@ -96,3 +116,17 @@ def test_shared_iris_have_identical_labels_in_every_graph(datasets) -> None:
     assert shared, "no IRI is shared between cases"
     for iri, by_case in shared.items():
         assert len(set(by_case.values())) == 1, f"{iri} is labelled differently: {by_case}"
+
+
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_every_case_title_is_in_three_scripts_and_the_hant_one_matches(folder, datasets) -> None:
+    """The English UI lists cases by title: a case titled only in zh-Hans shows Chinese
+    there.  The zh-Hant title must be the zh-Hans one in the other script (OpenCC
+    folds it back), not a different sentence."""
+    graph = named_graphs(datasets[folder.name])[0]
+    document = URIRef(f"{BASE}case/{folder.name}")
+    titles = {t.language: str(t) for t in graph.objects(document, DCTERMS.title)
+              if isinstance(t, Literal)}
+    assert {"zh-Hans", "zh-Hant", "en"} <= set(titles), f"{folder.name}: titles {titles}"
+    assert opencc.OpenCC("t2s").convert(titles["zh-Hant"]) == titles["zh-Hans"]
+    assert titles["en"] != titles["zh-Hans"]

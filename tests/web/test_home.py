@@ -43,7 +43,7 @@ def test_home_totals_count_shared_entities_once(client):
     ]
     summed = [sum(column) for column in zip(*per_case, strict=True)]
     assert all(0 < total <= s for total, s in zip(totals, summed, strict=True))
-    assert f"({len(paths.case_files())} Case)" in footer
+    assert f"({len(paths.case_files())} cases)" in footer
 
 
 def test_query_page_serves_yasgui_locally_with_the_curated_questions(client):

@@ -16,13 +16,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Literal, Namespace, URIRef
+from rdflib import Dataset, URIRef
 
-from casegraph.config import ONTOLOGY_NS
+from casegraph.shacl.provenance import attach_source_text
 from casegraph.shacl.report import ValidationReport
 from casegraph.shacl.validation import validate_files
 
-CG = Namespace(ONTOLOGY_NS)
 TOKEN_VARIABLE = "CASEGRAPH_UPDATE_TOKEN"
 
 
@@ -54,8 +53,7 @@ def publish_case(
     graphs = [g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)]
     statements = []
     for graph in graphs:
-        for case in graph.subjects(RDF.type, CG.CaseDocument):
-            graph.set((case, CG.sourceText, Literal(text)))
+        attach_source_text(graph, text)
         body = graph.serialize(format="nt")
         statements.append(f"DROP SILENT GRAPH <{graph.identifier}> ;\n"
                           f"INSERT DATA {{ GRAPH <{graph.identifier}> {{\n{body}}} }}")

@@ -79,6 +79,9 @@ class Draft:
     text: str
     links: dict[int, str] = field(default_factory=dict)  # id(candidate) → linked existing IRI
     kinds: dict[int, str] = field(default_factory=dict)  # id(practice) → practice-kind IRI
+    #: id(candidate) → the node that states it (the entity, conferral, figure or practice):
+    #: what a review of the draft accepts, rejects or re-links.
+    nodes: dict[int, str] = field(default_factory=dict)
 
 
 def warm_up() -> None:
@@ -115,7 +118,20 @@ def draft_case(
     for candidate in candidates:
         builder.candidate(candidate)
     builder.relations()
-    return Draft(builder.dataset, candidates, text, builder.links, builder.kinds)
+    return Draft(builder.dataset, candidates, text, builder.links, builder.kinds, builder.nodes)
+
+
+def case_sections(text: str) -> list[Section]:
+    """The sections of a case text as the draft numbers them (``section/sNN``, from 1).
+
+    Editor lines and metadata before the first heading form the header section curated
+    cases have, so that every passage is in a section.
+    """
+    sections = split_sections(text)
+    first = sections[0].start if sections else len(text)
+    if text[:first].strip():
+        sections.insert(0, Section(HEADER_LABEL, "other", 0, first))
+    return sections
 
 
 class _Builder:
@@ -128,18 +144,14 @@ class _Builder:
             self.dataset.bind(prefix, namespace)
         self.graph: Graph = self.dataset.graph(ID[f"graph/case/{slug}"])
         self.case_node = ID[f"case/{slug}"]
-        self.sections = split_sections(text)
-        first = self.sections[0].start if self.sections else len(text)
-        if text[:first].strip():
-            # Editor lines and metadata before the first heading: the header section
-            # curated cases have, so that every passage is in a section.
-            self.sections.insert(0, Section(HEADER_LABEL, "other", 0, first))
+        self.sections = case_sections(text)
         self.section_nodes: dict[int, URIRef] = {}
         self.passages: dict[tuple[int, int], URIRef] = {}
         self.minted: dict[tuple[str, str], URIRef] = {}  # (kind, folded name) → IRI
         self.counters: dict[str, int] = {}
         self.links: dict[int, str] = {}
         self.kinds: dict[int, str] = {}
+        self.nodes: dict[int, str] = {}
         self.known_kinds: dict[int, str] = {}  # id(practice) → kind named in its clause
         #: What the relations pass needs: organisations by position, and the nodes
         #: that name the case's organisation (figureOf, practisedBy, brandOwner …).
@@ -196,6 +208,7 @@ class _Builder:
             node = self.entity(
                 candidate.kind, candidate.label, candidate, passage, candidate.cg_class
             )
+            self.nodes[id(candidate)] = str(node)
             if candidate.kind == "organisation":
                 self.organisations.append((candidate, node))
             elif candidate.kind == "brand":
@@ -290,6 +303,7 @@ class _Builder:
         """A conferral of a linked or new award title, with issuer, year and rank when stated."""
         details = candidate.details
         conferral = self._local("award-conferral")
+        self.nodes[id(candidate)] = str(conferral)
         self.graph.add((conferral, RDF.type, CG.AwardConferral))
         self._draft(conferral, "award", passage, PRIOR_CONFIDENCE["award"])
         title = self.entity("award", candidate.label, candidate, passage, "Award")
@@ -326,6 +340,7 @@ class _Builder:
 
     def figure(self, candidate: Candidate, passage: URIRef) -> None:
         node = self._local("figure")
+        self.nodes[id(candidate)] = str(node)
         self.graph.add((node, RDF.type, CG[candidate.cg_class]))
         for literal in _labels(candidate.label):
             self.graph.add((node, RDFS.label, literal))
@@ -352,6 +367,7 @@ class _Builder:
 
     def practice(self, candidate: Candidate, passage: URIRef) -> None:
         node = self._local("practice")
+        self.nodes[id(candidate)] = str(node)
         self.practice_nodes.append((candidate.passage.start, node))
         self.pending.append((node, CG.practisedBy, candidate))
         self.graph.add((node, RDF.type, CG.Practice))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
 from casegraph import paths
 from casegraph.rdf.terms import CGSH
@@ -25,6 +25,19 @@ _CG = "https://w3id.org/casegraph/ns#"
 SOURCE_TEXT = URIRef(_CG + "sourceText")
 SOURCE_TEXT_FILE = URIRef(_CG + "sourceTextFile")
 QUOTE = URIRef(_CG + "quote")
+CASE_DOCUMENT = URIRef(_CG + "CaseDocument")
+
+
+def attach_source_text(graph: Graph, text: str) -> Graph:
+    """Put ``text`` on the graph's case document as ``cg:sourceText`` (replacing any).
+
+    What publishing a case means for its text: the graph carries the text its passages
+    quote, so every write of it can check the quotes (``check_quotes``) and the case page
+    can show it.  ``casegraph publish`` and the curation workspace both publish this way.
+    """
+    for case in set(graph.subjects(RDF.type, CASE_DOCUMENT)):
+        graph.set((case, SOURCE_TEXT, Literal(text)))
+    return graph
 
 
 def source_text_of(graph: Graph, data_dir: Path | None = None) -> tuple[str, str] | None:

@@ -60,6 +60,20 @@ class GuardedWriter:
                 self.store.replace_graphs(changes)
             return sorted(changes)
 
+    def report(self, changes: Mapping[URIRef, Graph | None]) -> ValidationReport:
+        """What the check of a write of ``changes`` finds, without writing anything.
+
+        The same shapes and quote check a write passes, so a curator sees before
+        publishing exactly what the write would refuse.
+        """
+        report = ValidationReport()
+        for iri, graph in sorted(changes.items()):
+            if graph is None:
+                continue
+            report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
+            report.results.extend(check_quotes(graph, iri))
+        return report
+
     def _check(self, changes: Mapping[URIRef, Graph | None]) -> None:
         """Refuse changes to the ontology graph; validate the changed case graphs.
 
@@ -73,12 +87,7 @@ class GuardedWriter:
                 "casegraph loads from the bundled ontology files (ontology/*.ttl) and which "
                 "writes may not change; nothing was changed. Name the case graphs to drop or clear "
                 "(DROP GRAPH <…>) instead of ALL or NAMED")
-        report = ValidationReport()
-        for iri, graph in sorted(changes.items()):
-            if graph is None:
-                continue
-            report.extend(self._validate(graph, graph=iri, base_iri=self.base_iri))
-            report.results.extend(check_quotes(graph, iri))
+        report = self.report(changes)
         if not report.conforms:
             raise WriteRejected(report)
 

@@ -11,6 +11,7 @@ from casegraph.store.base import Store
 from casegraph.store.bootstrap import load_bundled
 from casegraph.web import (
     compare,
+    curate,
     errors,
     export,
     graph_store,
@@ -62,6 +63,7 @@ def create_app(
     home.install(app)
     search.install(app)
     reconcile.install(app)
+    curate.install(app)
     return app
 
 

@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from casegraph.rdf.terms import LABEL_LANGUAGES
 from casegraph.web.i18n import translate
-from casegraph.web.naming import number_text, quantity_text
+from casegraph.web.naming import number_text
+from casegraph.web.subject_cards import (
+    SubjectCard,
+    by_year_desc,
+    conferral_row,
+    effects,
+    person_card,
+    place_card,
+    practice_card,
+)
 from casegraph.web.term_view import Labeller, TermView, label_languages, run_fixed
 
 CG = "https://w3id.org/casegraph/ns#"
@@ -29,6 +37,10 @@ ORG = "http://www.w3.org/ns/org#"
 ORGANISATION_ROLES = {ORG + "Organization", ORG + "FormalOrganization",
                       ORG + "OrganizationalUnit"}
 PARTY_OF = URIRef(CG + "partyOrganisationOf")
+SCHEMA = "https://schema.org/"
+#: Card role -> the builder of its card (web/subject_cards.py).
+SUBJECT_CARDS = {SCHEMA + "Person": person_card, SCHEMA + "Place": place_card,
+                 CG + "Practice": practice_card}
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Card:
     graph_chart: dict | None = None
     lineage: list[dict] = field(default_factory=list)
     lineage_chart: dict | None = None
+    #: A person's, place's or practice's card.
+    subject: SubjectCard | None = None
 
     @property
     def has_chart(self) -> bool:
@@ -65,7 +79,8 @@ class Card:
     def empty(self) -> bool:
         return not any((self.sentence, self.received, self.awarded, self.ancestors, self.tree,
                         self.practices, self.brands, self.innovations, self.figures,
-                        self.effects, self.conferrals, self.lineage))
+                        self.effects, self.conferrals, self.lineage)) and (
+            self.subject is None or self.subject.empty)
 
 
 def card_roles(types: list[Identifier]) -> set[str]:
@@ -73,8 +88,15 @@ def card_roles(types: list[Identifier]) -> set[str]:
     return {str(row["role"]) for row in rows}
 
 
-def build_card(iri: URIRef, types: list[Identifier], labeller: Labeller) -> Card:
+def build_card(iri: URIRef, types: list[Identifier], labeller: Labeller,
+               cases: list[TermView] | None = None) -> Card:
+    """The card of every card class ``types`` fall under; ``cases`` are the case
+    documents mentioning the entity (listed on person, place and practice cards)."""
     card = Card(roles=card_roles(types))
+    for role, build in SUBJECT_CARDS.items():
+        if role in card.roles:
+            card.subject = build(iri, labeller, cases or [])
+            break
     if card.is_organisation:
         _organisation(card, iri, labeller)
     if CG + "AwardConferral" in card.roles:
@@ -85,7 +107,7 @@ def build_card(iri: URIRef, types: list[Identifier], labeller: Labeller) -> Card
     if CG + "Award" in card.roles:
         rows = run_fixed("conferrals", [{"award": iri}]).dicts()
         labeller.fetch(t for row in rows for t in row.values())
-        card.conferrals = [_conferral_row(row, labeller) for row in rows]
+        card.conferrals = [conferral_row(row, labeller) for row in rows]
         card.timeline = timeline(card.conferrals)
     if CG + "Innovation" in card.roles:
         card.effects = effects(iri, labeller)
@@ -132,15 +154,15 @@ def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:
                             for row in rows for t in row.values()])
     by_conferral: dict[Identifier, dict] = {}
     for row in received:
-        entry = by_conferral.setdefault(row["conferral"], _conferral_row(row, labeller))
+        entry = by_conferral.setdefault(row["conferral"], conferral_row(row, labeller))
         via = row.get("developer") or row["recipient"]
         entry["direct"] = entry.get("direct", False) or row["recipient"] == iri
         if row["recipient"] != iri:
             entry["through"] = labeller.view(row["recipient"])
             if row.get("developer") is not None and via != iri:
                 entry["developer"] = labeller.view(via)
-    card.received = sorted(by_conferral.values(), key=_by_year_desc)
-    card.awarded = [_conferral_row(row, labeller) for row in awarded]
+    card.received = sorted(by_conferral.values(), key=by_year_desc)
+    card.awarded = [conferral_row(row, labeller) for row in awarded]
     card.timeline = timeline(card.awarded) if card.awarded else None
 
     parents: dict[Identifier, list[tuple[Identifier, Identifier]]] = defaultdict(list)
@@ -220,20 +242,6 @@ def _tree_chart(iri, ancestors: list[TermView], tree: list[dict], labeller: Labe
     return root
 
 
-def _conferral_row(row: dict[str, Identifier], labeller: Labeller) -> dict:
-    def view(key: str) -> TermView | None:
-        return labeller.view(row[key]) if row.get(key) is not None else None
-
-    return {"conferral": view("conferral"), "award": view("award"), "issuer": view("issuer"),
-            "recipient": view("recipient"), "level": view("level"), "rank": view("rank"),
-            "year": str(row["year"]) if row.get("year") is not None else None}
-
-
-def _by_year_desc(entry: dict) -> tuple:
-    return (-(int(entry["year"]) if (entry["year"] or "").lstrip("-").isdigit() else 0),
-            entry["award"].name if entry["award"] else "")
-
-
 def timeline(rows: list[dict]) -> dict | None:
     """Counts by year and level for the timeline picture (and its table)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -250,22 +258,6 @@ def timeline(rows: list[dict]) -> dict | None:
     return {"years": years, "levels": levels,
             "series": [{"name": level, "data": [counts[y].get(level, 0) for y in years]}
                        for level in levels]}
-
-
-def effects(innovation: Identifier, labeller: Labeller) -> list[dict]:
-    """An innovation's effects: ``3 小时 → 10 分钟`` or a single value, in the page's language."""
-    rows = run_fixed("effects", [{"innovation": innovation}]).dicts()
-    labeller.fetch(row["effect"] for row in rows)
-    lang = next((lang for lang in label_languages() if lang in LABEL_LANGUAGES), "en")
-
-    def q(row: dict[str, Identifier], value: str, unit: str) -> str | None:
-        if row.get(value) is None:
-            return None
-        return quantity_text(str(row[value]), str(row[unit]) if row.get(unit) else None, lang)
-
-    return [{"effect": labeller.view(row["effect"]), "value": q(row, "value", "unit"),
-             "before": q(row, "before", "beforeUnit"), "after": q(row, "after", "afterUnit")}
-            for row in rows]
 
 
 _SENTENCES = {

@@ -8,7 +8,7 @@ point of comparing.  ``org`` takes an IRI, the ``id:`` shorthand or a name (reso
 as for the curated questions; an ambiguous name is offered as a choice).
 
 ``/overview`` is the cross-case picture: organisations × practice kinds as a heat map
-and the issuers ↔ recipients network, each with its table.
+and the issuers → recipients flows (web/pictures.py), each with its table.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from casegraph.errors import ParameterError
 from casegraph.sparql.catalogue import Parameter
 from casegraph.web.cards import Card, build_card
 from casegraph.web.context import current_settings
-from casegraph.web.i18n import translate, ui_language
+from casegraph.web.i18n import ui_language
 from casegraph.web.names import AmbiguousName, looks_like_iri, resolve_name
-from casegraph.web.term_view import Labeller, run_fixed
+from casegraph.web.pictures import issuer_flows
+from casegraph.web.term_view import Labeller, TermView, run_fixed
 
 bp = Blueprint("compare", __name__)
 
@@ -111,28 +112,20 @@ def overview_page():
         "cells": [[x, y, counts[(c, k)]] for y, c in enumerate(companies)
                   for x, k in enumerate(kinds) if (c, k) in counts],
     }
-    nodes: dict[str, dict] = {}
-    links = []
-    for row in conferrals:
-        for role, term in ((0, row["issuer"]), (1, row["recipient"])):
-            view = labeller.view(term)
-            node = nodes.setdefault(view.text, {"id": view.text, "name": view.name,
-                                                "href": view.href, "category": role,
-                                                "value": 0, "symbolSize": 10})
-            node["value"] += int(row["n"])
-            node["symbolSize"] = min(40, 8 + 4 * node["value"])
-        links.append({"source": str(row["issuer"]), "target": str(row["recipient"]),
-                      "value": int(row["n"])})
-    network = {"categories": [{"name": translate("kind_issuer")},
-                              {"name": translate("recipient")}],
-               "nodes": list(nodes.values()), "links": links}
+    flows = issuer_flows(conferrals, labeller)
     return render_template(
         "overview.html",
         companies=[labeller.view(c) for c in companies],
         kinds=[labeller.view(k) for k in kinds],
         counts={(str(c), str(k)): n for (c, k), n in counts.items()},
         heatmap=heatmap,
-        network=network,
-        conferrals=[(labeller.view(r["issuer"]), labeller.view(r["recipient"]), int(r["n"]))
-                    for r in conferrals],
+        flows=flows,
+        conferrals=sorted(
+            ((_optional(r.get("issuer"), labeller), _optional(r.get("level"), labeller),
+              labeller.view(r["recipient"]), int(r["n"])) for r in conferrals),
+            key=lambda r: (r[0] is None, r[0].name if r[0] else "", r[2].name)),
     )
+
+
+def _optional(term, labeller: Labeller) -> TermView | None:
+    return labeller.view(term) if term is not None else None

@@ -30,6 +30,9 @@ from casegraph.web.negotiation import NotAcceptable, best_media_type
 STORE_KEY = "casegraph.store"
 WRITER_KEY = "casegraph.writer"
 SEARCH_KEY = "casegraph.search"
+#: Callbacks run after every committed write, with the changed graphs' IRIs: caches
+#: built from the store (the reconciliation and linking indexes) drop what is stale.
+AFTER_WRITE_KEY = "casegraph.after_write"
 #: How long a search waits for the start-up build before answering 503.
 BUILD_WAIT_SECONDS = 30.0
 
@@ -91,9 +94,17 @@ def refresh_after_write(graph_iris) -> None:
 
     An index not built yet needs nothing: its first build reads the store as it is.
     """
+    graph_iris = [str(g) for g in graph_iris]
     index: SearchIndex | None = current_app.extensions.get(SEARCH_KEY)
     if index is not None and (index.built or index.building):
-        index.update_graphs(current_store(), [str(g) for g in graph_iris])
+        index.update_graphs(current_store(), graph_iris)
+    for callback in current_app.extensions.get(AFTER_WRITE_KEY, []):
+        callback(graph_iris)
+
+
+def on_write(app, callback) -> None:
+    """Run ``callback(graph_iris)`` after every write committed through this app."""
+    app.extensions.setdefault(AFTER_WRITE_KEY, []).append(callback)
 
 
 def search_index() -> SearchIndex:

@@ -19,6 +19,7 @@ from casegraph.rdf.terms import language_of
 from casegraph.sparql.catalogue import load_catalogue
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.i18n import translate, ui_language
+from casegraph.web.pictures import class_diagram
 from casegraph.web.schema_docs import ontology_terms, shapes, shapes_graph
 from casegraph.web.term_view import (
     Labeller,
@@ -189,8 +190,11 @@ def ontology_page():
     by_kind: dict[str, list] = defaultdict(list)
     for term in terms:
         by_kind[term.kind].append(term)
+    diagram, diagram_classes = class_diagram(Labeller())
     return _vary_on_accept(render_template(
         "ontology.html",
+        diagram=diagram,
+        diagram_classes=diagram_classes,
         by_kind=by_kind,
         kinds=("class", "object_property", "datatype_property", "annotation_property"),
     ))

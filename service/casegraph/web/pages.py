@@ -5,8 +5,8 @@ IRI ↔ URL mapping: the IRI ``settings.base_iri + rest`` is served at
 is ``/id/org/x``).  IRIs outside the base are served at ``/resource?iri=…``.
 Browsers get HTML; ``Accept`` or ``?format=ttl|jsonld|nt|rdf`` select Turtle,
 JSON-LD, N-Triples or RDF/XML (responses say ``Vary: Accept``).  A case
-document (``/id/case/<slug>``) is shown with its repaired text, the cited
-passages highlighted.
+document (``/id/case/<slug>``) is shown with a card of who, what and which awards
+(web/subject_cards.py), then its repaired text, the cited passages highlighted.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from casegraph import paths
 from casegraph.rdf.terms import LABEL_LANGUAGES, is_sparql_iri
 from casegraph.web.cards import build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
+from casegraph.web.subject_cards import case_card
 from casegraph.web.term_view import (
     Labeller,
     TermView,
@@ -129,10 +130,10 @@ def _entity(iri: URIRef):
     if shown_iris:
         for row in run_fixed("case_documents", [{"doc": t} for t in shown_iris]).dicts():
             labeller.fall_back(row["doc"], row.get("title"))
-    card = build_card(iri, sorted(types), labeller)
+    case_views = [labeller.view(r["doc"]) for r in cases if r.get("doc") is not None]
+    card = build_card(iri, sorted(types), labeller, case_views)
     if card.is_organisation:
-        card.graph_chart = neighbourhood(card, labeller.view(iri), [
-            labeller.view(r["doc"]) for r in cases if r.get("doc") is not None])
+        card.graph_chart = neighbourhood(card, labeller.view(iri), case_views)
     total_incoming = sum(int(row["n"]) for row in counts)
     return _vary(render_template(
         "entity.html",
@@ -250,6 +251,7 @@ def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
     rows = run_fixed("case_passages", [{"doc": iri}]).dicts()
     labeller = Labeller()
     labeller.fetch([iri] + [r.get("fact") for r in rows] + [r["passage"] for r in rows])
+    card = case_card(iri, labeller)
 
     passages: dict[Identifier, dict] = {}
     for row in rows:
@@ -271,6 +273,7 @@ def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
         iri=str(iri),
         subject=labeller.view(iri),
         labels=_labels_by_language(statements, {TITLE} | LABEL_PREDICATES),
+        card=card,
         segments=highlight_segments(text, list(passages.values())) if text else [],
         text_missing=text is None,
         passages=list(passages.values()),

@@ -14,7 +14,8 @@ when a draft would link it.
 * ``GET /reconcile/suggest/{entity,type,property}?prefix=`` — auto-complete.
 
 The index is built from the store and rebuilt when it is older than
-``INDEX_TTL_SECONDS``, so a newly published case is found within that time.
+``INDEX_TTL_SECONDS`` (writes through another process), or at once after a write
+committed here.
 Answers are public data: they carry ``Access-Control-Allow-Origin: *`` so
 browser clients may call the service; JSONP is not offered (a callback
 parameter executing in the caller's page is a script-injection risk).
@@ -38,7 +39,7 @@ from casegraph.drafting.linking import (
     name_score,
 )
 from casegraph.paths import QUERIES_DIR
-from casegraph.web.context import current_settings, current_store
+from casegraph.web.context import current_settings, current_store, on_write
 from casegraph.web.errors import ApiError
 
 bp = Blueprint("reconcile", __name__)
@@ -90,7 +91,12 @@ class _Cache:
 def install(app: Flask) -> None:
     """Register the routes; the index is built on the first query."""
     app.register_blueprint(bp)
-    app.extensions[EXTENSION] = _Cache()
+    cache = app.extensions[EXTENSION] = _Cache()
+
+    def _stale(_graphs: list[str]) -> None:
+        cache.built_at = float("-inf")  # a published case is found at once, not after the TTL
+
+    on_write(app, _stale)
 
 
 def _index() -> tuple[LinkIndex, dict[str, dict[str, set[str]]]]:

@@ -1,0 +1,410 @@
+"""Key facts of the eight cases added by the cases-c curation round, pinned with SPARQL.
+
+Heating and power (包头热力, 包头第一热电厂, 无锡新联热力, 长山热电厂, 华润电力湖北,
+华能小湾水电站) and two central SOEs outside power (中车大连所, 华西包装). Each case is a
+condensed note (data/cases/<slug>/source.txt); the expected values below were read
+from those notes, and each test also checks that the figure is worded so in the text,
+so a figure edited in the TriG alone, or in the text alone, fails.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+
+from casegraph.paths import CASES_DIR, case_files, ontology_files
+from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+
+CG = Namespace("https://w3id.org/casegraph/ns#")
+ID = "https://w3id.org/casegraph/id/"
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+CASES = (
+    "baotou-heating-strongest-branch",
+    "baotou-first-thermal-power-6211",
+    "wuxi-xinlian-heating-youth-league",
+    "changshan-thermal-power-party-building-plus",
+    "crpower-hubei-chiyan-panxin",
+    "huaneng-xiaowan-one-branch-one-feature",
+    "crrc-dalian-institute-five-forces",
+    "huaxi-packaging-yin-erge",
+)
+
+
+def graph_iri(slug: str) -> URIRef:
+    return URIRef(f"{ID}graph/case/{slug}")
+
+
+def source_text(slug: str) -> str:
+    return (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
+
+
+def local(iri: object) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    """Ontology in its named graph plus every curated case, queried as one union."""
+    ds = Dataset(default_union=True)
+    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    for path in case_files():
+        ds.parse(path, format="trig")
+    return ds
+
+
+def select(ds: Dataset, query: str) -> list[tuple]:
+    return [tuple(row) for row in ds.query(PREFIXES + query)]
+
+
+def figures_in(ds: Dataset, slug: str) -> dict[str, tuple[Decimal, str, str]]:
+    """zh-Hans figure label -> (value, unit code or text, quote of its passage)."""
+    rows = select(
+        ds,
+        f"""
+        SELECT ?label ?value ?unit ?quote WHERE {{
+          GRAPH <{graph_iri(slug)}> {{
+            ?figure a cg:Figure ; rdfs:label ?label ; schema:value ?value ;
+                    cg:statedIn/cg:quote ?quote .
+            OPTIONAL {{ ?figure schema:unitCode ?code }}
+            OPTIONAL {{ ?figure schema:unitText ?text }}
+            BIND(COALESCE(?code, ?text) AS ?unit)
+            FILTER(lang(?label) = "zh-Hans")
+          }}
+        }}""",
+    )
+    return {str(lab): (val.toPython(), str(unit), str(quote)) for lab, val, unit, quote in rows}
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_case_is_one_named_graph_with_exact_passages(slug: str) -> None:
+    text = source_text(slug)
+    single = Dataset()
+    single.parse(CASES_DIR / slug / "case.trig", format="trig")
+    graphs = {g.identifier for g in single.graphs() if len(g)}
+    assert graphs == {graph_iri(slug)}
+    case = single.graph(graph_iri(slug))
+    passages = list(case.subjects(RDF.type, CG.Passage))
+    assert len(passages) >= 5
+    for passage in passages:
+        start = int(case.value(passage, CG.charStart))
+        end = int(case.value(passage, CG.charEnd))
+        assert text[start:end] == str(case.value(passage, CG.quote)), passage
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
+    assert nodes
+    for node in nodes:
+        cited = set(case.objects(node, CG.statedIn))
+        assert cited, f"{node} has no cg:statedIn in {slug}"
+        for passage in cited:
+            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_entities_and_title_are_in_three_languages(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    for node, cls in case.subject_objects(RDF.type):
+        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
+            continue
+        langs = {label.language for label in case.objects(node, RDFS.label)}
+        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
+    titles = set(case.objects(URIRef(f"{ID}case/{slug}"), URIRef("http://purl.org/dc/terms/title")))
+    assert {t.language for t in titles} == {"zh-Hans", "zh-Hant", "en"}
+
+
+@pytest.mark.parametrize(
+    ("slug", "address", "issued"),
+    [
+        ("baotou-heating-strongest-branch", "http://btreli.com/content-864.html",
+         Literal("2022-04-23", datatype=XSD.date)),
+        ("baotou-first-thermal-power-6211",
+         "http://dbnyb.com/08/dianlidangjian/2016/1129/13657.html",
+         Literal("2016-11-29", datatype=XSD.date)),
+        ("wuxi-xinlian-heating-youth-league", "http://baokan.haizr.cn/Html/2022-05-26/981.html",
+         Literal("2022-05-26", datatype=XSD.date)),
+        ("changshan-thermal-power-party-building-plus",
+         "https://maldonarchive.com/kyguanwangmanbetx/dtwz/ddjs/hsdt/2024/12/I1313452551361789952.html",
+         Literal("2024-12", datatype=XSD.gYearMonth)),
+        ("crpower-hubei-chiyan-panxin", "http://mm.chinapower.com.cn/fd/djwh/20240913/260242.html",
+         Literal("2024-09-13", datatype=XSD.date)),
+        ("huaneng-xiaowan-one-branch-one-feature",
+         "http://www.handmsg.com/page/2018/0220/11656024.shtml",
+         Literal("2018-02-20", datatype=XSD.date)),
+        ("crrc-dalian-institute-five-forces",
+         "http://www.handmsg.com/page/2025/0412/26792512.shtml",
+         Literal("2025-04-12", datatype=XSD.date)),
+        ("huaxi-packaging-yin-erge", "http://m.jizihe.com/page/2021/0322/7888062.shtml",
+         Literal("2021-03-22", datatype=XSD.date)),
+    ],
+)  # fmt: skip
+def test_case_document_records_its_page(
+    dataset: Dataset, slug: str, address: str, issued: Literal
+) -> None:
+    assert source_text(slug).startswith(f"source: {address}\n")
+    rows = select(
+        dataset,
+        f"""SELECT ?source ?issued WHERE {{
+              <{ID}case/{slug}> dcterms:source ?source ; dcterms:issued ?issued ;
+                                cg:isCondensedNote true }}""",
+    )
+    assert rows == [(URIRef(address), issued)]
+
+
+def test_baotou_heating_strongest_branches_by_level(dataset: Dataset) -> None:
+    figures = figures_in(dataset, "baotou-heating-strongest-branch")
+    held = {
+        label: value
+        for label, (value, unit, quote) in figures.items()
+        if unit == "C62" and quote.startswith("目前集团公司拥有")
+    }
+    assert held == {
+        "市级“最强党支部”": Decimal("2"),
+        "市国资系统“最强党支部”": Decimal("9"),
+        "集团公司“最强党支部”": Decimal("11"),
+    }
+    text = source_text("baotou-heating-strongest-branch")
+    for label, value in held.items():
+        assert f"{label}{int(value)}个" in text
+    rows = select(
+        dataset,
+        """
+        SELECT ?date ?participant ?organiser WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/baotou-heating-strongest-branch> {
+            ?review a cg:Event ; schema:startDate ?date ; cg:participant ?participant ;
+                    cg:organisedBy ?organiser .
+            ?participant a cg:PartyBranch .
+          }
+        }""",
+    )
+    assert {(str(d), local(p)) for d, p, _ in rows} == {
+        ("2022-04-21", "baotou-heating-no2-heating-company-party-branch"),
+        ("2022-04-21", "baotou-heating-hexi-heating-plant-party-branch"),
+    }
+    assert {local(o) for *_, o in rows} == {"baotou-strongest-branch-review-group"}
+
+
+def test_baotou_first_plant_dcs_simulator_and_6211(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?person WHERE {
+          <https://w3id.org/casegraph/id/innovation/baotou-first-thermal-power-dcs-simulator>
+              cg:developedBy ?branch .
+          ?branch cg:partyOrganisationOf <https://w3id.org/casegraph/id/org/baotou-first-thermal-power-plant> .
+          ?membership org:organization ?branch ; org:member/rdfs:label ?person ;
+                      org:role <https://w3id.org/casegraph/id/role/party-member> .
+          FILTER(lang(?person) = "zh-Hans")
+        }""",
+    )
+    assert sorted(str(p) for (p,) in rows) == ["卢洪强", "庞自强"]
+    assert "党员庞自强和卢洪强" in source_text("baotou-first-thermal-power-6211")
+    figures = figures_in(dataset, "baotou-first-thermal-power-6211")
+    value, unit, quote = figures["“6211”体系规范的管理方面"]
+    assert (value, unit) == (Decimal("6"), "C62")
+    assert "六个方面的管理" in quote
+
+
+def test_wuxi_youth_league_honour_and_patents(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?award ?level ?year ?notStated WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/wuxi-xinlian-heating-youth-league> {
+            ?conferral a cg:AwardConferral ; cg:award/rdfs:label ?award ; cg:level ?level ;
+                       cg:year ?year ; cg:notStatedInSource ?notStated ;
+                       cg:recipient <https://w3id.org/casegraph/id/org/wuxi-xinlian-heating-youth-league-branch> .
+            FILTER(lang(?award) = "zh-Hans")
+          }
+        }""",
+    )
+    assert [(str(a), local(lv), str(y), n) for a, lv, y, n in rows] == [
+        ("“五四红旗团支部”", "municipal", "2022", CG.issuer)
+    ]
+    figures = figures_in(dataset, "wuxi-xinlian-heating-youth-league")
+    patents = {k: v[:2] for k, v in figures.items() if v[2].startswith("2021年")}
+    assert patents == {
+        "发明专利": (Decimal("3"), "C62"),
+        "实用新型专利": (Decimal("3"), "C62"),
+        "申报国际专利": (Decimal("1"), "C62"),
+        "软著取得国家专利授权": (Decimal("6"), "C62"),
+    }
+    assert "3项发明专利、3项实用新型专利,申报国际专利1项,6项软著" in source_text(
+        "wuxi-xinlian-heating-youth-league"
+    )
+    assert figures["学习教育"][:2] == (Decimal("19"), "C62")
+    assert figures["驻厂防疫值班"][:2] == (Decimal("24"), "HUR")
+
+
+def test_wuxi_league_branch_sits_under_company_and_league_committee(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?parent WHERE {
+          <https://w3id.org/casegraph/id/org/wuxi-xinlian-heating-youth-league-branch>
+              org:subOrganizationOf+ ?parent .
+        }""",
+    )
+    assert {local(p) for (p,) in rows} == {
+        "wuxi-xinlian-heating",
+        "huaguang-environment-energy-youth-league-committee",
+        "huaguang-environment-energy",
+    }
+
+
+def test_changshan_key_projects_and_banner(dataset: Dataset) -> None:
+    figures = figures_in(dataset, "changshan-thermal-power-party-building-plus")
+    value, unit, quote = figures["“党建引领+”重点项目"]
+    assert (value, unit) == (Decimal("19"), "C62")
+    assert "“党建引领+”重点项目19项" in quote
+    assert figures["累计授予样板作业小组"][:2] == (Decimal("9"), "C62")
+    rows = select(
+        dataset,
+        """
+        SELECT ?issuer ?level ?year ?competition WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/changshan-thermal-power-party-building-plus> {
+            ?conferral a cg:AwardConferral ; cg:issuer ?issuer ; cg:level ?level ;
+                       cg:year ?year ; cg:competition/rdfs:label ?competition ;
+                       cg:notStatedInSource cg:recipient .
+            FILTER(lang(?competition) = "zh-Hans")
+          }
+        }""",
+    )
+    assert [(local(i), local(lv), str(y), str(c)) for i, lv, y, c in rows] == [
+        ("changshan-thermal-power-plant-party-committee", "enterprise", "2024",
+         "1号机组A修提质增效劳动竞赛"),
+    ]  # fmt: skip
+
+
+def test_hubei_brand_roll_up_and_contractors(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?owner ?group WHERE {
+          <https://w3id.org/casegraph/id/brand/chiyan-panxin> cg:brandOwner ?owner .
+          ?owner (cg:partyOrganisationOf|org:subOrganizationOf)+ ?group .
+          ?group a cg:EnterpriseGroup .
+        }""",
+    )
+    assert {(local(o), local(g)) for o, g in rows} == {
+        ("crpower-hubei-party-committee", "china-resources-group")
+    }
+    contractors = select(
+        dataset,
+        """
+        SELECT ?name WHERE {
+          <https://w3id.org/casegraph/id/case/crpower-hubei-chiyan-panxin/practice/contractor-joint-building>
+              cg:practiceKind <https://w3id.org/casegraph/id/practice-kind/joint-party-building> ;
+              cg:involves/rdfs:label ?name .
+          FILTER(lang(?name) = "zh-Hans")
+        }""",
+    )
+    names = {str(n) for (n,) in contractors}
+    assert names == {"江西水电", "中能建建筑", "河南二建", "河南四建"}
+    assert "江西水电、中能建建筑、河南二建、河南四建" in source_text("crpower-hubei-chiyan-panxin")
+    figures = figures_in(dataset, "crpower-hubei-chiyan-panxin")
+    assert figures["每月党建联建、共建主题党日活动"][:2] == (Decimal("1"), "次/月")
+
+
+def test_xiaowan_station_figures(dataset: Dataset) -> None:
+    figures = figures_in(dataset, "huaneng-xiaowan-one-branch-one-feature")
+    assert {k: v[:2] for k, v in figures.items()} == {
+        "单机容量": (Decimal("700"), "MAW"),  # 70万千瓦
+        "总装机容量": (Decimal("4200"), "MAW"),  # 420万千瓦
+        "小湾电站职工": (Decimal("182"), "C62"),
+    }
+    text = source_text("huaneng-xiaowan-one-branch-one-feature")
+    assert "单机容量70万千瓦,总装机容量420万千瓦" in text
+    assert "共有职工182人" in text
+
+
+def test_crrc_five_forces_and_huaxi_brand(dataset: Dataset) -> None:
+    figures = figures_in(dataset, "crrc-dalian-institute-five-forces")
+    value, unit, quote = figures["“五力模式”之“力”"]
+    assert (value, unit) == (Decimal("5"), "C62")
+    assert "“向心力、引领力、战斗力、保障力、长效力”“五力模式”" in quote
+    rows = select(
+        dataset,
+        """
+        SELECT ?owner ?group WHERE {
+          <https://w3id.org/casegraph/id/brand/yin-erge-party-building-home> cg:brandOwner ?owner .
+          ?owner cg:partyOrganisationOf/org:subOrganizationOf ?group .
+        }""",
+    )
+    assert {(local(o), local(g)) for o, g in rows} == {
+        ("huaxi-packaging-group-party-committee", "china-chengtong")
+    }
+    assert "华包集团是中国诚通控股集团有限公司(简称“诚通集团”)的下属企业" in source_text(
+        "huaxi-packaging-yin-erge"
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "group"),
+    [
+        ("baotou-heating-hexi-heating-plant-party-branch", "baotou-heating-group"),
+        ("huaneng-xiaowan-hydropower-station-party-committee", "china-huaneng-group"),
+        ("crpower-hubei-party-committee", "china-resources-group"),
+        ("crrc-dalian-institute-energy-storage-team", "crrc"),
+        ("yin-erge-joint-innovation-project-team", "china-chengtong"),
+    ],
+)
+def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
+    ask = dataset.query(
+        PREFIXES
+        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
+                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
+    )
+    assert ask.askAnswer
+
+
+@pytest.mark.parametrize(
+    ("iri", "cases"),
+    [
+        ("place/baotou", {"baotou-heating-strongest-branch", "baotou-first-thermal-power-6211"}),
+        ("org/china-huaneng-group",
+         {"huaneng-jining-power-plant", "huaneng-xiaowan-one-branch-one-feature"}),
+        ("org/china-resources-power", {"crpower-xiantao", "crpower-hubei-chiyan-panxin"}),
+        ("place/hubei", {"crpower-xiantao", "crpower-hubei-chiyan-panxin"}),
+        ("org/china-electric-power-net", {"crpower-xiantao", "crpower-hubei-chiyan-panxin"}),
+    ],
+)  # fmt: skip
+def test_shared_iris_are_stated_in_each_case_with_one_label_set(
+    dataset: Dataset, iri: str, cases: set[str]
+) -> None:
+    node = URIRef(f"{ID}{iri}")
+    stating = {
+        local(g.identifier)
+        for g in dataset.graphs()
+        if str(g.identifier).startswith(f"{ID}graph/case/") and (node, CG.statedIn, None) in g
+    }
+    assert cases <= stating
+    label_sets = {
+        frozenset(g.objects(node, RDFS.label))
+        for g in dataset.graphs()
+        if (node, RDFS.label, None) in g
+    }
+    assert len(label_sets) == 1, label_sets
+
+
+def test_one_branch_one_brand_links_xiaowan_and_crrc(dataset: Dataset) -> None:
+    """The same practice kind, worded 一支部一特色 in both texts, ties a hydropower station to a CRRC institute."""
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?g WHERE {
+          GRAPH ?g { ?practice cg:practiceKind
+                       <https://w3id.org/casegraph/id/practice-kind/one-branch-one-brand> }
+        }""",
+    )
+    graphs = {local(g) for (g,) in rows}
+    assert {"huaneng-xiaowan-one-branch-one-feature", "crrc-dalian-institute-five-forces"} <= graphs
+    for slug in ("huaneng-xiaowan-one-branch-one-feature", "crrc-dalian-institute-five-forces"):
+        assert "“一支部一特色”" in source_text(slug)

@@ -1,0 +1,456 @@
+"""Key facts of the seven cases added by cases-d, pinned with SPARQL over the curated files.
+
+The cases are condensed notes of public pages (data/cases/<slug>/source.txt) on
+heating, power and water companies outside the first corpus. These tests check
+that each curated graph says what its note says — figures with units, award
+conferrals with issuer, level and year, brand owners, the group hierarchies —
+and which IRIs the cases share with cases already in the graph, so that
+cross-case questions gain rows. Expected values are read from the notes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+
+from casegraph.paths import CASES_DIR, case_files, ontology_files
+from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+
+CG = Namespace("https://w3id.org/casegraph/ns#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+ID = "https://w3id.org/casegraph/id/"
+
+CASES = (
+    "spic-hengqin-thermal-power",
+    "zhengzhou-thermal-group",
+    "sgcc-huojia-power-supply",
+    "shuifa-shidao-thermal-power",
+    "huadian-guangdong-two-firsts-four-excellences",
+    "arhorqin-changcheng-heating-line-team",
+    "qunfeng-water-supply-sizhua-sicu",
+)
+
+
+def graph_iri(slug: str) -> URIRef:
+    return URIRef(f"{ID}graph/case/{slug}")
+
+
+def local(iri: object) -> str:
+    return str(iri).removeprefix(ID)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    """Ontology in its named graph plus every curated case, queried as one union."""
+    ds = Dataset(default_union=True)
+    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    for path in case_files():
+        ds.parse(path, format="trig")
+    return ds
+
+
+def select(ds: Dataset, query: str) -> list[tuple]:
+    return [tuple(row) for row in ds.query(PREFIXES + query)]
+
+
+def figures_of(ds: Dataset, slug: str, subject: str) -> dict[str, tuple]:
+    """zh-Hans figure label -> (value, unit, approximate) for the figures of one subject."""
+    rows = select(
+        ds,
+        f"""
+        SELECT ?label ?value ?unit ?approx WHERE {{
+          GRAPH <{graph_iri(slug)}> {{
+            ?figure a cg:Figure ; cg:figureOf <{ID}{subject}> ; rdfs:label ?label ;
+                    schema:value ?value ; schema:unitCode ?unit .
+            OPTIONAL {{ ?figure cg:approximate ?approx }}
+            FILTER(lang(?label) = "zh-Hans")
+          }}
+        }}""",
+    )
+    return {
+        str(label): (value.toPython(), str(unit), bool(approx and approx.toPython()))
+        for label, value, unit, approx in rows
+    }
+
+
+def conferrals(ds: Dataset, slug: str) -> set[tuple]:
+    """(award label, recipient, issuer or None, level, year or None) of one case."""
+    rows = select(
+        ds,
+        f"""
+        SELECT ?award ?recipient ?issuer ?level ?year WHERE {{
+          GRAPH <{graph_iri(slug)}> {{
+            ?conferral a cg:AwardConferral ; cg:award/rdfs:label ?award ;
+                       cg:recipient ?recipient ; cg:level ?level .
+            OPTIONAL {{ ?conferral cg:issuer ?issuer }}
+            OPTIONAL {{ ?conferral cg:year ?year }}
+            FILTER(lang(?award) = "zh-Hans")
+          }}
+        }}""",
+    )
+    return {
+        (str(a), local(r), local(i) if i else None, local(lv), str(y) if y else None)
+        for a, r, i, lv, y in rows
+    }
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_case_is_one_named_graph_with_exact_passages(slug: str) -> None:
+    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
+    single = Dataset()
+    single.parse(CASES_DIR / slug / "case.trig", format="trig")
+    assert {g.identifier for g in single.graphs() if len(g)} == {graph_iri(slug)}
+    case = single.graph(graph_iri(slug))
+    passages = list(case.subjects(RDF.type, CG.Passage))
+    assert len(passages) >= 7
+    for passage in passages:
+        start = int(case.value(passage, CG.charStart))
+        end = int(case.value(passage, CG.charEnd))
+        assert text[start:end] == str(case.value(passage, CG.quote)), passage
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
+    assert nodes
+    for node in nodes:
+        cited = set(case.objects(node, CG.statedIn))
+        assert cited, f"{node} has no cg:statedIn in {slug}"
+        for passage in cited:
+            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    for node, cls in case.subject_objects(RDF.type):
+        if cls not in DOMAIN_CLASSES or cls in {CG.AwardConferral, ORG.Membership}:
+            continue
+        langs = {label.language for label in case.objects(node, RDFS.label)}
+        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_no_draft_markers_are_left(dataset: Dataset, slug: str) -> None:
+    case = dataset.graph(graph_iri(slug))
+    markers = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.missingLabel)
+    assert [m for m in markers if (None, m, None) in case] == []
+
+
+def test_case_documents_record_page_and_date(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?case ?source ?issued WHERE {
+          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
+          OPTIONAL { ?case dcterms:issued ?issued }
+        }""",
+    )
+    by_case = {local(c).removeprefix("case/"): (str(s), i) for c, s, i in rows}
+
+    def day(value: str) -> Literal:
+        return Literal(value, datatype=XSD.date)
+
+    assert by_case["spic-hengqin-thermal-power"] == (
+        "http://www.cpnn.com.cn/dianli/dangjian/202007/t20200721_1253239.html",
+        day("2020-07-21"),
+    )
+    assert by_case["zhengzhou-thermal-group"][1] == day("2025-07-28")
+    assert by_case["shuifa-shidao-thermal-power"][1] == day("2020-08-07")
+    assert by_case["arhorqin-changcheng-heating-line-team"][1] == day("2017-05-04")
+    assert by_case["qunfeng-water-supply-sizhua-sicu"][1] == day("2025-09-29")
+    # The Huadian case text shows no date, so the case records none.
+    assert by_case["huadian-guangdong-two-firsts-four-excellences"][1] is None
+
+
+def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> None:
+    slug = "spic-hengqin-thermal-power"
+    assert figures_of(dataset, slug, "org/spic-hengqin-thermal-power-party-committee") == {
+        "党支部": (Decimal("4"), "C62", False),
+        "党员": (Decimal("48"), "C62", False),
+    }
+    assert conferrals(dataset, slug) == {
+        (
+            "广东省国资委先进基层党组织",
+            "org/spic-hengqin-thermal-power-party-committee",
+            "org/guangdong-sasac",
+            "award-level/provincial",
+            "2019",
+        )
+    }
+
+
+def test_zhengzhou_brand_and_grid_figures(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT ?owner ?label WHERE {
+          ?brand a cg:PartyBuildingBrand ; cg:brandOwner ?owner ; rdfs:label ?label .
+          FILTER(lang(?label) = "zh-Hans" && STR(?label) = "红暖万家")
+        }""",
+    )
+    assert [(local(o), str(label)) for o, label in rows] == [
+        ("org/zhengzhou-thermal-group", "红暖万家")
+    ]
+    rows = select(
+        dataset,
+        """
+        SELECT ?metric ?value ?unit WHERE {
+          GRAPH <https://w3id.org/casegraph/id/graph/case/zhengzhou-thermal-group> {
+            ?figure a cg:Figure ; cg:metric ?metric ; schema:value ?value ; schema:unitCode ?unit .
+          }
+        }""",
+    )
+    assert {(local(m), v.toPython(), str(u)) for m, v, u in rows} == {
+        ("metric/party-branches", Decimal("17"), "C62"),
+        ("metric/service-grids", Decimal("286"), "C62"),
+        ("metric/households", Decimal("327"), "C62"),
+        ("metric/video-views", Decimal("500000"), "C62"),
+    }
+
+
+def test_huojia_company_figures_and_titles(dataset: Dataset) -> None:
+    slug = "sgcc-huojia-power-supply"
+    figures = figures_of(dataset, slug, "org/sgcc-huojia-power-supply")
+    assert figures["员工"] == (Decimal("455"), "C62", False)
+    assert figures["党员"] == (Decimal("185"), "C62", False)
+    area = figures_of(dataset, slug, f"case/{slug}/practice/civilisation-practice-centre-1-6")
+    assert area == {"实践中心活动阵地面积": (Decimal("100"), "MTK", True)}  # 不到100平方米
+    checkpoints = figures_of(dataset, slug, f"case/{slug}/practice/epidemic-checkpoint-power")
+    assert sorted(v for v, _, _ in checkpoints.values()) == [Decimal("40"), Decimal("47")]
+    assert conferrals(dataset, slug) == {
+        (
+            "新乡市学雷锋活动示范点",
+            "org/sgcc-huojia-power-supply",
+            "org/xinxiang-propaganda-department",
+            "award-level/municipal",
+            None,
+        ),
+        ("省级文明单位", "org/sgcc-huojia-power-supply", None, "award-level/provincial", None),
+    }
+    # The page names no issuer of the provincial title: the absence is recorded, not guessed.
+    ask = dataset.query(
+        PREFIXES
+        + f"""ASK {{ <{ID}case/{slug}/conferral/provincial-civilised-unit>
+                    cg:notStatedInSource cg:issuer }}"""
+    )
+    assert ask.askAnswer
+
+
+def test_shidao_heating_season_figures(dataset: Dataset) -> None:
+    slug = "shuifa-shidao-thermal-power"
+    figures = figures_of(dataset, slug, "org/shuifa-shidao-thermal-power")
+    assert figures["居民供热面积新增"] == (Decimal("12.4"), "P1", False)
+    assert figures["供热用户满意度"] == (Decimal("99.6"), "P1", False)
+    commendations = select(
+        dataset,
+        f"""
+        SELECT ?value WHERE {{
+          GRAPH <{graph_iri(slug)}> {{
+            ?figure cg:metric <{ID}metric/commendations-received> ; schema:value ?value ;
+                    cg:year "2019"^^xsd:gYear .
+          }}
+        }}""",
+    )
+    assert sorted(v.toPython() for (v,) in commendations) == [3, 10, 128]
+    battle = figures_of(dataset, slug, f"case/{slug}/event/heating-defence-battle")
+    assert battle["尚需建设工期"] == (Decimal("45"), "DAY", False)
+    assert battle["热源厂尾工尾项"] == (Decimal("30"), "C62", True)  # 30多个
+    rows = select(
+        dataset,
+        f"""SELECT ?date WHERE {{ <{ID}case/{slug}/event/acquisition-2018> schema:startDate ?date ;
+                                   cg:participant <{ID}org/shuifa-group> }}""",
+    )
+    assert [str(d) for (d,) in rows] == ["2018-10"]
+
+
+def test_huadian_guangdong_targets_and_group_appraisal(dataset: Dataset) -> None:
+    slug = "huadian-guangdong-two-firsts-four-excellences"
+    targets = figures_of(dataset, slug, f"case/{slug}/practice/plan-1-15")
+    assert targets == {
+        "2025年清洁能源装机占比目标": (Decimal("70"), "P1", True),
+        "2025年运营装机规模目标": (Decimal("15000000"), "KWT", True),  # 超过1500万千瓦
+    }
+    assert conferrals(dataset, slug) == {
+        (
+            "中国华电党建考评A级",
+            "org/huadian-guangdong",
+            "org/china-huadian-group",
+            "award-level/group",
+            None,
+        )
+    }
+
+
+def test_arhorqin_team_figures_and_workers_pioneer(dataset: Dataset) -> None:
+    slug = "arhorqin-changcheng-heating-line-team"
+    figures = figures_of(dataset, slug, "org/arhorqin-changcheng-heating-line-team")
+    assert figures["班组工人"] == (Decimal("12"), "C62", False)
+    assert figures["平均年龄"] == (Decimal("31"), "ANN", False)
+    assert figures["高级工"] == (Decimal("5"), "C62", False)
+    assert figures["辖区二次换热站"] == (Decimal("14"), "C62", False)
+    assert figures["辖区供热面积"] == (Decimal("2700000"), "MTK", True)  # 270多万平方米
+    assert figures["用热户"] == (Decimal("16734"), "C62", False)
+    found = conferrals(dataset, slug)
+    assert (
+        "赤峰市工人先锋号",
+        "org/arhorqin-changcheng-heating-line-team",
+        "org/chifeng-federation-of-trade-unions",
+        "award-level/municipal",
+        "2017",
+    ) in found
+    rows = select(
+        dataset,
+        f"""SELECT ?year ?end WHERE {{
+              <{ID}case/{slug}/conferral/heating-advanced-team-2015-2016> cg:year ?year ;
+                  cg:yearEnd ?end }}""",
+    )
+    assert [(str(y), str(e)) for y, e in rows] == [("2015", "2016")]
+
+
+def test_qunfeng_brand_effect_and_figures(dataset: Dataset) -> None:
+    slug = "qunfeng-water-supply-sizhua-sicu"
+    rows = select(
+        dataset,
+        f"""SELECT ?owner WHERE {{ <{ID}brand/qunfeng-sizhua-sicu-huanshui-tongxin> cg:brandOwner ?owner }}""",
+    )
+    assert [local(o) for (o,) in rows] == ["org/qunfeng-water-supply-party-branch"]
+    rows = select(
+        dataset,
+        f"""
+        SELECT ?value ?unit ?approx WHERE {{
+          <{ID}innovation/qunfeng-smart-water-pumping-stations>
+              cg:developedBy <{ID}org/qunfeng-water-supply-party-branch> ; cg:hasEffect ?effect .
+          ?effect a cg:MeasuredEffect ; schema:value ?value ; schema:unitCode ?unit ;
+                  cg:approximate ?approx .
+        }}""",
+    )
+    assert [(v.toPython(), str(u), a.toPython()) for v, u, a in rows] == [
+        (Decimal("3000000"), "CNY", True)  # 300余万元
+    ]
+    assert figures_of(dataset, slug, "org/qunfeng-water-supply-party-branch") == {
+        "党组织凝聚力和向心力测评满意度": (Decimal("98"), "P1", False)
+    }
+    rows = select(
+        dataset,
+        f"""SELECT ?metric ?value WHERE {{ GRAPH <{graph_iri(slug)}> {{
+              ?figure cg:metric ?metric ; schema:value ?value }} }}""",
+    )
+    values = {(local(m), v.toPython()) for m, v in rows}
+    assert {
+        ("metric/responsibility-zones", 16),
+        ("metric/activities", 12),
+        ("metric/rate", 100),
+    } <= values
+
+
+@pytest.mark.parametrize(
+    ("unit", "group"),
+    [
+        ("spic-hengqin-thermal-power-party-committee", "state-power-investment-corporation"),
+        ("sgcc-huojia-zhonghe-power-supply-station", "state-grid"),
+        ("huadian-guangdong-party-committee", "china-huadian-group"),
+        ("shuifa-shidao-thermal-power", "shuifa-group"),
+        ("qunfeng-water-supply-party-branch", "beitou-environmental-water-group"),
+    ],
+)
+def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
+    ask = dataset.query(
+        PREFIXES
+        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
+                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
+    )
+    assert ask.askAnswer
+
+
+def test_team_belongs_to_its_heating_company(dataset: Dataset) -> None:
+    ask = dataset.query(
+        PREFIXES
+        + f"""ASK {{ <{ID}org/arhorqin-changcheng-heating-line-team> a cg:Team ;
+                    org:subOrganizationOf <{ID}org/arhorqin-changcheng-heating> }}"""
+    )
+    assert ask.askAnswer
+
+
+@pytest.mark.parametrize(
+    ("iri", "others"),
+    [
+        # Groups and places these cases share with cases of the first corpus.
+        ("org/state-grid", {"sgcc-qingzhou-rainbow-team"}),
+        ("org/china-huadian-group", {"huadian-shiliquan-power-plant"}),
+        ("place/guangdong", {"zhuhai-jinwan-power"}),
+        ("place/zhuhai", {"zhuhai-jinwan-power"}),
+        ("place/shandong", {"huaneng-jining-power-plant", "guoneng-liaocheng-power"}),
+        # And among themselves.
+        ("place/henan", {"zhengzhou-thermal-group"}),
+    ],
+)
+def test_shared_iris_appear_in_other_cases_with_identical_labels(
+    dataset: Dataset, iri: str, others: set[str]
+) -> None:
+    node = URIRef(f"{ID}{iri}")
+    graphs = {
+        local(g.identifier).removeprefix("graph/case/")
+        for g in dataset.graphs()
+        if (node, RDFS.label, None) in g
+    }
+    assert others <= graphs
+    assert graphs & set(CASES), f"{iri} is not used by a cases-d case"
+    label_sets = {
+        frozenset(g.objects(node, RDFS.label))
+        for g in dataset.graphs()
+        if (node, RDFS.label, None) in g
+    }
+    assert len(label_sets) == 1, f"{iri} is labelled differently: {label_sets}"
+
+
+def test_grassroots_party_organisation_titles_are_now_answered_across_provinces(
+    dataset: Dataset,
+) -> None:
+    """先进基层党组织 titles: the Guangdong SASAC one joins the Qingzhou one of the first corpus."""
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?award ?g WHERE {
+          GRAPH ?g { ?conferral a cg:AwardConferral ; cg:award ?a . ?a rdfs:label ?award .
+                     FILTER(lang(?award) = "zh-Hans" && CONTAINS(?award, "先进基层党组织")) }
+        }""",
+    )
+    found = {(str(a), local(g).removeprefix("graph/case/")) for a, g in rows}
+    assert ("广东省国资委先进基层党组织", "spic-hengqin-thermal-power") in found
+    assert ("青州市抗灾抢险先进基层党组织", "sgcc-qingzhou-rainbow-team") in found
+
+
+def test_volunteer_service_links_heating_and_power_cases(dataset: Dataset) -> None:
+    rows = select(
+        dataset,
+        """
+        SELECT DISTINCT ?g WHERE {
+          GRAPH ?g { ?practice cg:practiceKind <https://w3id.org/casegraph/id/practice-kind/volunteer-service> }
+        }""",
+    )
+    graphs = {local(g).removeprefix("graph/case/") for (g,) in rows}
+    assert {"zhengzhou-thermal-group", "sgcc-huojia-power-supply"} <= graphs
+
+
+def test_concepts_used_by_these_cases_are_defined(dataset: Dataset) -> None:
+    for slug in CASES:
+        rows = select(
+            dataset,
+            f"""
+            SELECT DISTINCT ?concept WHERE {{
+              GRAPH <{graph_iri(slug)}> {{
+                {{ ?x cg:practiceKind ?concept }} UNION {{ ?x cg:metric ?concept }}
+                UNION {{ ?x cg:level ?concept }}
+              }}
+              FILTER NOT EXISTS {{
+                GRAPH <https://w3id.org/casegraph/id/graph/ontology> {{ ?concept a skos:Concept }}
+              }}
+            }}""",
+        )
+        assert rows == [], slug
