@@ -211,3 +211,32 @@ def test_area_nouns_and_the_verb_sheng_are_not_places():
     assert labels("锅炉除焦剂用量下降,间接节省费用9万元。", "place") == []
     assert labels("车间划定党员责任区12个,覆盖全市主城区。", "place") == []
     assert labels("立足唐冶片区百姓出行需求,优化线路。", "place") == ["唐冶片区"]
+
+
+def test_generic_words_run_together_name_no_organisation():
+    found = labels("公司党委以主题党日为契机。集团党委副书记出席。单个党支部负责。", "organisation")
+    assert found == []
+    assert labels("2023年集团着力打造党建品牌矩阵。文末附同一集团其他页面。", "organisation") == []
+
+
+def test_an_aside_in_brackets_is_not_part_of_the_name():
+    found = labels("十里泉发电厂(山东枣庄)党委把党员先锋岗建设与联建共建结合。", "organisation")
+    assert "十里泉发电厂党委" in found
+    assert not any("山东枣庄" in name for name in found)
+    # A bracket inside the registered name stays.
+    assert "华润电力(仙桃)公司" in labels("华润电力(仙桃)公司成立于2005年。", "organisation")
+
+
+def test_a_conjunction_after_a_name_starts_a_second_name():
+    found = labels("本支部与西部热源分公司党支部同属济南热电集团。", "organisation")
+    assert "西部热源分公司党支部" in found
+    assert not any("与" in name for name in found)
+    found = labels("成立燃料购验接掺联合党员突击队和服务队。", "organisation")
+    assert found == ["燃料购验接掺联合党员突击队"]
+    found = labels("济南热电集团、山东港华燃气集团(及济南能源工程集团)。", "organisation")
+    assert "济南能源工程集团" in found and not any(n.startswith("及") for n in found)
+
+
+def test_a_plant_named_before_project_is_a_project_and_a_programme_no_outlet():
+    found = labels("火电一期智慧电厂项目入选示范工程;打造“党建+科技创新”平台。", "organisation")
+    assert found == []

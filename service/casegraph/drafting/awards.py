@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from casegraph.drafting.candidates import CJK, Candidate, Passage
-from casegraph.drafting.organisations import NAME_BREAK, ORGANISATION_SUFFIXES
+from casegraph.drafting.organisations import NAME_BREAK, ORGANISATION_SUFFIXES, is_name
 
 RANKS = {
     "特等奖": "special-prize",
@@ -194,10 +194,10 @@ def _issuer(scope: str) -> str | None:
 
 
 def award_issuers(candidates: list[Candidate]) -> Iterator[Candidate]:
-    """Issuers are organisations too: propose each as one, citing the award's passage."""
+    """Issuers are organisations too: propose each that reads as a name, citing the award's passage."""
     for candidate in candidates:
         issuer = candidate.details.get("issuer")
-        if candidate.kind == "award" and issuer:
+        if candidate.kind == "award" and issuer and is_name(issuer):
             yield Candidate("organisation", issuer, candidate.passage, "PublicBody")
 
 
