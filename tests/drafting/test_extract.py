@@ -240,3 +240,10 @@ def test_a_conjunction_after_a_name_starts_a_second_name():
 def test_a_plant_named_before_project_is_a_project_and_a_programme_no_outlet():
     found = labels("火电一期智慧电厂项目入选示范工程;打造“党建+科技创新”平台。", "organisation")
     assert found == []
+
+
+def test_an_ordinal_opens_a_competition_and_a_recipient_is_no_issuer():
+    (award,) = [c for c in extract("党建品牌案例获第五届现代工业企业党建创新成果一等奖;") if c.kind == "award"]
+    assert award.label == "第五届现代工业企业党建创新成果奖"
+    assert "issuer" not in award.details
+    assert labels("东新和信党支部获评化纤厂社区“双报到”荣誉单位", "award") == ["双报到荣誉单位"]

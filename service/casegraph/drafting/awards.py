@@ -31,13 +31,15 @@ RANKS = {
     "铜奖": "bronze",
 }
 _RANK = "|".join(RANKS)
+_NUMERALS = "一二三四五六七八九十"
 _YEAR = r"((?:19|20)\d\d)(?:\s*[-—–至~]\s*((?:19|20)?\d\d))?\s*年度?"
 _QUOTED = r"[“\"]([^”\"]{2,30})[”\"]"
 _VERBS = r"(?:荣获|获评|获得|获|被评为|评为|命名为|授予|被授予|入选|夺得|斩获)"
-#: Verb [issuer] “title” [tail]: the tail completes titles like “千年古城新崛起”突出贡献单位.
+#: Verb [issuer] “title” [tail]: the tail completes titles like “千年古城新崛起”突出贡献单位
+#: and “双报到”荣誉单位 (荣誉 ends a title unless a 单位/集体 honoured follows).
 _CONFERRAL = re.compile(
     rf"{_VERBS}了?(?P<scope>[{CJK}0-9年度]{{0,20}}?){_QUOTED}(?P<tail>[{CJK}]{{0,10}}?)"
-    r"(?:荣誉称号|光荣称号|称号|荣誉|[，。、；;,（(]|$)"
+    r"(?:荣誉称号|光荣称号|称号|荣誉(?!单位|集体)|[，。、；;,（(]|$)"
 )
 #: “title”称号 wherever it stands (no verb: 以创建“青年文明号”为契机 is not one).
 _TITLE_BEFORE_NOUN = re.compile(rf"{_QUOTED}(?P<tail>[{CJK}]{{0,8}}?)(?:荣誉)?称号")
@@ -137,13 +139,21 @@ def _prizes(passage: Passage) -> Iterator[Candidate]:
             continue
         # Prefer the fullest statement (one with a year) over a later back-reference.
         context = max(contexts, key=lambda m: (m.group(2) is not None, m.start()))
-        competition = _trim_competition(context.group("competition"))
+        issuer_words, competition = context.group("issuer") or "", context.group("competition")
+        if ordinal := re.search(rf"第[{_NUMERALS}\d]*$", issuer_words):
+            # 第五届…成果: the ordinal opens the competition, it is no issuer.
+            competition = issuer_words[ordinal.start() :] + competition
+            issuer_words = issuer_words[: ordinal.start()]
+        if conferred := list(re.finditer(_VERBS, competition)):
+            # 党建品牌案例获第五届…: what precedes the verb is the recipient, not the issuer.
+            competition, issuer_words = competition[conferred[-1].end() :], ""
+        competition = _trim_competition(competition)
         if len(competition) < 2:
             continue
         details = {"rank": RANKS[rank.group()]}
         if context.group(2):
             details["year"] = context.group(2)
-        issuer = _issuer(context.group("issuer") or "")
+        issuer = _issuer(issuer_words)
         if issuer:
             details["issuer"] = issuer
         details["competition"] = competition
