@@ -247,3 +247,14 @@ def test_an_ordinal_opens_a_competition_and_a_recipient_is_no_issuer():
     assert award.label == "第五届现代工业企业党建创新成果奖"
     assert "issuer" not in award.details
     assert labels("东新和信党支部获评化纤厂社区“双报到”荣誉单位", "award") == ["双报到荣誉单位"]
+
+
+def test_a_rate_keeps_its_compound_unit_as_written():
+    (rate,) = [c for c in extract("稳燃油耗同比下降1.21千克/万千瓦时。") if c.kind == "figure"]
+    assert rate.details == {"value": "1.21", "unit": "", "unit_text": "千克/万千瓦时"}
+
+
+def test_formula_names_phases_articles_and_vague_amounts_are_no_figures():
+    text = "增强“四个意识”、坚定“四个自信”;火电一期、三期扩建;一个支部就是一座堡垒;在千百吨的锅炉运行中。"
+    assert labels(text, "figure") == []
+    assert labels("共有三个党支部、二期工程3期培训班。", "figure") == ["三个", "3期"]

@@ -361,7 +361,10 @@ class _Builder:
             return
         self.pending.append((node, CG.figureOf, candidate))
         self.graph.add((node, SCHEMA.value, Literal(Decimal(details["value"]))))
-        self.graph.add((node, SCHEMA.unitCode, Literal(details["unit"])))
+        if details["unit"]:
+            self.graph.add((node, SCHEMA.unitCode, Literal(details["unit"])))
+        else:  # a compound unit (千克/万千瓦时) has no code: the shapes ask for unitText
+            self.graph.add((node, SCHEMA.unitText, Literal(details["unit_text"])))
         if details.get("approximate"):
             self.graph.add((node, CG.approximate, Literal(True)))
 

@@ -64,7 +64,7 @@ UNITS: dict[str, tuple[str, Decimal]] = {
 }
 #: Measure words (量词) that count things: any of them after a number is a count
 #: (C62), not only the units above.
-MEASURE_WORDS = "座处所辆栋套块篇本份位批届轮面间株棵口门颗张部"
+MEASURE_WORDS = "座处所辆栋套块篇本份位批届轮面间株棵口门颗张部组"
 for _word in MEASURE_WORDS:
     UNITS.setdefault(_word, ("C62", Decimal(1)))
 _UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
@@ -95,6 +95,9 @@ _BEFORE_AFTER = re.compile(
     r"(?:降|减|缩短|压缩|提升|提高|增加|增长|上升|下降|减少)(?:低|少|短|高|长)?"
     rf"(?:到|至|为)了?{_NUMBER}\s*(余|多)?({_UNIT})"
 )
+#: A rate: a number with a compound unit (1.21千克/万千瓦时, 285克/千瓦时, 30元/吨).  No
+#: UN/CEFACT code is allowed for it, so it keeps the unit as written (schema:unitText).
+_RATE = re.compile(rf"{_NUMBER}\s*((?:{_UNIT}|克)/(?:{_UNIT}))")
 #: After a Chinese numeral these characters make a word, not a count: 一支部, 两个班组.
 _WORD_AFTER_NUMERAL = "部队班级线"
 
@@ -113,6 +116,13 @@ def figures(passage: Passage) -> Iterator[Candidate]:
             "after_unit": after_code,
         }
         yield Candidate("figure", match.group(), passage, "MeasuredEffect", details)
+    for match in _RATE.finditer(text):
+        value = _number(match.group(1), match.group(2))
+        if value is None or not match.group(1)[0].isdigit():
+            continue
+        paired.append(match.span())
+        details = {"value": _decimal(value), "unit": "", "unit_text": match.group(3)}
+        yield Candidate("figure", match.group(), passage, "Figure", details)
     for match in _FIGURE.finditer(text):
         if any(start <= match.start() < end for start, end in paired):
             continue
@@ -128,14 +138,23 @@ def figures(passage: Passage) -> Iterator[Candidate]:
         following = text[match.end() : match.end() + 1]
         if words and following and following in _WORD_AFTER_NUMERAL:
             continue
-        if words and unit in MEASURE_WORDS and len(number) == 1 and number in "一":
-            continue  # 一座, 一批: an article, rarely a count worth a figure
+        code, factor = UNITS[unit]
+        if words and code == "C62" and number == "一":
+            continue  # 一座, 一个, 一次: an article, rarely a count worth a figure
+        if words and unit == "期":
+            continue  # 一期, 三期扩建: a phase, not a count
+        if (
+            words
+            and match.start() > 0
+            and text[match.start() - 1] == "“"
+            and "”" in text[match.end() : match.end() + 6]
+        ):
+            continue  # “四个意识”, “三个不相信”: a numbered formula's name
         start = match.start(2)
         if start > 0 and text[start - 1] in "第.":
             continue  # an ordinal (第3次) or a decimal's tail
         if words and start > 0 and text[start - 1] in "统唯万之":
             continue  # 统一, 唯一, 万一, 之一: words, not numbers
-        code, factor = UNITS[unit]
         details = {"value": _decimal(value * factor), "unit": code}
         if match.group(1) or match.group(4) or match.group(6):
             details["approximate"] = "true"
@@ -154,7 +173,7 @@ def _number(token: str, multiplier: str | None = None) -> Decimal | None:
 
 
 def _chinese_number(token: str) -> Decimal | None:
-    total, digit = 0, None
+    total, digit, previous = 0, None, ""
     for char in token:
         if char in CHINESE_DIGITS:
             if digit is not None and len(token) > 1 and not any(p in token for p in "十百千"):
@@ -162,10 +181,13 @@ def _chinese_number(token: str) -> Decimal | None:
             else:
                 digit = CHINESE_DIGITS[char]
         elif char in _CHINESE_POWERS:
+            if previous in _CHINESE_POWERS:
+                return None  # 千百吨, 成百上千: "hundreds or thousands", no number
             total += (1 if digit is None else digit) * _CHINESE_POWERS[char]
             digit = None
         else:
             return None
+        previous = char
     return Decimal(total + (digit or 0))
 
 
