@@ -258,3 +258,9 @@ def test_formula_names_phases_articles_and_vague_amounts_are_no_figures():
     text = "增强“四个意识”、坚定“四个自信”;火电一期、三期扩建;一个支部就是一座堡垒;在千百吨的锅炉运行中。"
     assert labels(text, "figure") == []
     assert labels("共有三个党支部、二期工程3期培训班。", "figure") == ["三个", "3期"]
+
+
+def test_a_common_word_is_no_person_unless_a_role_names_one():
+    assert labels("公司获“中央企业先进集体”荣誉;目前已荣获称号。", "person") == []
+    assert labels("做法:党员攻坚专班、周总结月评估。", "person") == []
+    assert labels("记者高峰报道,党员周云砚获奖。", "person") == ["高峰", "周云砚"]

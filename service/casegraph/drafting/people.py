@@ -114,6 +114,31 @@ def without_leading_verbs(name: str) -> str:
     return name[start:]
 
 
+#: How often a word must occur in jieba's dictionary to be read as a word, not a name.
+_COMMON = 100
+_COMMON_GIVEN = 1000
+_WORD_TAGS = ("n", "v", "vn", "d", "a", "ad", "an")
+
+
+def _common_word(name: str) -> bool:
+    """Whether ``name`` is a common word (荣誉, 荣获), or a surname before one (周总结).
+
+    jieba tags such words nr when a surname character opens them; its
+    dictionary's counts tell a word from a name (高峰 is both: without a role
+    it is taken as the word).
+    """
+    dictionary = _tagger().dt
+    dictionary.check_initialized()
+    if (dictionary.FREQ.get(name) or 0) >= _COMMON:
+        return True
+    given = name[1:]
+    return (
+        len(name) == 3
+        and (dictionary.FREQ.get(given) or 0) >= _COMMON_GIVEN
+        and dictionary.word_tag_tab.get(given) in _WORD_TAGS
+    )
+
+
 def warm_up() -> None:
     """Load the tagger's dictionary now (a second or more, once per process)."""
     list(_tagger().cut("记者张三"))
@@ -153,6 +178,8 @@ def people(passage: Passage) -> Iterator[Candidate]:
             role = "获奖者"  # listed after a prize: 一等奖——济南能投集团张帅
         if role:
             details["role"] = role
+        elif _common_word(name):
+            continue  # 荣誉, 周总结: a word the tagger read as a name, and no role says otherwise
         yield Candidate("person", name, passage, "Person", details)
 
 
