@@ -58,6 +58,8 @@ def test_quoted_brand_followed_by_pinpai_even_with_a_stray_space():
 def test_brand_listed_after_a_colon():
     text = "品牌/载体:彩虹共产党员服务队(国家电网系统品牌)、“五色赋能”。"
     assert set(labels(text, "brand")) == {"彩虹共产党员服务队", "五色赋能"}
+    text = "品牌:“e点e滴”(母品牌),“1+35”党建品牌矩阵、“1+8+N”矩阵。"
+    assert labels(text, "brand") == ["e点e滴"]
 
 
 def test_competition_prize_with_issuer_year_and_rank():

@@ -221,6 +221,8 @@ def brands(passage: Passage) -> Iterator[Candidate]:
         yield Candidate("brand", match.group(1), passage, "PartyBuildingBrand")
     for match in _BRAND_LIST.finditer(passage.folded):
         for item in re.split(r"[、,，;；]", match.group(1)):
+            if "矩阵" in item:
+                continue  # “1+35”党建品牌矩阵: the matrix the brands form, not a brand
             name = re.sub(r"\(.*?\)|（.*?）", "", item)
             quoted = re.search(_QUOTED, name)
             name = quoted.group(1) if quoted else name.strip()
