@@ -266,3 +266,11 @@ def test_a_common_word_is_no_person_unless_a_role_names_one():
     assert labels("公司获“中央企业先进集体”荣誉;目前已荣获称号。", "person") == []
     assert labels("做法:党员攻坚专班、周总结月评估。", "person") == []
     assert labels("记者高峰报道,党员周云砚获奖。", "person") == ["高峰", "周云砚"]
+
+
+def test_a_list_sharing_one_suffix_names_each_organisation():
+    found = labels("事务部党支部联合发电运行、检修维护、财务等党支部,从抢发电量入手。", "organisation")
+    assert {"发电运行党支部", "检修维护党支部", "财务党支部"} <= set(found)
+    found = labels("组织党支部组成燃料购验接掺、机组启停修护等联合党员突击队、服务队。", "organisation")
+    assert {"燃料购验接掺联合党员突击队", "机组启停修护联合党员突击队"} <= set(found)
+    assert labels("在能源保供、疫情防控、绿色发展等急难任务中。", "organisation") == []

@@ -67,7 +67,7 @@ _BREAK_WORDS = (
     "举办|发布|打造|建设|引领|推进|指导|帮助|领导|对接|服务于|成为|加入|走进|深入|全体|带头|"
     "获得|荣获|获评|斩获|授予|命名|评为|推测|单位为|视为|列入|取自|提到|介绍|同属|邀请|深化|"
     "贯穿|作为|其中|以及|包括|联合(?!党)|协同|携手|会同|挂靠|搬到|转载|刊发|报道|现设|设立|促进|实现|"
-    "负责|提高|提升|下沉|斩获|一次|同一"
+    "负责|提高|提升|下沉|斩获|一次|同一|组成"
 )
 #: Single characters that never sit inside the names these texts use.
 _BREAK_CHARS = "的被曾或让把从按在于附转即其该此本各等了是向将对由为获评到这那每以进他她们"
@@ -130,9 +130,27 @@ GENERIC_NAMES = {
 _QUOTED_OUTLET = re.compile(r"[“\"]([^”\"+]{2,12})[”\"](?:平台|客户端|APP|App|公众号|网站|媒体)")
 
 
+#: A list sharing one suffix: 发电运行、检修维护、财务等党支部 is three party branches,
+#: 燃料购验接掺、机组启停修护等联合党员突击队 two commando teams.
+_DISTRIBUTED = re.compile(
+    rf"((?:[{CJK}]{{2,12}}[、和与及])+[{CJK}]{{2,12}})等([{CJK}]{{0,6}}?)({_SUFFIX})(?![会区格络点络上])"
+)
+
+
 def organisations(passage: Passage) -> Iterator[Candidate]:
-    """Every name chain in the passage and its tails, each a candidate; quoted platforms."""
+    """Every name chain in the passage and its tails, each a candidate; quoted platforms;
+    each name of a list that shares its suffix."""
     text = passage.folded
+    for match in _DISTRIBUTED.finditer(text):
+        items = re.split("[、和与及]", match.group(1))
+        items[0] = _name_starts(re.split(_SUFFIX, items[0])[-1])[0]
+        shared, suffix = match.group(2), match.group(3)
+        if NAME_BREAK.search(shared):
+            continue
+        for item in items:
+            name = item + shared + suffix
+            if is_name(name) and not NAME_BREAK.search(item):
+                yield Candidate("organisation", name, passage, ORGANISATION_SUFFIXES[suffix])
     for match in _QUOTED_OUTLET.finditer(text):
         if "党建" in match.group(1):
             continue  # “党建+科技创新”平台: a programme, not a medium
