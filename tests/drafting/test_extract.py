@@ -274,3 +274,12 @@ def test_a_list_sharing_one_suffix_names_each_organisation():
     found = labels("组织党支部组成燃料购验接掺、机组启停修护等联合党员突击队、服务队。", "organisation")
     assert {"燃料购验接掺联合党员突击队", "机组启停修护联合党员突击队"} <= set(found)
     assert labels("在能源保供、疫情防控、绿色发展等急难任务中。", "organisation") == []
+
+
+def test_organisations_known_to_the_graph_are_found_by_name():
+    known = ["学习强国", "爱济南", "济南公共交通", "市委"]
+    candidates = extract("报道经学习强国、爱济南转载,济南公共交通集团党委点赞。", known_organisations=known)
+    found = [c.label for c in candidates if c.kind == "organisation"]
+    assert {"学习强国", "爱济南"} <= set(found)
+    # Inside a name found already, or too generic to find alone: not proposed.
+    assert "济南公共交通" not in found and "市委" not in found

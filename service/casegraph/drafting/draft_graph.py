@@ -107,7 +107,7 @@ def draft_case(
         raise ValueError(f"slug {slug!r}: use lower-case ASCII words joined by hyphens")
     index = index if index is not None else LinkIndex.from_data()
     text = repair_text(raw_text).text
-    candidates = extract(text, index.names_of_kind("place"))
+    candidates = extract(text, index.names_of_kind("place"), index.names_of_kind("organisation"))
     by_kind = _practices_by_kind(text, index, candidates)
     candidates.extend(candidate for candidate, _ in by_kind)
     builder = _Builder(slug, text, index)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from casegraph.drafting.awards import award_issuers, awards, brands
 from casegraph.drafting.candidates import Candidate, Passage, fold, fold_aligned
 from casegraph.drafting.figures import figures
-from casegraph.drafting.organisations import organisations
+from casegraph.drafting.organisations import is_name, organisations
 from casegraph.drafting.people import people
 from casegraph.drafting.projects import Gazetteer, places, projects
 from casegraph.drafting.sections import Section, practices, split_sections
@@ -43,20 +43,25 @@ def sentences(text: str) -> Iterator[Passage]:
             yield Passage(start, end, text[start:end], stripped)
 
 
-def extract(text: str, known_places: Iterable[str] = ()) -> list[Candidate]:
+def extract(
+    text: str, known_places: Iterable[str] = (), known_organisations: Iterable[str] = ()
+) -> list[Candidate]:
     """All candidates of a (repaired) case text, kind by kind in text order.
 
-    ``known_places`` are the names of places the graph already holds, found in
-    the text by name.  A label proposed twice (after folding) is kept once, with
-    its first passage.
+    ``known_places`` and ``known_organisations`` are the names of places and
+    organisations the graph already holds, found in the text by name (华润电力控股,
+    爱济南: names no suffix rule finds).  A label proposed twice (after folding)
+    is kept once, with its first passage.
     """
     passages = list(sentences(text))
     gazetteer = Gazetteer(known_places)
+    known = _names_pattern(name for name in known_organisations if _findable(name))
     found: list[Candidate] = []
     for passage in passages:
         names = list(organisations(passage))
         passage_awards = list(awards(passage))
         names.extend(award_issuers(passage_awards))
+        names.extend(_known(passage, known, _spans(passage.folded, names)))
         found.extend(names)
         found.extend(brands(passage))
         found.extend(passage_awards)
@@ -71,6 +76,31 @@ def extract(text: str, known_places: Iterable[str] = ()) -> list[Candidate]:
         unique.setdefault((candidate.kind, key), candidate)
     order = {kind: index for index, kind in enumerate(KINDS)}
     return sorted(unique.values(), key=lambda c: (order[c.kind], c.passage.start))
+
+
+#: A known name ending like a place (青州市) is the place's: the gazetteer finds it.
+_PLACE_ENDING = re.compile(r"[省市区县镇乡]$")
+
+
+def _findable(name: str) -> bool:
+    """Whether a known name is specific enough to be found by itself in any text."""
+    return len(name) >= 3 and is_name(name) and not _PLACE_ENDING.search(name)
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    alternatives = sorted(set(names), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+
+
+def _known(
+    passage: Passage, pattern: re.Pattern[str] | None, taken: list[tuple[int, int]]
+) -> Iterator[Candidate]:
+    """Known organisations named in the passage, except inside a name already found."""
+    if pattern is None:
+        return
+    for match in pattern.finditer(passage.folded):
+        if not any(start <= match.start() < end for start, end in taken):
+            yield Candidate("organisation", match.group(), passage, "Company")
 
 
 def _spans(text: str, names: list[Candidate]) -> list[tuple[int, int]]:
