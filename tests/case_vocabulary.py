@@ -13,6 +13,8 @@ from casegraph.paths import case_files, ontology_files
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+#: The base of every IRI the cases mint (docs/modelling.md, "IRIs").
+ID = "https://w3id.org/casegraph/id/"
 
 DOMAIN_CLASSES = {
     ORG.Organization, CG.EnterpriseGroup, CG.Company, CG.BranchCompany, CG.PartyOrganisation,
@@ -37,7 +39,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 def curated_union() -> Dataset:
     """The ontology in its named graph plus every curated case, queried as one union."""
     dataset = Dataset(default_union=True)
-    ontology = dataset.graph(URIRef("https://w3id.org/casegraph/id/graph/ontology"))
+    ontology = dataset.graph(URIRef(f"{ID}graph/ontology"))
     for path in ontology_files():
         ontology.parse(path, format="turtle")
     for path in case_files():
@@ -48,3 +50,13 @@ def curated_union() -> Dataset:
 def select(dataset: Dataset, query: str) -> list[tuple]:
     """The rows of ``query`` (written with PREFIXES' prefixes) as tuples."""
     return [tuple(row) for row in dataset.query(PREFIXES + query)]
+
+
+def local(iri: object) -> str:
+    """The last path segment of an IRI: a case slug, a concept's or an organisation's name."""
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def id_path(iri: object) -> str:
+    """An IRI minted by the cases written relative to ID (``org/x``), so kinds stay visible."""
+    return str(iri).removeprefix(ID)
