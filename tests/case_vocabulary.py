@@ -83,11 +83,15 @@ def id_path(term: object) -> str:
     return str(term).removeprefix(ID)
 
 
-def rolls_up_to(dataset: Dataset, unit: str, group: str) -> bool:
-    """Whether ``org/<unit>`` reaches ``org/<group>`` by sub-organisation or party-organisation
-    edges: a party committee belongs to its company, which belongs to its group."""
+def rolls_up_to(
+    dataset: Dataset, unit: str, group: str, group_class: URIRef | None = None
+) -> bool:
+    """Whether ``org/<unit>`` reaches ``org/<group>`` (of ``group_class``, when given) by
+    sub-organisation or party-organisation edges: a party committee belongs to its company,
+    which belongs to its group."""
+    is_of_class = f"<{ID}org/{group}> a <{group_class}> ." if group_class else ""
     query = f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
-                       <{ID}org/{group}> }}"""
+                       <{ID}org/{group}> . {is_of_class} }}"""
     return bool(dataset.query(PREFIXES + query).askAnswer)
 
 
