@@ -13,12 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import XSD, Dataset, Literal, URIRef
+from rdflib import XSD, Dataset, Literal
 
 from tests.case_vocabulary import (
     CG,
-    ID,
     Figure,
+    case_pages,
     cases_stating,
     cases_with_practice_kind,
     figures,
@@ -63,13 +63,7 @@ def figures_in(ds: Dataset, slug: str) -> dict[str | None, Figure]:
 def test_case_document_records_its_page(
     dataset: Dataset, slug: str, address: str, issued: Literal
 ) -> None:
-    rows = select(
-        dataset,
-        f"""SELECT ?source ?issued WHERE {{
-              <{ID}case/{slug}> dcterms:source ?source ; dcterms:issued ?issued ;
-                                cg:isCondensedNote true }}""",
-    )
-    assert rows == [(URIRef(address), issued)]
+    assert case_pages(dataset)[slug] == (address, issued)
 
 
 def test_baotou_heating_strongest_branches_by_level(dataset: Dataset) -> None:

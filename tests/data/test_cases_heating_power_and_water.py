@@ -21,6 +21,7 @@ from tests.case_vocabulary import (
     CG,
     ID,
     PREFIXES,
+    case_pages,
     cases_stating,
     cases_with_practice_kind,
     conferrals,
@@ -59,15 +60,7 @@ def honours(ds: Dataset, slug: str) -> set[tuple]:
 
 
 def test_case_documents_record_page_and_date(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {local(c): (str(s), i) for c, s, i in rows}
+    by_case = case_pages(dataset)
 
     def day(value: str) -> Literal:
         return Literal(value, datatype=XSD.date)

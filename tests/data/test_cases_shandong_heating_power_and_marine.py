@@ -19,6 +19,7 @@ from tests.case_vocabulary import (
     CG,
     ID,
     PREFIXES,
+    case_pages,
     cases_stating,
     cases_with_practice_kind,
     figures,
@@ -58,15 +59,7 @@ def by_metric(ds: Dataset, slug: str, of: str) -> dict[str | None, list[tuple]]:
 
 
 def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {local(case): (str(src), issued) for case, src, issued in rows}
+    by_case = case_pages(dataset)
     assert by_case["zibo-thermal-warm-curtain"] == (
         "https://zbrl.com/zxdt/530.html",
         Literal("2021-12-24", datatype=XSD.date),
