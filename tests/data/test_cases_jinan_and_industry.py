@@ -14,15 +14,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, Dataset, Literal, URIRef
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+from casegraph.paths import CASES_DIR
+from tests.case_vocabulary import CG, DOMAIN_CLASSES, ID, PREFIXES, graph_iri
 from tests.shared_material import CASE_NOTES
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-SCHEMA = Namespace("https://schema.org/")
 
 CASES = (
     "jinan-bus-3rd-branch-team7",
@@ -35,20 +31,6 @@ CASES = (
 #: The condensed notes these cases were curated from, by case slug.
 NOTES = CASE_NOTES
 FIRST_CASE = "jinan-thermal-western-heat-source"
-
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Every curated case plus the ontology and its schemes (in the default graph)."""
-    ds = Dataset(default_union=True)
-    for path in case_files():
-        ds.parse(path, format="trig")
-    for path in ontology_files():
-        ds.graph(URIRef(f"{ID}graph/ontology")).parse(path, format="turtle")
-    return ds
 
 
 def expand(query: str) -> str:

@@ -11,14 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 
 from casegraph.paths import CASES_DIR
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES, curated_union, select
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-ORG = Namespace("http://www.w3.org/ns/org#")
+from tests.case_vocabulary import (
+    CG,
+    DOMAIN_CLASSES,
+    ID,
+    ORG,
+    graph_iri,
+    rolls_up_to,
+    select,
+)
 
 POWER_CASES = (
     "guoneng-liaocheng-power",
@@ -28,14 +32,6 @@ POWER_CASES = (
     "crpower-xiantao",
     "zhuhai-jinwan-power",
 )
-
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return curated_union()
 
 
 @pytest.mark.parametrize("slug", POWER_CASES)
@@ -245,12 +241,7 @@ def test_xiantao_honours(dataset: Dataset) -> None:
     ],
 )
 def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    ask = dataset.query(
-        PREFIXES
-        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
-                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
-    )
-    assert ask.askAnswer
+    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 def test_local_brands_derive_from_group_brands(dataset: Dataset) -> None:

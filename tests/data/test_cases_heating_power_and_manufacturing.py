@@ -1,10 +1,11 @@
-"""Key facts of the eight cases added by the cases-c curation round, pinned with SPARQL.
+"""Key facts of eight heating, power and manufacturing cases, pinned with SPARQL.
 
 Heating and power (包头热力, 包头第一热电厂, 无锡新联热力, 长山热电厂, 华润电力湖北,
 华能小湾水电站) and two central SOEs outside power (中车大连所, 华西包装). Each case is a
 condensed note (data/cases/<slug>/source.txt); the expected values below were read
 from those notes, and each test also checks that the figure is worded so in the text,
-so a figure edited in the TriG alone, or in the text alone, fails.
+so a figure edited in the TriG alone, or in the text alone, fails.  The rules every
+case keeps (exact passages, labels, titles, page addresses) are in test_data_integrity.
 """
 
 from __future__ import annotations
@@ -12,112 +13,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import XSD, Dataset, Literal
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-ORG = Namespace("http://www.w3.org/ns/org#")
-
-CASES = (
-    "baotou-heating-strongest-branch",
-    "baotou-first-thermal-power-6211",
-    "wuxi-xinlian-heating-youth-league",
-    "changshan-thermal-power-party-building-plus",
-    "crpower-hubei-chiyan-panxin",
-    "huaneng-xiaowan-one-branch-one-feature",
-    "crrc-dalian-institute-five-forces",
-    "huaxi-packaging-yin-erge",
+from tests.case_vocabulary import (
+    CG,
+    Figure,
+    case_pages,
+    cases_stating,
+    cases_with_practice_kind,
+    figures,
+    iri,
+    local,
+    rolls_up_to,
+    select,
+    source_text,
 )
 
 
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-def source_text(slug: str) -> str:
-    return (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-
-
-def local(iri: object) -> str:
-    return str(iri).rsplit("/", 1)[-1]
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Ontology in its named graph plus every curated case, queried as one union."""
-    ds = Dataset(default_union=True)
-    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
-    for path in ontology_files():
-        ontology.parse(path, format="turtle")
-    for path in case_files():
-        ds.parse(path, format="trig")
-    return ds
-
-
-def select(ds: Dataset, query: str) -> list[tuple]:
-    return [tuple(row) for row in ds.query(PREFIXES + query)]
-
-
-def figures_in(ds: Dataset, slug: str) -> dict[str, tuple[Decimal, str, str]]:
-    """zh-Hans figure label -> (value, unit code or text, quote of its passage)."""
-    rows = select(
-        ds,
-        f"""
-        SELECT ?label ?value ?unit ?quote WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?figure a cg:Figure ; rdfs:label ?label ; schema:value ?value ;
-                    cg:statedIn/cg:quote ?quote .
-            OPTIONAL {{ ?figure schema:unitCode ?code }}
-            OPTIONAL {{ ?figure schema:unitText ?text }}
-            BIND(COALESCE(?code, ?text) AS ?unit)
-            FILTER(lang(?label) = "zh-Hans")
-          }}
-        }}""",
-    )
-    return {str(lab): (val.toPython(), str(unit), str(quote)) for lab, val, unit, quote in rows}
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_case_is_one_named_graph_with_exact_passages(slug: str) -> None:
-    text = source_text(slug)
-    single = Dataset()
-    single.parse(CASES_DIR / slug / "case.trig", format="trig")
-    graphs = {g.identifier for g in single.graphs() if len(g)}
-    assert graphs == {graph_iri(slug)}
-    case = single.graph(graph_iri(slug))
-    passages = list(case.subjects(RDF.type, CG.Passage))
-    assert len(passages) >= 5
-    for passage in passages:
-        start = int(case.value(passage, CG.charStart))
-        end = int(case.value(passage, CG.charEnd))
-        assert text[start:end] == str(case.value(passage, CG.quote)), passage
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
-    assert nodes
-    for node in nodes:
-        cited = set(case.objects(node, CG.statedIn))
-        assert cited, f"{node} has no cg:statedIn in {slug}"
-        for passage in cited:
-            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_entities_and_title_are_in_three_languages(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    for node, cls in case.subject_objects(RDF.type):
-        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
-            continue
-        langs = {label.language for label in case.objects(node, RDFS.label)}
-        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
-    titles = set(case.objects(URIRef(f"{ID}case/{slug}"), URIRef("http://purl.org/dc/terms/title")))
-    assert {t.language for t in titles} == {"zh-Hans", "zh-Hant", "en"}
+def figures_in(ds: Dataset, slug: str) -> dict[str | None, Figure]:
+    """zh-Hans figure label -> the figure, with the quotes of its passages."""
+    return {figure.label: figure for figure in figures(ds, slug)}
 
 
 @pytest.mark.parametrize(
@@ -148,22 +63,15 @@ def test_entities_and_title_are_in_three_languages(dataset: Dataset, slug: str) 
 def test_case_document_records_its_page(
     dataset: Dataset, slug: str, address: str, issued: Literal
 ) -> None:
-    assert source_text(slug).startswith(f"source: {address}\n")
-    rows = select(
-        dataset,
-        f"""SELECT ?source ?issued WHERE {{
-              <{ID}case/{slug}> dcterms:source ?source ; dcterms:issued ?issued ;
-                                cg:isCondensedNote true }}""",
-    )
-    assert rows == [(URIRef(address), issued)]
+    assert case_pages(dataset)[slug] == (address, issued)
 
 
 def test_baotou_heating_strongest_branches_by_level(dataset: Dataset) -> None:
-    figures = figures_in(dataset, "baotou-heating-strongest-branch")
+    found = figures_in(dataset, "baotou-heating-strongest-branch")
     held = {
-        label: value
-        for label, (value, unit, quote) in figures.items()
-        if unit == "C62" and quote.startswith("目前集团公司拥有")
+        label: figure.value
+        for label, figure in found.items()
+        if figure.unit == "C62" and any(q.startswith("目前集团公司拥有") for q in figure.quotes)
     }
     assert held == {
         "市级“最强党支部”": Decimal("2"),
@@ -206,10 +114,9 @@ def test_baotou_first_plant_dcs_simulator_and_6211(dataset: Dataset) -> None:
     )
     assert sorted(str(p) for (p,) in rows) == ["卢洪强", "庞自强"]
     assert "党员庞自强和卢洪强" in source_text("baotou-first-thermal-power-6211")
-    figures = figures_in(dataset, "baotou-first-thermal-power-6211")
-    value, unit, quote = figures["“6211”体系规范的管理方面"]
-    assert (value, unit) == (Decimal("6"), "C62")
-    assert "六个方面的管理" in quote
+    figure = figures_in(dataset, "baotou-first-thermal-power-6211")["“6211”体系规范的管理方面"]
+    assert (figure.value, figure.unit) == (Decimal("6"), "C62")
+    assert any("六个方面的管理" in quote for quote in figure.quotes)
 
 
 def test_wuxi_youth_league_honour_and_patents(dataset: Dataset) -> None:
@@ -228,8 +135,12 @@ def test_wuxi_youth_league_honour_and_patents(dataset: Dataset) -> None:
     assert [(str(a), local(lv), str(y), n) for a, lv, y, n in rows] == [
         ("“五四红旗团支部”", "municipal", "2022", CG.issuer)
     ]
-    figures = figures_in(dataset, "wuxi-xinlian-heating-youth-league")
-    patents = {k: v[:2] for k, v in figures.items() if v[2].startswith("2021年")}
+    found = figures_in(dataset, "wuxi-xinlian-heating-youth-league")
+    patents = {
+        label: (figure.value, figure.unit)
+        for label, figure in found.items()
+        if any(q.startswith("2021年") for q in figure.quotes)
+    }
     assert patents == {
         "发明专利": (Decimal("3"), "C62"),
         "实用新型专利": (Decimal("3"), "C62"),
@@ -239,8 +150,8 @@ def test_wuxi_youth_league_honour_and_patents(dataset: Dataset) -> None:
     assert "3项发明专利、3项实用新型专利,申报国际专利1项,6项软著" in source_text(
         "wuxi-xinlian-heating-youth-league"
     )
-    assert figures["学习教育"][:2] == (Decimal("19"), "C62")
-    assert figures["驻厂防疫值班"][:2] == (Decimal("24"), "HUR")
+    assert (found["学习教育"].value, found["学习教育"].unit) == (Decimal("19"), "C62")
+    assert (found["驻厂防疫值班"].value, found["驻厂防疫值班"].unit) == (Decimal("24"), "HUR")
 
 
 def test_wuxi_league_branch_sits_under_company_and_league_committee(dataset: Dataset) -> None:
@@ -260,11 +171,12 @@ def test_wuxi_league_branch_sits_under_company_and_league_committee(dataset: Dat
 
 
 def test_changshan_key_projects_and_banner(dataset: Dataset) -> None:
-    figures = figures_in(dataset, "changshan-thermal-power-party-building-plus")
-    value, unit, quote = figures["“党建引领+”重点项目"]
-    assert (value, unit) == (Decimal("19"), "C62")
-    assert "“党建引领+”重点项目19项" in quote
-    assert figures["累计授予样板作业小组"][:2] == (Decimal("9"), "C62")
+    found = figures_in(dataset, "changshan-thermal-power-party-building-plus")
+    projects = found["“党建引领+”重点项目"]
+    assert (projects.value, projects.unit) == (Decimal("19"), "C62")
+    assert any("“党建引领+”重点项目19项" in quote for quote in projects.quotes)
+    teams = found["累计授予样板作业小组"]
+    assert (teams.value, teams.unit) == (Decimal("9"), "C62")
     rows = select(
         dataset,
         """
@@ -309,13 +221,13 @@ def test_hubei_brand_roll_up_and_contractors(dataset: Dataset) -> None:
     names = {str(n) for (n,) in contractors}
     assert names == {"江西水电", "中能建建筑", "河南二建", "河南四建"}
     assert "江西水电、中能建建筑、河南二建、河南四建" in source_text("crpower-hubei-chiyan-panxin")
-    figures = figures_in(dataset, "crpower-hubei-chiyan-panxin")
-    assert figures["每月党建联建、共建主题党日活动"][:2] == (Decimal("1"), "次/月")
+    monthly = figures_in(dataset, "crpower-hubei-chiyan-panxin")["每月党建联建、共建主题党日活动"]
+    assert (monthly.value, monthly.unit) == (Decimal("1"), "次/月")
 
 
 def test_xiaowan_station_figures(dataset: Dataset) -> None:
-    figures = figures_in(dataset, "huaneng-xiaowan-one-branch-one-feature")
-    assert {k: v[:2] for k, v in figures.items()} == {
+    found = figures_in(dataset, "huaneng-xiaowan-one-branch-one-feature")
+    assert {label: (figure.value, figure.unit) for label, figure in found.items()} == {
         "单机容量": (Decimal("700"), "MAW"),  # 70万千瓦
         "总装机容量": (Decimal("4200"), "MAW"),  # 420万千瓦
         "小湾电站职工": (Decimal("182"), "C62"),
@@ -326,10 +238,9 @@ def test_xiaowan_station_figures(dataset: Dataset) -> None:
 
 
 def test_crrc_five_forces_and_huaxi_brand(dataset: Dataset) -> None:
-    figures = figures_in(dataset, "crrc-dalian-institute-five-forces")
-    value, unit, quote = figures["“五力模式”之“力”"]
-    assert (value, unit) == (Decimal("5"), "C62")
-    assert "“向心力、引领力、战斗力、保障力、长效力”“五力模式”" in quote
+    forces = figures_in(dataset, "crrc-dalian-institute-five-forces")["“五力模式”之“力”"]
+    assert (forces.value, forces.unit) == (Decimal("5"), "C62")
+    assert any("“向心力、引领力、战斗力、保障力、长效力”“五力模式”" in q for q in forces.quotes)
     rows = select(
         dataset,
         """
@@ -357,16 +268,11 @@ def test_crrc_five_forces_and_huaxi_brand(dataset: Dataset) -> None:
     ],
 )
 def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    ask = dataset.query(
-        PREFIXES
-        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
-                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
-    )
-    assert ask.askAnswer
+    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 @pytest.mark.parametrize(
-    ("iri", "cases"),
+    ("path", "cases"),
     [
         ("place/baotou", {"baotou-heating-strongest-branch", "baotou-first-thermal-power-6211"}),
         ("org/china-huaneng-group",
@@ -376,35 +282,15 @@ def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) 
         ("org/china-electric-power-net", {"crpower-xiantao", "crpower-hubei-chiyan-panxin"}),
     ],
 )  # fmt: skip
-def test_shared_iris_are_stated_in_each_case_with_one_label_set(
-    dataset: Dataset, iri: str, cases: set[str]
-) -> None:
-    node = URIRef(f"{ID}{iri}")
-    stating = {
-        local(g.identifier)
-        for g in dataset.graphs()
-        if str(g.identifier).startswith(f"{ID}graph/case/") and (node, CG.statedIn, None) in g
-    }
-    assert cases <= stating
-    label_sets = {
-        frozenset(g.objects(node, RDFS.label))
-        for g in dataset.graphs()
-        if (node, RDFS.label, None) in g
-    }
-    assert len(label_sets) == 1, label_sets
+def test_shared_iris_are_stated_in_each_case(dataset: Dataset, path: str, cases: set[str]) -> None:
+    """Each case that names a shared group or place states it under the one IRI (that its
+    labels agree everywhere is test_data_integrity's check)."""
+    assert cases <= cases_stating(dataset, iri(path), predicate=CG.statedIn)
 
 
 def test_one_branch_one_brand_links_xiaowan_and_crrc(dataset: Dataset) -> None:
     """The same practice kind, worded 一支部一特色 in both texts, ties a hydropower station to a CRRC institute."""
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?g WHERE {
-          GRAPH ?g { ?practice cg:practiceKind
-                       <https://w3id.org/casegraph/id/practice-kind/one-branch-one-brand> }
-        }""",
-    )
-    graphs = {local(g) for (g,) in rows}
+    graphs = cases_with_practice_kind(dataset, "one-branch-one-brand")
     assert {"huaneng-xiaowan-one-branch-one-feature", "crrc-dalian-institute-five-forces"} <= graphs
     for slug in ("huaneng-xiaowan-one-branch-one-feature", "crrc-dalian-institute-five-forces"):
         assert "“一支部一特色”" in source_text(slug)
