@@ -11,15 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 
-from casegraph.paths import CASES_DIR
 from tests.case_vocabulary import (
     CG,
-    DOMAIN_CLASSES,
     ID,
-    ORG,
-    graph_iri,
     rolls_up_to,
     select,
 )
@@ -32,44 +28,6 @@ POWER_CASES = (
     "crpower-xiantao",
     "zhuhai-jinwan-power",
 )
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_case_is_one_named_graph_with_exact_passages(dataset: Dataset, slug: str) -> None:
-    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-    single = Dataset()
-    single.parse(CASES_DIR / slug / "case.trig", format="trig")
-    graphs = {g.identifier for g in single.graphs() if len(g)}
-    assert graphs == {graph_iri(slug)}
-    case = single.graph(graph_iri(slug))
-    passages = list(case.subjects(RDF.type, CG.Passage))
-    assert passages
-    for passage in passages:
-        start = int(case.value(passage, CG.charStart))
-        end = int(case.value(passage, CG.charEnd))
-        assert text[start:end] == str(case.value(passage, CG.quote)), passage
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
-    assert nodes
-    for node in nodes:
-        cited = set(case.objects(node, CG.statedIn))
-        assert cited, f"{node} has no cg:statedIn in {slug}"
-        for passage in cited:
-            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    for node, cls in case.subject_objects(RDF.type):
-        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
-            continue
-        langs = {label.language for label in case.objects(node, RDFS.label)}
-        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
 
 
 def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
@@ -338,46 +296,3 @@ def test_commando_teams_link_power_companies_across_cases(dataset: Dataset) -> N
     } <= graphs
 
 
-def test_practice_kinds_and_metrics_used_are_defined(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?concept WHERE {
-          { ?x cg:practiceKind ?concept } UNION { ?x cg:metric ?concept }
-          UNION { ?x cg:level ?concept } UNION { ?x cg:rank ?concept }
-          FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/casegraph/id/graph/ontology> { ?concept a skos:Concept }
-          }
-        }""",
-    )
-    assert rows == []
-
-
-def test_shared_entities_have_identical_labels_in_every_case(dataset: Dataset) -> None:
-    """One IRI, one set of labels: a shared organisation, place or brand reads the same everywhere."""
-    shared = [
-        "org/state-grid",
-        "org/state-grid-shandong",
-        "org/china-huaneng-group",
-        "org/china-energy-investment-group",
-        "org/china-resources-power",
-        "org/cctv",
-        "org/xinhua",
-        "place/shandong",
-        "place/jining",
-        "place/liaocheng",
-        "place/qingzhou",
-        "place/guangdong",
-        "place/zhuhai",
-        "place/hubei",
-        "place/xiantao",
-        "brand/rainbow-party-member-service-team",
-    ]
-    for path in shared:
-        iri = URIRef(f"{ID}{path}")
-        label_sets = {
-            frozenset(graph.objects(iri, RDFS.label))
-            for graph in dataset.graphs()
-            if (iri, RDFS.label, None) in graph
-        }
-        assert len(label_sets) == 1, f"{iri} is labelled differently: {label_sets}"
