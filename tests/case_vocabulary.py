@@ -8,12 +8,10 @@ modules ask in the same words; each module keeps the values it pins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from casegraph.paths import CASES_DIR, case_files, ontology_files
@@ -85,21 +83,14 @@ def id_path(term: object) -> str:
     return str(term).removeprefix(ID)
 
 
-def case_pages(dataset: Dataset) -> dict[str, tuple[str | None, Node | None]]:
-    """Case slug → (dcterms:source, dcterms:issued) of its case document: the page a reader
-    is sent to and the date it shows, each None where the note records none."""
-    pages = {}
-    for document in set(dataset.subjects(RDF.type, CG.CaseDocument)):
-        source = _at_most_one(dataset.objects(document, DCTERMS.source))
-        issued = _at_most_one(dataset.objects(document, DCTERMS.issued))
-        pages[local(document)] = (str(source) if source is not None else None, issued)
-    return pages
-
-
-def _at_most_one(values: Iterable[Node]) -> Node | None:
-    found = set(values)
-    assert len(found) <= 1, f"several values where one is meant: {found}"
-    return next(iter(found), None)
+def brand_owners(dataset: Dataset) -> dict[str, str]:
+    """Brand (its zh-Hans label) → its owner's path under the id base (``org/…``)."""
+    rows = select(dataset, """
+        SELECT ?label ?owner WHERE {
+          ?brand a cg:PartyBuildingBrand ; cg:brandOwner ?owner ; rdfs:label ?label .
+          FILTER(lang(?label) = "zh-Hans")
+        }""")
+    return {str(label): id_path(owner) for label, owner in rows}
 
 
 def rolls_up_to(

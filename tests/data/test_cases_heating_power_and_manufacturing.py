@@ -13,12 +13,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import XSD, Dataset, Literal
+from rdflib import Dataset
 
 from tests.case_vocabulary import (
     CG,
     Figure,
-    case_pages,
     cases_stating,
     cases_with_practice_kind,
     figures,
@@ -33,37 +32,6 @@ from tests.case_vocabulary import (
 def figures_in(ds: Dataset, slug: str) -> dict[str | None, Figure]:
     """zh-Hans figure label -> the figure, with the quotes of its passages."""
     return {figure.label: figure for figure in figures(ds, slug)}
-
-
-@pytest.mark.parametrize(
-    ("slug", "address", "issued"),
-    [
-        ("baotou-heating-strongest-branch", "http://btreli.com/content-864.html",
-         Literal("2022-04-23", datatype=XSD.date)),
-        ("baotou-first-thermal-power-6211",
-         "http://dbnyb.com/08/dianlidangjian/2016/1129/13657.html",
-         Literal("2016-11-29", datatype=XSD.date)),
-        ("wuxi-xinlian-heating-youth-league", "http://baokan.haizr.cn/Html/2022-05-26/981.html",
-         Literal("2022-05-26", datatype=XSD.date)),
-        ("changshan-thermal-power-party-building-plus",
-         "https://maldonarchive.com/kyguanwangmanbetx/dtwz/ddjs/hsdt/2024/12/I1313452551361789952.html",
-         Literal("2024-12", datatype=XSD.gYearMonth)),
-        ("crpower-hubei-chiyan-panxin", "http://mm.chinapower.com.cn/fd/djwh/20240913/260242.html",
-         Literal("2024-09-13", datatype=XSD.date)),
-        ("huaneng-xiaowan-one-branch-one-feature",
-         "http://www.handmsg.com/page/2018/0220/11656024.shtml",
-         Literal("2018-02-20", datatype=XSD.date)),
-        ("crrc-dalian-institute-five-forces",
-         "http://www.handmsg.com/page/2025/0412/26792512.shtml",
-         Literal("2025-04-12", datatype=XSD.date)),
-        ("huaxi-packaging-yin-erge", "http://m.jizihe.com/page/2021/0322/7888062.shtml",
-         Literal("2021-03-22", datatype=XSD.date)),
-    ],
-)  # fmt: skip
-def test_case_document_records_its_page(
-    dataset: Dataset, slug: str, address: str, issued: Literal
-) -> None:
-    assert case_pages(dataset)[slug] == (address, issued)
 
 
 def test_baotou_heating_strongest_branches_by_level(dataset: Dataset) -> None:

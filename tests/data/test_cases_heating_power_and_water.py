@@ -15,13 +15,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import XSD, Dataset, Literal
+from rdflib import Dataset
 
 from tests.case_vocabulary import (
     CG,
     ID,
     PREFIXES,
-    case_pages,
+    brand_owners,
     cases_stating,
     cases_with_practice_kind,
     conferrals,
@@ -59,24 +59,6 @@ def honours(ds: Dataset, slug: str) -> set[tuple]:
     }
 
 
-def test_case_documents_record_page_and_date(dataset: Dataset) -> None:
-    by_case = case_pages(dataset)
-
-    def day(value: str) -> Literal:
-        return Literal(value, datatype=XSD.date)
-
-    assert by_case["spic-hengqin-thermal-power"] == (
-        "http://www.cpnn.com.cn/dianli/dangjian/202007/t20200721_1253239.html",
-        day("2020-07-21"),
-    )
-    assert by_case["zhengzhou-thermal-group"][1] == day("2025-07-28")
-    assert by_case["shuifa-shidao-thermal-power"][1] == day("2020-08-07")
-    assert by_case["arhorqin-changcheng-heating-line-team"][1] == day("2017-05-04")
-    assert by_case["qunfeng-water-supply-sizhua-sicu"][1] == day("2025-09-29")
-    # The Huadian case text shows no date, so the case records none.
-    assert by_case["huadian-guangdong-two-firsts-four-excellences"][1] is None
-
-
 def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> None:
     slug = "spic-hengqin-thermal-power"
     assert figures_of(dataset, slug, "org/spic-hengqin-thermal-power-party-committee") == {
@@ -95,17 +77,7 @@ def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> No
 
 
 def test_zhengzhou_brand_and_grid_figures(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?owner ?label WHERE {
-          ?brand a cg:PartyBuildingBrand ; cg:brandOwner ?owner ; rdfs:label ?label .
-          FILTER(lang(?label) = "zh-Hans" && STR(?label) = "红暖万家")
-        }""",
-    )
-    assert [(id_path(o), str(label)) for o, label in rows] == [
-        ("org/zhengzhou-thermal-group", "红暖万家")
-    ]
+    assert brand_owners(dataset)["红暖万家"] == "org/zhengzhou-thermal-group"
     rows = select(
         dataset,
         """

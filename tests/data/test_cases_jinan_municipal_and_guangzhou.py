@@ -21,7 +21,7 @@ from tests.case_vocabulary import (
     CG,
     SCHEMA,
     Conferral,
-    case_pages,
+    brand_owners,
     cases_stating,
     conferrals,
     figures,
@@ -40,39 +40,6 @@ def figures_of(ds: Dataset, slug: str) -> dict[str | None, tuple]:
         f.label: (f.value, f.unit, f.approximate, f.metric)
         for f in figures(ds, slug, effects=True)
     }
-
-
-def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    date = XSD.date
-    expected = {
-        "jinan-urban-construction-iron-army": (
-            "http://tlcrb.com/html/2024/djxx_0524/13826.html",
-            Literal("2024-05-24", datatype=date),
-        ),
-        "jinan-bus-party-pioneer-vehicles": (
-            "http://www.otol-cn.com/XINGKONGCOM/keyun/2023/0407/article_105023.html",
-            Literal("2023-04-07", datatype=date),
-        ),
-        "shandong-jihua-gas-blue-cap": (
-            "http://jinan.sdnews.com.cn/fw/202006/t20200624_2755879.htm",
-            Literal("2020-06-24", datatype=date),
-        ),
-        "jinan-energy-engineering-luoyuan-street": (
-            "http://jinan.dzwww.com/qcxw/202111/t20211124_9469160.htm",
-            Literal("2021-11-24", datatype=date),
-        ),
-        # These two pages show no date, so the cases record none.
-        "guangzhou-development-district-investment-six-projects": (
-            "https://www.mffb.com.cn/news/show-515668.html",
-            None,
-        ),
-        "science-city-development-group-145-vanguard": ("http://zhhongmei.cn/xwdt/780.html", None),
-        # The corpus holds this page without its address: no source, no date.
-        "jinan-city-construction-1-24-n": (None, None),
-    }
-    pages = case_pages(dataset)
-    for slug, page in expected.items():
-        assert pages[slug] == page, slug
 
 
 def test_iron_army_second_prize_and_micro_innovations(dataset: Dataset) -> None:
@@ -253,15 +220,7 @@ def test_guangzhou_cases_awards_and_figures(dataset: Dataset) -> None:
 
 
 def test_brands_belong_to_their_organisations(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?label ?owner WHERE {
-          ?brand a cg:PartyBuildingBrand ; cg:brandOwner ?owner ; rdfs:label ?label .
-          FILTER(lang(?label) = "zh-Hans")
-        }""",
-    )
-    owners = {str(label): id_path(owner) for label, owner in rows}
+    owners = brand_owners(dataset)
     assert owners["城建铁军"] == "org/jinan-urban-construction-group"
     assert owners["双色引擎"] == "org/jinan-public-transport-group"
     assert owners["党员“蓝帽子”服务进万家"] == "org/shandong-jihua-gas"

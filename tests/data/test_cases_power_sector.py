@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset
 
 from tests.case_vocabulary import (
     CG,
@@ -28,25 +28,6 @@ POWER_CASES = (
     "crpower-xiantao",
     "zhuhai-jinwan-power",
 )
-
-
-def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {str(case).rsplit("/", 1)[-1]: (str(src), issued) for case, src, issued in rows}
-    assert by_case["crpower-xiantao"] == (
-        "http://gsjk.net.cn/fd/djwh/20250401/279625.html",
-        Literal("2025-04-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
-    )
-    assert by_case["sgcc-qingzhou-rainbow-team"][1].toPython().isoformat() == "2025-07-04"
-    # The Liaocheng page shows no year, so the case records no issue date.
-    assert by_case["guoneng-liaocheng-power"][1] is None
 
 
 def test_jinwan_company_figures(dataset: Dataset) -> None:

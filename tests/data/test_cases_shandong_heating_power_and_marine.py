@@ -13,13 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, XSD, Dataset, URIRef
 
 from tests.case_vocabulary import (
     CG,
     ID,
     PREFIXES,
-    case_pages,
     cases_stating,
     cases_with_practice_kind,
     figures,
@@ -56,28 +55,6 @@ def by_metric(ds: Dataset, slug: str, of: str) -> dict[str | None, list[tuple]]:
     for figure in figures(ds, slug, of=of):
         found.setdefault(figure.metric, []).append((figure.value, figure.unit, figure.approximate))
     return {metric: sorted(values) for metric, values in found.items()}
-
-
-def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    by_case = case_pages(dataset)
-    assert by_case["zibo-thermal-warm-curtain"] == (
-        "https://zbrl.com/zxdt/530.html",
-        Literal("2021-12-24", datatype=XSD.date),
-    )
-    assert by_case["datang-qingdao-thermal-joint-building"][1] == Literal(
-        "2025-04-09", datatype=XSD.date
-    )
-    assert by_case["huadian-shandong-five-strive"][1] == Literal("2021-05-27", datatype=XSD.date)
-    assert by_case["shandong-power-construction-four-leads"][1] == Literal(
-        "2023-07-10", datatype=XSD.date
-    )
-    # Only the address dates the Qingdao power-guard page: a month, not a day.
-    assert by_case["sgcc-qingdao-summit-power-guard"][1] == Literal(
-        "2022-06", datatype=XSD.gYearMonth
-    )
-    # These two pages show no date, so their cases record none.
-    assert by_case["linyi-sunshine-thermal-wuxiao"][1] is None
-    assert by_case["shandong-marine-group-linghang"][1] is None
 
 
 def test_zibo_warm_curtains_reach_50_buildings_121_entrances_1128_households(

@@ -155,6 +155,34 @@ def test_case_document_records_the_page_its_note_names(folder: Path, datasets) -
     assert condensed == Literal(True), f"{folder.name} is not marked a condensed note"
 
 
+def date_forms(date: str) -> list[str]:
+    """How a note may write a page's date: 2021-12-24, 2021年12月24日, 2021.12.24 …; a
+    month (2024-12) as 2024年12月; a page that shows only “11-14” with the year the text
+    implies (the note says so) as that month-day and the year."""
+    year, *rest = date.split("-")
+    if len(rest) == 2:
+        month, day = rest
+        m, d = int(month), int(day)
+        return [date, f"{year}年{m}月{d}日", f"{year}年{month}月{day}日", f"{year}.{month}.{day}",
+                f"{year}/{month}/{day}", f"{year}-{m}-{d}"]
+    if len(rest) == 1:
+        return [date, f"{year}年{int(rest[0])}月", f"{year}/{rest[0]}"]
+    return [date, f"{year}年"]
+
+
+@pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
+def test_case_document_date_is_written_in_its_note(folder: Path, datasets) -> None:
+    """dcterms:issued is the date the page shows, so the note must write it."""
+    graph = named_graphs(datasets[folder.name])[0]
+    text = (folder / "source.txt").read_text(encoding="utf-8")
+    for issued in graph.objects(URIRef(f"{ID}case/{folder.name}"), DCTERMS.issued):
+        date = str(issued)
+        month_day = "-".join(date.split("-")[1:])
+        written = any(form in text for form in date_forms(date)) or (
+            len(month_day) == 5 and f"“{month_day}”" in text and date[:4] in text)
+        assert written, f"{folder.name}: issued {date}, which its source.txt does not write"
+
+
 #: The properties whose values are concepts of the SKOS schemes in ontology/.
 CONCEPT_PROPERTIES = (CG.practiceKind, CG.metric, CG.level, CG.rank, CG.sectionKind)
 
