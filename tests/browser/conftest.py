@@ -7,14 +7,13 @@ reason, only when /usr/bin/chromium is absent; Playwright never downloads a brow
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from casegraph.config import Settings
 from casegraph.web import create_app
+from tests.live_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -31,12 +30,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     app = create_app(Settings(store="oxigraph", data_dir=tmp_path_factory.mktemp("store")))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield app, url
     app.extensions["casegraph.store"].close()
 
 

@@ -9,17 +9,16 @@ selection's offsets are only right when the page converts UTF-16 indices to code
 from __future__ import annotations
 
 import re
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from casegraph.config import Settings
 from casegraph.web import create_app
 from tests.browser.conftest import screenshot
+from tests.live_server import in_thread, serving
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +34,8 @@ def curate_server(tmp_path_factory):
     settings = Settings(store="oxigraph", data_dir=tmp_path_factory.mktemp("curate-store"),
                         update_token=TOKEN, drafts_dir=tmp_path_factory.mktemp("drafts"))
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield app, url
     app.extensions["casegraph.store"].close()
 
 
@@ -301,15 +296,10 @@ def test_a_forged_publish_is_refused_and_the_cookie_is_guarded(browser, curate_s
         # From another site (localhost is not the site 127.0.0.1): SameSite=Strict keeps
         # the cookie home, and the request is refused.
         _Attacker.target = target + "/op"
-        attacker = HTTPServer(("127.0.0.1", 0), _Attacker)
-        thread = threading.Thread(target=attacker.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with in_thread(HTTPServer(("127.0.0.1", 0), _Attacker)) as attacker:
             with page.expect_response(lambda r: r.url == target + "/op") as refused:
-                page.goto(f"http://localhost:{attacker.server_port}/")
+                page.goto(attacker.replace("127.0.0.1", "localhost") + "/")
             assert refused.value.status in (401, 403)
-        finally:
-            attacker.shutdown()
         screenshot(page, "curate-forged-refused")
         draft = app.extensions["casegraph.curate"].drafts.load("forged-publish-test")
         assert draft.undecided() and draft.state == "draft"  # nothing was accepted

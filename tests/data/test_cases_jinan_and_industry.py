@@ -14,15 +14,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, Dataset, Literal, Namespace, URIRef
+from rdflib import Dataset, Literal, URIRef
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
+from casegraph.paths import CASES_DIR
+from tests.case_vocabulary import ID, PREFIXES, graph_iri
 from tests.shared_material import CASE_NOTES
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-SCHEMA = Namespace("https://schema.org/")
 
 CASES = (
     "jinan-bus-3rd-branch-team7",
@@ -35,20 +31,6 @@ CASES = (
 #: The condensed notes these cases were curated from, by case slug.
 NOTES = CASE_NOTES
 FIRST_CASE = "jinan-thermal-western-heat-source"
-
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Every curated case plus the ontology and its schemes (in the default graph)."""
-    ds = Dataset(default_union=True)
-    for path in case_files():
-        ds.parse(path, format="trig")
-    for path in ontology_files():
-        ds.graph(URIRef(f"{ID}graph/ontology")).parse(path, format="turtle")
-    return ds
 
 
 def expand(query: str) -> str:
@@ -83,29 +65,6 @@ def test_source_text_is_the_note_verbatim(slug):
     if note is None:
         pytest.skip(f"the shared note for {slug} is not on this machine")
     assert (CASES_DIR / slug / "source.txt").read_bytes() == note.read_bytes()
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_every_quote_is_the_exact_source_substring(dataset, slug):
-    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-    rows = select(
-        dataset,
-        f"""SELECT ?p ?quote ?start ?end WHERE {{ GRAPH <{graph_iri(slug)}> {{
-              ?p a cg:Passage ; cg:quote ?quote ; cg:charStart ?start ; cg:charEnd ?end . }} }}""",
-    )
-    assert len(rows) >= 10
-    for passage, quote, start, end in rows:
-        assert text[start.toPython() : end.toPython()] == str(quote), passage
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_every_domain_node_cites_a_passage_of_its_own_graph(dataset, slug):
-    graph = dataset.graph(graph_iri(slug))
-    passages = set(graph.subjects(RDF.type, CG.Passage))
-    nodes = {s for cls in DOMAIN_CLASSES for s in graph.subjects(RDF.type, cls)}
-    assert nodes
-    uncited = [n for n in nodes if not set(graph.objects(n, CG.statedIn)) & passages]
-    assert uncited == []
 
 
 @pytest.mark.parametrize("slug", CASES)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
+from rdflib import Dataset
 
-from casegraph.paths import CASES_DIR
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES, curated_union, select
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-ORG = Namespace("http://www.w3.org/ns/org#")
+from tests.case_vocabulary import (
+    CG,
+    ID,
+    rolls_up_to,
+    select,
+)
 
 POWER_CASES = (
     "guoneng-liaocheng-power",
@@ -28,71 +28,6 @@ POWER_CASES = (
     "crpower-xiantao",
     "zhuhai-jinwan-power",
 )
-
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return curated_union()
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_case_is_one_named_graph_with_exact_passages(dataset: Dataset, slug: str) -> None:
-    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-    single = Dataset()
-    single.parse(CASES_DIR / slug / "case.trig", format="trig")
-    graphs = {g.identifier for g in single.graphs() if len(g)}
-    assert graphs == {graph_iri(slug)}
-    case = single.graph(graph_iri(slug))
-    passages = list(case.subjects(RDF.type, CG.Passage))
-    assert passages
-    for passage in passages:
-        start = int(case.value(passage, CG.charStart))
-        end = int(case.value(passage, CG.charEnd))
-        assert text[start:end] == str(case.value(passage, CG.quote)), passage
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
-    assert nodes
-    for node in nodes:
-        cited = set(case.objects(node, CG.statedIn))
-        assert cited, f"{node} has no cg:statedIn in {slug}"
-        for passage in cited:
-            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
-
-
-@pytest.mark.parametrize("slug", POWER_CASES)
-def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    for node, cls in case.subject_objects(RDF.type):
-        if cls not in DOMAIN_CLASSES or cls in {CG.Figure, CG.AwardConferral, ORG.Membership}:
-            continue
-        langs = {label.language for label in case.objects(node, RDFS.label)}
-        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
-
-
-def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {str(case).rsplit("/", 1)[-1]: (str(src), issued) for case, src, issued in rows}
-    assert by_case["crpower-xiantao"] == (
-        "http://gsjk.net.cn/fd/djwh/20250401/279625.html",
-        Literal("2025-04-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
-    )
-    assert by_case["sgcc-qingzhou-rainbow-team"][1].toPython().isoformat() == "2025-07-04"
-    # The Liaocheng page shows no year, so the case records no issue date.
-    assert by_case["guoneng-liaocheng-power"][1] is None
 
 
 def test_jinwan_company_figures(dataset: Dataset) -> None:
@@ -245,12 +180,7 @@ def test_xiantao_honours(dataset: Dataset) -> None:
     ],
 )
 def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    ask = dataset.query(
-        PREFIXES
-        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
-                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
-    )
-    assert ask.askAnswer
+    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 def test_local_brands_derive_from_group_brands(dataset: Dataset) -> None:
@@ -347,46 +277,3 @@ def test_commando_teams_link_power_companies_across_cases(dataset: Dataset) -> N
     } <= graphs
 
 
-def test_practice_kinds_and_metrics_used_are_defined(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?concept WHERE {
-          { ?x cg:practiceKind ?concept } UNION { ?x cg:metric ?concept }
-          UNION { ?x cg:level ?concept } UNION { ?x cg:rank ?concept }
-          FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/casegraph/id/graph/ontology> { ?concept a skos:Concept }
-          }
-        }""",
-    )
-    assert rows == []
-
-
-def test_shared_entities_have_identical_labels_in_every_case(dataset: Dataset) -> None:
-    """One IRI, one set of labels: a shared organisation, place or brand reads the same everywhere."""
-    shared = [
-        "org/state-grid",
-        "org/state-grid-shandong",
-        "org/china-huaneng-group",
-        "org/china-energy-investment-group",
-        "org/china-resources-power",
-        "org/cctv",
-        "org/xinhua",
-        "place/shandong",
-        "place/jining",
-        "place/liaocheng",
-        "place/qingzhou",
-        "place/guangdong",
-        "place/zhuhai",
-        "place/hubei",
-        "place/xiantao",
-        "brand/rainbow-party-member-service-team",
-    ]
-    for path in shared:
-        iri = URIRef(f"{ID}{path}")
-        label_sets = {
-            frozenset(graph.objects(iri, RDFS.label))
-            for graph in dataset.graphs()
-            if (iri, RDFS.label, None) in graph
-        }
-        assert len(label_sets) == 1, f"{iri} is labelled differently: {label_sets}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from casegraph.errors import StoreError
 from casegraph.store.remote import RemoteStore
+from tests.live_server import in_thread
 from tests.remote_servers import oxigraph_server
 
 pytestmark = pytest.mark.remote
@@ -66,14 +66,8 @@ def basic_auth_proxy(upstream: str, user: str, password: str) -> Iterator[str]:
 
         do_GET = do_POST = do_PUT = do_DELETE = forward
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        yield url
     assert expected in seen  # the credentials did travel
 
 

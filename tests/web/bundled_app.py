@@ -7,6 +7,7 @@ empty store and builds the search index at start-up, as ``casegraph serve`` does
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from casegraph.config import Settings
@@ -17,6 +18,13 @@ from casegraph.web import create_app
 
 def bundled_app(data_dir: Path):
     return create_app(Settings(store="oxigraph", data_dir=data_dir), {"TESTING": True})
+
+
+def bundled_app_closed_after(data_dir: Path) -> Iterator:
+    """A module fixture's body: the bundled app, its store closed when the module is done."""
+    app = bundled_app(data_dir)
+    yield app
+    app.extensions["casegraph.store"].close()
 
 
 def bundled_memory_store() -> MemoryStore:

@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from werkzeug.serving import make_server
 
 from casegraph.config import Settings
 from casegraph.store.base import Store
 from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
+from tests.live_server import serving
 from tests.remote_servers import remote_server
 
 UPDATE_TOKEN = "s3cret-token-for-tests"
@@ -113,15 +113,14 @@ def request(url: str, *, data: bytes | None = None, method: str | None = None,
 
 @contextlib.contextmanager
 def live_service(store: Store, settings: Settings) -> Iterator[LiveService]:
-    app = create_app(settings, {"TESTING": True}, store=store)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveService(f"http://127.0.0.1:{server.server_port}", store, settings)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(create_app(settings, {"TESTING": True}, store=store)) as url:
+        yield LiveService(url, store, settings)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    """A test client of the module's ``app`` fixture (modules that define one)."""
+    return app.test_client()
 
 
 def settings_for(kind: str, **overrides) -> Settings:

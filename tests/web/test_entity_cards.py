@@ -19,7 +19,7 @@ from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
 from casegraph.web.search import CLASS_INSTANCES
-from tests.web.bundled_app import bundled_app
+from tests.web.bundled_app import bundled_app_closed_after
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -31,14 +31,7 @@ NO_LABEL = ("(no label)", "(无名称)", "(無名稱)")
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = bundled_app(tmp_path_factory.mktemp("cards"))
-    yield app
-    app.extensions["casegraph.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+    yield from bundled_app_closed_after(tmp_path_factory.mktemp("cards"))
 
 
 def link_texts(page: str) -> list[tuple[str, str]]:

@@ -108,6 +108,27 @@ def test_label_matches_rank_above_repeated_mentions(small_store):
     assert result.group_counts == {"award": 1, "passage": 1}
 
 
+def test_equal_matches_rank_the_subject_more_graphs_state_first():
+    """济南热电 matches 济南热电工程有限公司 and 济南热电集团有限公司 equally; the group,
+    which three cases name, comes before the company one case names — whichever order
+    the subjects were indexed in."""
+    store = MemoryStore()
+    cases = [URIRef(BASE + f"graph/case/{n}") for n in range(3)]
+    store.replace_graphs({
+        cases[0]: turtle('<org/engineering> a cg:Company ; rdfs:label "济南热电工程有限公司"@zh-Hans .'
+                         '<org/group> a cg:Company ; rdfs:label "济南热电集团有限公司"@zh-Hans .'),
+        cases[1]: turtle('<org/group> rdfs:label "济南热电集团有限公司"@zh-Hans .'),
+        cases[2]: turtle('<org/group> rdfs:label "济南热电集团有限公司"@zh-Hans .'),
+    })
+    index = SearchIndex()
+    index.rebuild(store)
+    result = index.search("济南热电")
+    assert iris(result) == ["org/group", "org/engineering"]
+    assert result.hits[0].score > result.hits[1].score  # not a tie left to indexing order
+    # Prominence orders near-equal matches only: the exact name still wins.
+    assert iris(index.search("济南热电工程有限公司"))[0] == "org/engineering"
+
+
 def test_groups_follow_the_class_hierarchy(small_store):
     index = SearchIndex()
     index.rebuild(small_store)

@@ -19,7 +19,7 @@ from casegraph.config import Settings
 from casegraph.store.bootstrap import load_bundled
 from casegraph.store.memory import MemoryStore
 from casegraph.web import create_app
-from tests.web.bundled_app import bundled_app
+from tests.web.bundled_app import bundled_app_closed_after
 
 CG = Namespace("https://w3id.org/casegraph/ns#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
@@ -35,14 +35,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = bundled_app(tmp_path_factory.mktemp("subject-cards"))
-    yield app
-    app.extensions["casegraph.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+    yield from bundled_app_closed_after(tmp_path_factory.mktemp("subject-cards"))
 
 
 def rows(app, sparql: str) -> list[tuple]:

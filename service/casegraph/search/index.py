@@ -13,7 +13,8 @@ passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms:
 Folding and cutting live in ``search_text``.  Postings live in compact numpy arrays (``Segment``).  Changes to named graphs add a
 small delta segment and retire the old documents; when deltas grow, everything is
 re-compacted from the texts kept per document.  Ranking is BM25 with field weights
-(labels count three times); a query first requires every term and falls back to
+(labels count three times), nudged by prominence: a subject stated in more graphs (a
+group named by many cases) ranks above an equally matching one stated in one; a query first requires every term and falls back to
 "any term" when that finds nothing.
 """
 
@@ -55,6 +56,10 @@ FIELDS: dict[str, tuple[str, float]] = {
     PREFIXES["skos"] + "definition": ("description", 1.0),
     PREFIXES["cg"] + "quote": ("quote", 1.0),
 }
+
+#: How much prominence counts: a subject stated in 3 graphs scores 3.5% above one stated
+#: in 1 — enough to order equal and near-equal matches, never to outrank a better match.
+PROMINENCE_WEIGHT = 0.05
 
 #: ORG's organisation classes (the ORG ontology itself is not loaded, so no closure to them).
 ORG_CLASSES = ("Organization", "FormalOrganization", "OrganizationalUnit")
@@ -192,6 +197,8 @@ class SearchIndex:
         self._retired = 0  # documents replaced or removed since the last compaction
         self._avg_length = 1.0
         self._group = np.zeros(0, dtype=np.int8)
+        #: log(1 + graphs stating the document's texts): the prominence prior.
+        self._prominence = np.zeros(0, dtype=np.float32)
         self._words: list[str] = []  # sorted vocabulary of word terms, for prefix expansion
         self._df: Counter[str] = Counter()
 
@@ -320,7 +327,7 @@ class SearchIndex:
 
     def _add_documents(self, entries: dict[str, _Entry]) -> None:
         batch: list[tuple[int, Counter[str]]] = []
-        lengths, groups = [], []
+        lengths, groups, prominence = [], [], []
         for iri, entry in entries.items():
             doc_id = len(self.documents)
             self.documents.append(Document(iri, entry.group, list(entry.texts)))
@@ -342,6 +349,7 @@ class SearchIndex:
             batch.append((doc_id, counts))
             lengths.append(length)
             groups.append(GROUP_KEYS.index(entry.group))
+            prominence.append(np.log1p(len(entry.graphs)))
             self._df.update(counts.keys())
         if not batch:
             self._update_statistics()
@@ -351,6 +359,8 @@ class SearchIndex:
         self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
         self._update_statistics()
         self._group = np.concatenate([self._group, np.asarray(groups, dtype=np.int8)])
+        self._prominence = np.concatenate(
+            [self._prominence, np.asarray(prominence, dtype=np.float32)])
         self._words = sorted(t for t in self._df if t.isascii())
 
     def _retire(self, doc_id: int) -> None:
@@ -469,6 +479,7 @@ class SearchIndex:
                 pos = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
                 hit = ids[pos] == candidates
                 scores[hit] += contribution[pos[hit]]
+        scores *= 1.0 + PROMINENCE_WEIGHT * self._prominence[candidates]
         counts = np.bincount(self._group[candidates], minlength=len(GROUP_KEYS))
         if len(scores) > limit:
             best = np.argpartition(-scores, limit)[:limit]
@@ -497,7 +508,7 @@ class SearchIndex:
 #: The fields ``_reset`` sets: what ``rebuild`` swaps in from the index it built aside.
 _INDEX_STATE = (
     "documents", "_doc_of_iri", "_docs_of_graph", "_segments", "_length", "_alive",
-    "_retired", "_avg_length", "_group", "_words", "_df",
+    "_retired", "_avg_length", "_group", "_prominence", "_words", "_df",
 )
 
 

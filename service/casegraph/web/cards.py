@@ -26,6 +26,7 @@ from casegraph.web.subject_cards import (
     by_year_desc,
     conferral_row,
     effects,
+    effects_of,
     person_card,
     place_card,
     practice_card,
@@ -41,6 +42,10 @@ SCHEMA = "https://schema.org/"
 #: Card role -> the builder of its card (web/subject_cards.py).
 SUBJECT_CARDS = {SCHEMA + "Person": person_card, SCHEMA + "Place": place_card,
                  CG + "Practice": practice_card}
+#: Entries shown per list of an organisation's card (awards received, brands, innovations,
+#: figures, practices of one kind): a group's card rolls up every unit's, and unbounded
+#: lists made its page grow with the corpus (2.8 MB of HTML at 10k synthetic cases).
+CARD_LIST_LIMIT = 30
 
 
 @dataclass
@@ -66,6 +71,9 @@ class Card:
     lineage_chart: dict | None = None
     #: A person's, place's or practice's card.
     subject: SubjectCard | None = None
+    #: List name → how many entries it has in all, for the lists cut at CARD_LIST_LIMIT.
+    totals: dict[str, int] = field(default_factory=dict)
+    limit: int = CARD_LIST_LIMIT
 
     @property
     def has_chart(self) -> bool:
@@ -146,10 +154,21 @@ def _brand_lineage(card: Card, iri: URIRef, labeller: Labeller) -> None:
 
 
 def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:
+    """Fill an organisation's card; each list keeps its first CARD_LIST_LIMIT entries
+    (newest awards first) and only those are labelled, so a hub's page stays bounded."""
     received = run_fixed("org_awards", [{"org": iri}]).dicts()
     awarded = run_fixed("conferrals", [{"issuer": iri}]).dicts()
     edges = run_fixed("org_hierarchy", [{"org": iri}]).dicts()
     activities = run_fixed("org_activities", [{"org": iri}]).dicts()
+
+    newest = sorted({row["conferral"]: row for row in received}.values(),
+                    key=lambda row: str(row.get("year") or ""), reverse=True)
+    kept_conferrals = {row["conferral"] for row in newest[:CARD_LIST_LIMIT]}
+    if len(newest) > CARD_LIST_LIMIT:
+        card.totals["received"] = len(newest)
+    received = [row for row in received if row["conferral"] in kept_conferrals]
+    activities = _bounded_activities(card, activities)
+    edges = _bounded_hierarchy(card, iri, edges)
     labeller.fetch([iri] + [t for rows in (received, awarded, edges, activities)
                             for row in rows for t in row.values()])
     by_conferral: dict[Identifier, dict] = {}
@@ -176,27 +195,77 @@ def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:
         card.tree_chart = _tree_chart(iri, card.ancestors, card.tree, labeller)
 
     kinds: dict[Identifier | None, list[dict]] = {}
-    seen_practice: set[tuple] = set()
     for row in activities:
         item, unit = labeller.view(row["item"]), labeller.view(row["unit"])
         entry = {"item": item, "unit": unit if row["unit"] != iri else None}
         what = str(row["what"])
         if what == "practice":
-            key = (row.get("kind"), row["item"])
-            if key not in seen_practice:
-                seen_practice.add(key)
-                kinds.setdefault(row.get("kind"), []).append(entry)
+            kinds.setdefault(row.get("kind"), []).append(entry)
         elif what == "brand":
             card.brands.append(entry)
         elif what == "innovation":
-            entry["effects"] = effects(row["item"], labeller)
             card.innovations.append(entry)
         elif what == "figure":
             card.figures.append(entry)
+    found = effects_of([URIRef(entry["item"].text) for entry in card.innovations], labeller)
+    for entry in card.innovations:
+        entry["effects"] = found.get(URIRef(entry["item"].text), [])
     card.practices = sorted(
         ((labeller.view(k) if k is not None else None, v) for k, v in kinds.items()),
-        key=lambda kv: (-len(kv[1]), kv[0].name if kv[0] else ""),
+        key=lambda kv: (-card.totals.get(_kind_key(kv[0]), len(kv[1])),
+                        kv[0].name if kv[0] else ""),
     )
+
+
+def _kind_key(kind: TermView | Identifier | None) -> str:
+    """The ``Card.totals`` key of one practice kind's list."""
+    if isinstance(kind, TermView):
+        return "practice " + kind.text
+    return "practice " + (str(kind) if kind is not None else "")
+
+
+def _bounded_hierarchy(card: Card, iri: URIRef, edges: list[dict]) -> list[dict]:
+    """The hierarchy edges with at most CARD_LIST_LIMIT children under each unit (the
+    first by IRI), keeping every edge of the chain above ``iri``; ``card.totals["units"]``
+    counts the units when some were left out."""
+    up: dict[Identifier, set[Identifier]] = defaultdict(set)
+    for row in edges:
+        up[row["child"]].add(row["parent"])
+    chain, todo = {iri}, [iri]
+    while todo:
+        for parent in up.get(todo.pop(), ()):
+            if parent not in chain:
+                chain.add(parent)
+                todo.append(parent)
+    kept: list[dict] = []
+    children: dict[Identifier, int] = defaultdict(int)
+    for row in sorted(edges, key=lambda row: (row["child"] not in chain, str(row["child"]))):
+        if row["child"] in chain or children[row["parent"]] < CARD_LIST_LIMIT:
+            children[row["parent"]] += 1
+            kept.append(row)
+    if len(kept) < len(edges):
+        card.totals["units"] = len({row["child"] for row in edges if row["child"] not in chain})
+    return kept
+
+
+def _bounded_activities(card: Card, rows: list[dict]) -> list[dict]:
+    """The first CARD_LIST_LIMIT brands, innovations and figures, and practices of each
+    kind (one entry per practice and kind); ``card.totals`` records the lists cut."""
+    kept: list[dict] = []
+    seen: set[tuple] = set()
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        what = str(row["what"])
+        key = _kind_key(row.get("kind")) if what == "practice" else what
+        if what == "practice":
+            if (row.get("kind"), row["item"]) in seen:
+                continue
+            seen.add((row.get("kind"), row["item"]))
+        counts[key] += 1
+        if counts[key] <= CARD_LIST_LIMIT:
+            kept.append(row)
+    card.totals.update({key: n for key, n in counts.items() if n > CARD_LIST_LIMIT})
+    return kept
 
 
 def _ancestors(iri, parents, labeller: Labeller) -> list[TermView]:
@@ -326,7 +395,7 @@ def neighbourhood(card: Card, subject: TermView, cases: list[TermView]) -> dict 
     for row in card.received:
         award = add(row["award"], "award", centre)
         add(row["issuer"], "issuer", award)
-    for case in cases:
+    for case in cases[:CARD_LIST_LIMIT]:
         add(case, "case", centre)
     if len(nodes) < 3:
         return None

@@ -22,7 +22,7 @@ from rdflib.term import Identifier
 
 from casegraph import paths
 from casegraph.rdf.terms import LABEL_LANGUAGES, is_sparql_iri
-from casegraph.web.cards import build_card, neighbourhood
+from casegraph.web.cards import CARD_LIST_LIMIT, build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
 from casegraph.web.subject_cards import case_card
 from casegraph.web.term_view import (
@@ -57,8 +57,10 @@ class Value:
     """One object of a property, the cases stating it, and a blank node's own facts."""
 
     term: TermView
-    #: The case documents (or, for other graphs, the graphs) that state it.
+    #: The case documents (or, for other graphs, the graphs) that state it: the first
+    #: CARD_LIST_LIMIT of ``stated_in`` of them.
     graphs: list[TermView] = field(default_factory=list)
+    stated_in: int = 0
     nested: list[tuple[TermView, TermView]] = field(default_factory=list)
 
 
@@ -112,8 +114,12 @@ def _entity(iri: URIRef):
         suffix=f"\nLIMIT {INCOMING_PAGE_SIZE} OFFSET {offset}",
     ).dicts()
     nested = run_fixed("entity_blank_objects", [{"s": iri}]).dicts()
-    passages = run_fixed("entity_passages", [{"s": iri}]).dicts()
-    cases = run_fixed("entity_cases", [{"s": iri}]).dicts()
+    # The outgoing side is bounded as the incoming side is paged: a hub is stated in,
+    # cited by and mentioned in every case about its units; the page lists the first
+    # CARD_LIST_LIMIT of each and says how many there are.
+    all_passages = run_fixed("entity_passages", [{"s": iri}]).dicts()
+    all_cases = run_fixed("entity_cases", [{"s": iri}]).dicts()
+    passages, cases = all_passages[:CARD_LIST_LIMIT], all_cases[:CARD_LIST_LIMIT]
 
     labeller = Labeller()
     shown = (
@@ -123,7 +129,10 @@ def _entity(iri: URIRef):
         + [t for row in incoming + counts for t in row.values()]
         + [t for row in passages + cases for t in row.values()]
     )
-    graph_docs = {row["g"]: row["doc"] for row in run_fixed("graph_cases").dicts()}
+    stating = sorted(_graphs_shown(statements), key=str)
+    graph_docs = {row["g"]: row["doc"]
+                  for row in run_fixed("graph_cases", [{"g": g} for g in stating]).dicts()
+                  } if stating else {}
     labeller.fetch(shown + list(graph_docs.values()))
     # Case documents are named by title: look up only the IRIs on this page, not every case.
     shown_iris = sorted({t for t in shown if isinstance(t, URIRef)})
@@ -149,11 +158,25 @@ def _entity(iri: URIRef):
         in_page=in_page,
         in_pages=max(1, -(-total_incoming // INCOMING_PAGE_SIZE)),
         passages=[_passage_view(row, labeller) for row in passages],
+        passages_total=len(all_passages),
         cases=[(labeller.view(r["g"]), labeller.view(r["doc"]) if "doc" in r else None)
                for r in cases],
+        cases_total=len(all_cases),
         formats=_format_links(),
         graph_triples=current_store().triple_count(iri) if named_graph else None,
     ))
+
+
+def _graphs_shown(statements: list[dict[str, Identifier]]) -> set[Identifier]:
+    """The graphs named beside the statements: the first CARD_LIST_LIMIT of each value's."""
+    shown: set[Identifier] = set()
+    per_value: dict[tuple, int] = defaultdict(int)
+    for row in statements:
+        key = (row["p"], row["o"])
+        if per_value[key] < CARD_LIST_LIMIT:
+            per_value[key] += 1
+            shown.add(row["g"])
+    return shown
 
 
 def _positive_int(name: str) -> int:
@@ -196,7 +219,9 @@ def _properties(statements, nested, labeller: Labeller,
         if value is None:
             value = values[row["o"]] = Value(labeller.view(row["o"]),
                                              nested=blank_facts.get(row["o"], []))
-        value.graphs.append(labeller.view(graph_docs.get(row["g"], row["g"])))
+        value.stated_in += 1
+        if len(value.graphs) < CARD_LIST_LIMIT:
+            value.graphs.append(labeller.view(graph_docs.get(row["g"], row["g"])))
     return [(labeller.view(p), list(values.values())) for p, values in grouped.items()]
 
 

@@ -61,7 +61,15 @@ def conferrals_of(rows: list[dict[str, Identifier]], labeller: Labeller) -> list
 def effects(of: Identifier, labeller: Labeller) -> list[dict]:
     """The effects of an innovation or practice: ``3 小时 → 10 分钟`` or one value, in the
     page's language."""
-    rows = run_fixed("effects", [{"of": of}]).dicts()
+    return effects_of([of], labeller).get(of, [])
+
+
+def effects_of(items: list[Identifier], labeller: Labeller) -> dict[Identifier, list[dict]]:
+    """The effects of several innovations or practices in one query (a card lists many:
+    one query each made a hub's page slower with every innovation of its units)."""
+    if not items:
+        return {}
+    rows = run_fixed("effects", [{"of": item} for item in items]).dicts()
     labeller.fetch(row["effect"] for row in rows)
     lang = next((lang for lang in label_languages() if lang in LABEL_LANGUAGES), "en")
 
@@ -70,9 +78,12 @@ def effects(of: Identifier, labeller: Labeller) -> list[dict]:
             return None
         return quantity_text(str(row[value]), str(row[unit]) if row.get(unit) else None, lang)
 
-    return [{"effect": labeller.view(row["effect"]), "value": q(row, "value", "unit"),
-             "before": q(row, "before", "beforeUnit"), "after": q(row, "after", "afterUnit")}
-            for row in rows]
+    found: dict[Identifier, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row["of"], []).append(
+            {"effect": labeller.view(row["effect"]), "value": q(row, "value", "unit"),
+             "before": q(row, "before", "beforeUnit"), "after": q(row, "after", "afterUnit")})
+    return found
 
 
 @dataclass

@@ -13,13 +13,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Dataset, URIRef
 
-from tests.case_vocabulary import PREFIXES, curated_union, select
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ID = "https://w3id.org/casegraph/id/"
-ORG = Namespace("http://www.w3.org/ns/org#")
+from tests.case_vocabulary import (
+    CG,
+    ID,
+    PREFIXES,
+    cases_stating,
+    cases_with_practice_kind,
+    figures,
+    graph_iri,
+    iri,
+    local,
+    select,
+)
 
 CASES = (
     "zibo-thermal-warm-curtain",
@@ -32,19 +39,6 @@ CASES = (
 )
 
 
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-def local(iri: object) -> str:
-    return str(iri).rsplit("/", 1)[-1]
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return curated_union()
-
-
 def practice_kinds(ds: Dataset, slug: str, practiser: str) -> set[str]:
     """The kinds (local names) of the practices ``practiser`` carries out in one case."""
     rows = select(
@@ -55,62 +49,19 @@ def practice_kinds(ds: Dataset, slug: str, practiser: str) -> set[str]:
     return {local(k) for (k,) in rows}
 
 
-def figures(ds: Dataset, slug: str, of: str) -> dict[str, list[tuple]]:
+def by_metric(ds: Dataset, slug: str, of: str) -> dict[str | None, list[tuple]]:
     """metric → sorted (value, unit, approximate) of the figures of one node in one case."""
-    rows = select(
-        ds,
-        f"""
-        SELECT ?metric ?value ?unit ?approx WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?figure a cg:Figure ; cg:figureOf <{ID}{of}> ; cg:metric ?metric ;
-                    schema:value ?value ; schema:unitCode ?unit .
-            OPTIONAL {{ ?figure cg:approximate ?approx }}
-          }}
-        }}""",
-    )
-    found: dict[str, list[tuple]] = {}
-    for metric, value, unit, approx in rows:
-        found.setdefault(local(metric), []).append(
-            (value.toPython(), str(unit), bool(approx and approx.toPython()))
-        )
+    found: dict[str | None, list[tuple]] = {}
+    for figure in figures(ds, slug, of=of):
+        found.setdefault(figure.metric, []).append((figure.value, figure.unit, figure.approximate))
     return {metric: sorted(values) for metric, values in found.items()}
-
-
-def test_case_documents_point_to_their_pages(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {local(case): (str(src), issued) for case, src, issued in rows}
-    assert by_case["zibo-thermal-warm-curtain"] == (
-        "https://zbrl.com/zxdt/530.html",
-        Literal("2021-12-24", datatype=XSD.date),
-    )
-    assert by_case["datang-qingdao-thermal-joint-building"][1] == Literal(
-        "2025-04-09", datatype=XSD.date
-    )
-    assert by_case["huadian-shandong-five-strive"][1] == Literal("2021-05-27", datatype=XSD.date)
-    assert by_case["shandong-power-construction-four-leads"][1] == Literal(
-        "2023-07-10", datatype=XSD.date
-    )
-    # Only the address dates the Qingdao power-guard page: a month, not a day.
-    assert by_case["sgcc-qingdao-summit-power-guard"][1] == Literal(
-        "2022-06", datatype=XSD.gYearMonth
-    )
-    # These two pages show no date, so their cases record none.
-    assert by_case["linyi-sunshine-thermal-wuxiao"][1] is None
-    assert by_case["shandong-marine-group-linghang"][1] is None
 
 
 def test_zibo_warm_curtains_reach_50_buildings_121_entrances_1128_households(
     dataset: Dataset,
 ) -> None:
     slug = "zibo-thermal-warm-curtain"
-    found = figures(dataset, slug, f"case/{slug}/practice/warm-curtain-installation")
+    found = by_metric(dataset, slug, f"case/{slug}/practice/warm-curtain-installation")
     assert found == {
         "buildings": [(Decimal("50"), "C62", False)],
         "building-entrances": [(Decimal("121"), "C62", False)],
@@ -151,7 +102,7 @@ def test_zibo_heating_steward_belongs_to_the_east_district_branch(dataset: Datas
 
 def test_linyi_first_review_passed_25_of_45_projects(dataset: Dataset) -> None:
     slug = "linyi-sunshine-thermal-wuxiao"
-    found = figures(dataset, slug, f"case/{slug}/event/first-round-review")
+    found = by_metric(dataset, slug, f"case/{slug}/event/first-round-review")
     assert found == {
         "count-of-innovations": [(Decimal("25"), "C62", False), (Decimal("45"), "C62", False)]
     }
@@ -219,14 +170,7 @@ def test_datang_joint_building_partner_and_red_grid(dataset: Dataset) -> None:
 
 
 def test_huadian_shandong_is_under_the_group_of_the_shiliquan_case(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?g WHERE {
-          GRAPH ?g { <https://w3id.org/casegraph/id/org/china-huadian-group> rdfs:label ?label }
-        }""",
-    )
-    assert {local(g) for (g,) in rows} >= {
+    assert cases_stating(dataset, iri("org/china-huadian-group")) >= {
         "huadian-shiliquan-power-plant",
         "huadian-shandong-five-strive",
     }
@@ -273,7 +217,7 @@ def test_qingdao_brand_owner_rolls_up_to_state_grid(dataset: Dataset) -> None:
 
 def test_qingdao_summit_figures(dataset: Dataset) -> None:
     slug = "sgcc-qingdao-summit-power-guard"
-    found = figures(dataset, slug, f"case/{slug}/event/third-multinationals-summit")
+    found = by_metric(dataset, slug, f"case/{slug}/event/third-multinationals-summit")
     assert found == {
         "participating-organisations": [(Decimal("57"), "C62", False), (Decimal("313"), "C62", False)],
         "participants": [(Decimal("815"), "C62", False), (Decimal("3000"), "C62", True)],
@@ -285,7 +229,7 @@ def test_qingdao_summit_figures(dataset: Dataset) -> None:
 
 def test_marine_group_linghang_brand_and_study_carriers(dataset: Dataset) -> None:
     slug = "shandong-marine-group-linghang"
-    assert figures(dataset, slug, "org/shandong-marine-group") == {
+    assert by_metric(dataset, slug, "org/shandong-marine-group") == {
         "history-years": [(Decimal("10"), "ANN", False)]  # 成立十年
     }
     rows = select(
@@ -327,30 +271,9 @@ def test_power_construction_brand_belongs_to_the_party_committee(dataset: Datase
 
 
 def test_theme_party_day_links_these_cases_with_earlier_ones(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?g WHERE {
-          GRAPH ?g { ?p cg:practiceKind <https://w3id.org/casegraph/id/practice-kind/theme-party-day> }
-        }""",
-    )
-    graphs = {local(g) for (g,) in rows}
+    graphs = cases_with_practice_kind(dataset, "theme-party-day")
     assert {"zibo-thermal-warm-curtain", "shandong-marine-group-linghang"} <= graphs
     assert graphs - set(CASES), "no earlier case shares the kind"
-
-
-def test_practice_kinds_and_metrics_used_are_defined(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?concept WHERE {
-          { ?x cg:practiceKind ?concept } UNION { ?x cg:metric ?concept }
-          FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/casegraph/id/graph/ontology> { ?concept a skos:Concept }
-          }
-        }""",
-    )
-    assert rows == []
 
 
 @pytest.mark.parametrize(
@@ -364,15 +287,9 @@ def test_practice_kinds_and_metrics_used_are_defined(dataset: Dataset) -> None:
         ("org/china-huadian-group", {"huadian-shiliquan-power-plant", "huadian-shandong-five-strive"}),
     ],
 )
-def test_shared_entities_have_one_iri_and_identical_labels(
+def test_shared_entities_keep_one_iri_across_cases(
     dataset: Dataset, path: str, slugs: set[str]
 ) -> None:
-    """One IRI, one set of labels: a shared organisation or place reads the same in every case."""
-    iri = URIRef(f"{ID}{path}")
-    label_sets = {}
-    for graph in dataset.graphs():
-        labels = frozenset(graph.objects(iri, RDFS.label))
-        if labels:
-            label_sets[local(graph.identifier)] = labels
-    assert slugs <= set(label_sets)
-    assert len(set(label_sets.values())) == 1, f"{iri} is labelled differently: {label_sets}"
+    """One IRI: a shared organisation or place is labelled, under the same IRI, in each case
+    that names it (that the labels agree is test_data_integrity's check)."""
+    assert slugs <= cases_stating(dataset, iri(path))

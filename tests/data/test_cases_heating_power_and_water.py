@@ -1,11 +1,13 @@
-"""Key facts of the seven cases added by cases-d, pinned with SPARQL over the curated files.
+"""Key facts of seven heating, power and water cases, pinned with SPARQL over the curated files.
 
 The cases are condensed notes of public pages (data/cases/<slug>/source.txt) on
 heating, power and water companies outside the first corpus. These tests check
 that each curated graph says what its note says — figures with units, award
 conferrals with issuer, level and year, brand owners, the group hierarchies —
 and which IRIs the cases share with cases already in the graph, so that
-cross-case questions gain rows. Expected values are read from the notes.
+cross-case questions gain rows. Expected values are read from the notes.  The
+rules every case keeps (exact passages, labels, no draft markers, concepts defined
+in ontology/) are in test_data_integrity.
 """
 
 from __future__ import annotations
@@ -13,14 +15,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import Dataset
 
-from casegraph.paths import CASES_DIR, case_files, ontology_files
-from tests.case_vocabulary import DOMAIN_CLASSES, PREFIXES
-
-CG = Namespace("https://w3id.org/casegraph/ns#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-ID = "https://w3id.org/casegraph/id/"
+from tests.case_vocabulary import (
+    CG,
+    ID,
+    PREFIXES,
+    brand_owners,
+    cases_stating,
+    cases_with_practice_kind,
+    conferrals,
+    figures,
+    graph_iri,
+    id_path,
+    iri,
+    local,
+    rolls_up_to,
+    select,
+    zh_hans_label,
+)
 
 CASES = (
     "spic-hengqin-thermal-power",
@@ -33,139 +46,17 @@ CASES = (
 )
 
 
-def graph_iri(slug: str) -> URIRef:
-    return URIRef(f"{ID}graph/case/{slug}")
-
-
-def local(iri: object) -> str:
-    return str(iri).removeprefix(ID)
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Ontology in its named graph plus every curated case, queried as one union."""
-    ds = Dataset(default_union=True)
-    ontology = ds.graph(URIRef(f"{ID}graph/ontology"))
-    for path in ontology_files():
-        ontology.parse(path, format="turtle")
-    for path in case_files():
-        ds.parse(path, format="trig")
-    return ds
-
-
-def select(ds: Dataset, query: str) -> list[tuple]:
-    return [tuple(row) for row in ds.query(PREFIXES + query)]
-
-
-def figures_of(ds: Dataset, slug: str, subject: str) -> dict[str, tuple]:
+def figures_of(ds: Dataset, slug: str, subject: str) -> dict[str | None, tuple]:
     """zh-Hans figure label -> (value, unit, approximate) for the figures of one subject."""
-    rows = select(
-        ds,
-        f"""
-        SELECT ?label ?value ?unit ?approx WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?figure a cg:Figure ; cg:figureOf <{ID}{subject}> ; rdfs:label ?label ;
-                    schema:value ?value ; schema:unitCode ?unit .
-            OPTIONAL {{ ?figure cg:approximate ?approx }}
-            FILTER(lang(?label) = "zh-Hans")
-          }}
-        }}""",
-    )
+    return {f.label: (f.value, f.unit, f.approximate) for f in figures(ds, slug, of=subject)}
+
+
+def honours(ds: Dataset, slug: str) -> set[tuple]:
+    """(award's zh-Hans label, recipient, issuer, level, year) of one case, None where unstated."""
     return {
-        str(label): (value.toPython(), str(unit), bool(approx and approx.toPython()))
-        for label, value, unit, approx in rows
+        (zh_hans_label(ds, iri(c.award)), c.recipient, c.issuer, c.level, c.year)
+        for c in conferrals(ds, slug)
     }
-
-
-def conferrals(ds: Dataset, slug: str) -> set[tuple]:
-    """(award label, recipient, issuer or None, level, year or None) of one case."""
-    rows = select(
-        ds,
-        f"""
-        SELECT ?award ?recipient ?issuer ?level ?year WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?conferral a cg:AwardConferral ; cg:award/rdfs:label ?award ;
-                       cg:recipient ?recipient ; cg:level ?level .
-            OPTIONAL {{ ?conferral cg:issuer ?issuer }}
-            OPTIONAL {{ ?conferral cg:year ?year }}
-            FILTER(lang(?award) = "zh-Hans")
-          }}
-        }}""",
-    )
-    return {
-        (str(a), local(r), local(i) if i else None, local(lv), str(y) if y else None)
-        for a, r, i, lv, y in rows
-    }
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_case_is_one_named_graph_with_exact_passages(slug: str) -> None:
-    text = (CASES_DIR / slug / "source.txt").read_text(encoding="utf-8")
-    single = Dataset()
-    single.parse(CASES_DIR / slug / "case.trig", format="trig")
-    assert {g.identifier for g in single.graphs() if len(g)} == {graph_iri(slug)}
-    case = single.graph(graph_iri(slug))
-    passages = list(case.subjects(RDF.type, CG.Passage))
-    assert len(passages) >= 7
-    for passage in passages:
-        start = int(case.value(passage, CG.charStart))
-        end = int(case.value(passage, CG.charEnd))
-        assert text[start:end] == str(case.value(passage, CG.quote)), passage
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_every_domain_node_cites_a_passage_of_its_case(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    nodes = {s for s, cls in case.subject_objects(RDF.type) if cls in DOMAIN_CLASSES}
-    assert nodes
-    for node in nodes:
-        cited = set(case.objects(node, CG.statedIn))
-        assert cited, f"{node} has no cg:statedIn in {slug}"
-        for passage in cited:
-            assert (passage, RDF.type, CG.Passage) in case, f"{node} cites {passage}"
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_entities_are_labelled_in_three_languages(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    for node, cls in case.subject_objects(RDF.type):
-        if cls not in DOMAIN_CLASSES or cls in {CG.AwardConferral, ORG.Membership}:
-            continue
-        langs = {label.language for label in case.objects(node, RDFS.label)}
-        assert {"zh-Hans", "zh-Hant", "en"} <= langs, f"{node} labels {langs}"
-
-
-@pytest.mark.parametrize("slug", CASES)
-def test_no_draft_markers_are_left(dataset: Dataset, slug: str) -> None:
-    case = dataset.graph(graph_iri(slug))
-    markers = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.missingLabel)
-    assert [m for m in markers if (None, m, None) in case] == []
-
-
-def test_case_documents_record_page_and_date(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?case ?source ?issued WHERE {
-          ?case a cg:CaseDocument ; dcterms:source ?source ; cg:isCondensedNote true .
-          OPTIONAL { ?case dcterms:issued ?issued }
-        }""",
-    )
-    by_case = {local(c).removeprefix("case/"): (str(s), i) for c, s, i in rows}
-
-    def day(value: str) -> Literal:
-        return Literal(value, datatype=XSD.date)
-
-    assert by_case["spic-hengqin-thermal-power"] == (
-        "http://www.cpnn.com.cn/dianli/dangjian/202007/t20200721_1253239.html",
-        day("2020-07-21"),
-    )
-    assert by_case["zhengzhou-thermal-group"][1] == day("2025-07-28")
-    assert by_case["shuifa-shidao-thermal-power"][1] == day("2020-08-07")
-    assert by_case["arhorqin-changcheng-heating-line-team"][1] == day("2017-05-04")
-    assert by_case["qunfeng-water-supply-sizhua-sicu"][1] == day("2025-09-29")
-    # The Huadian case text shows no date, so the case records none.
-    assert by_case["huadian-guangdong-two-firsts-four-excellences"][1] is None
 
 
 def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> None:
@@ -174,7 +65,7 @@ def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> No
         "党支部": (Decimal("4"), "C62", False),
         "党员": (Decimal("48"), "C62", False),
     }
-    assert conferrals(dataset, slug) == {
+    assert honours(dataset, slug) == {
         (
             "广东省国资委先进基层党组织",
             "org/spic-hengqin-thermal-power-party-committee",
@@ -186,17 +77,7 @@ def test_hengqin_party_committee_figures_and_sasac_title(dataset: Dataset) -> No
 
 
 def test_zhengzhou_brand_and_grid_figures(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT ?owner ?label WHERE {
-          ?brand a cg:PartyBuildingBrand ; cg:brandOwner ?owner ; rdfs:label ?label .
-          FILTER(lang(?label) = "zh-Hans" && STR(?label) = "红暖万家")
-        }""",
-    )
-    assert [(local(o), str(label)) for o, label in rows] == [
-        ("org/zhengzhou-thermal-group", "红暖万家")
-    ]
+    assert brand_owners(dataset)["红暖万家"] == "org/zhengzhou-thermal-group"
     rows = select(
         dataset,
         """
@@ -206,7 +87,7 @@ def test_zhengzhou_brand_and_grid_figures(dataset: Dataset) -> None:
           }
         }""",
     )
-    assert {(local(m), v.toPython(), str(u)) for m, v, u in rows} == {
+    assert {(id_path(m), v.toPython(), str(u)) for m, v, u in rows} == {
         ("metric/party-branches", Decimal("17"), "C62"),
         ("metric/service-grids", Decimal("286"), "C62"),
         ("metric/households", Decimal("327"), "C62"),
@@ -223,7 +104,7 @@ def test_huojia_company_figures_and_titles(dataset: Dataset) -> None:
     assert area == {"实践中心活动阵地面积": (Decimal("100"), "MTK", True)}  # 不到100平方米
     checkpoints = figures_of(dataset, slug, f"case/{slug}/practice/epidemic-checkpoint-power")
     assert sorted(v for v, _, _ in checkpoints.values()) == [Decimal("40"), Decimal("47")]
-    assert conferrals(dataset, slug) == {
+    assert honours(dataset, slug) == {
         (
             "新乡市学雷锋活动示范点",
             "org/sgcc-huojia-power-supply",
@@ -276,7 +157,7 @@ def test_huadian_guangdong_targets_and_group_appraisal(dataset: Dataset) -> None
         "2025年清洁能源装机占比目标": (Decimal("70"), "P1", True),
         "2025年运营装机规模目标": (Decimal("15000000"), "KWT", True),  # 超过1500万千瓦
     }
-    assert conferrals(dataset, slug) == {
+    assert honours(dataset, slug) == {
         (
             "中国华电党建考评A级",
             "org/huadian-guangdong",
@@ -296,7 +177,7 @@ def test_arhorqin_team_figures_and_workers_pioneer(dataset: Dataset) -> None:
     assert figures["辖区二次换热站"] == (Decimal("14"), "C62", False)
     assert figures["辖区供热面积"] == (Decimal("2700000"), "MTK", True)  # 270多万平方米
     assert figures["用热户"] == (Decimal("16734"), "C62", False)
-    found = conferrals(dataset, slug)
+    found = honours(dataset, slug)
     assert (
         "赤峰市工人先锋号",
         "org/arhorqin-changcheng-heating-line-team",
@@ -319,7 +200,7 @@ def test_qunfeng_brand_effect_and_figures(dataset: Dataset) -> None:
         dataset,
         f"""SELECT ?owner WHERE {{ <{ID}brand/qunfeng-sizhua-sicu-huanshui-tongxin> cg:brandOwner ?owner }}""",
     )
-    assert [local(o) for (o,) in rows] == ["org/qunfeng-water-supply-party-branch"]
+    assert [id_path(o) for (o,) in rows] == ["org/qunfeng-water-supply-party-branch"]
     rows = select(
         dataset,
         f"""
@@ -341,7 +222,7 @@ def test_qunfeng_brand_effect_and_figures(dataset: Dataset) -> None:
         f"""SELECT ?metric ?value WHERE {{ GRAPH <{graph_iri(slug)}> {{
               ?figure cg:metric ?metric ; schema:value ?value }} }}""",
     )
-    values = {(local(m), v.toPython()) for m, v in rows}
+    values = {(id_path(m), v.toPython()) for m, v in rows}
     assert {
         ("metric/responsibility-zones", 16),
         ("metric/activities", 12),
@@ -360,12 +241,7 @@ def test_qunfeng_brand_effect_and_figures(dataset: Dataset) -> None:
     ],
 )
 def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    ask = dataset.query(
-        PREFIXES
-        + f"""ASK {{ <{ID}org/{unit}> (org:subOrganizationOf|cg:partyOrganisationOf)+
-                    <{ID}org/{group}> . <{ID}org/{group}> a cg:EnterpriseGroup }}"""
-    )
-    assert ask.askAnswer
+    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 def test_team_belongs_to_its_heating_company(dataset: Dataset) -> None:
@@ -378,7 +254,7 @@ def test_team_belongs_to_its_heating_company(dataset: Dataset) -> None:
 
 
 @pytest.mark.parametrize(
-    ("iri", "others"),
+    ("path", "others"),
     [
         # Groups and places these cases share with cases of the first corpus.
         ("org/state-grid", {"sgcc-qingzhou-rainbow-team"}),
@@ -390,23 +266,12 @@ def test_team_belongs_to_its_heating_company(dataset: Dataset) -> None:
         ("place/henan", {"zhengzhou-thermal-group"}),
     ],
 )
-def test_shared_iris_appear_in_other_cases_with_identical_labels(
-    dataset: Dataset, iri: str, others: set[str]
-) -> None:
-    node = URIRef(f"{ID}{iri}")
-    graphs = {
-        local(g.identifier).removeprefix("graph/case/")
-        for g in dataset.graphs()
-        if (node, RDFS.label, None) in g
-    }
+def test_shared_iris_appear_in_other_cases(dataset: Dataset, path: str, others: set[str]) -> None:
+    """A shared group or place keeps its IRI from the earlier case (that its labels agree
+    everywhere is test_data_integrity's check)."""
+    graphs = cases_stating(dataset, iri(path))
     assert others <= graphs
-    assert graphs & set(CASES), f"{iri} is not used by a cases-d case"
-    label_sets = {
-        frozenset(g.objects(node, RDFS.label))
-        for g in dataset.graphs()
-        if (node, RDFS.label, None) in g
-    }
-    assert len(label_sets) == 1, f"{iri} is labelled differently: {label_sets}"
+    assert graphs & set(CASES), f"{path} is not used by any of these cases"
 
 
 def test_grassroots_party_organisation_titles_are_now_answered_across_provinces(
@@ -421,36 +286,11 @@ def test_grassroots_party_organisation_titles_are_now_answered_across_provinces(
                      FILTER(lang(?award) = "zh-Hans" && CONTAINS(?award, "先进基层党组织")) }
         }""",
     )
-    found = {(str(a), local(g).removeprefix("graph/case/")) for a, g in rows}
+    found = {(str(a), local(g)) for a, g in rows}
     assert ("广东省国资委先进基层党组织", "spic-hengqin-thermal-power") in found
     assert ("青州市抗灾抢险先进基层党组织", "sgcc-qingzhou-rainbow-team") in found
 
 
 def test_volunteer_service_links_heating_and_power_cases(dataset: Dataset) -> None:
-    rows = select(
-        dataset,
-        """
-        SELECT DISTINCT ?g WHERE {
-          GRAPH ?g { ?practice cg:practiceKind <https://w3id.org/casegraph/id/practice-kind/volunteer-service> }
-        }""",
-    )
-    graphs = {local(g).removeprefix("graph/case/") for (g,) in rows}
+    graphs = cases_with_practice_kind(dataset, "volunteer-service")
     assert {"zhengzhou-thermal-group", "sgcc-huojia-power-supply"} <= graphs
-
-
-def test_concepts_used_by_these_cases_are_defined(dataset: Dataset) -> None:
-    for slug in CASES:
-        rows = select(
-            dataset,
-            f"""
-            SELECT DISTINCT ?concept WHERE {{
-              GRAPH <{graph_iri(slug)}> {{
-                {{ ?x cg:practiceKind ?concept }} UNION {{ ?x cg:metric ?concept }}
-                UNION {{ ?x cg:level ?concept }}
-              }}
-              FILTER NOT EXISTS {{
-                GRAPH <https://w3id.org/casegraph/id/graph/ontology> {{ ?concept a skos:Concept }}
-              }}
-            }}""",
-        )
-        assert rows == [], slug
