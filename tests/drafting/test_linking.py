@@ -69,6 +69,17 @@ def test_draft_reuses_linked_iris_and_never_invents_english(index):
     assert any(graph.subjects(None, CG.Project))
 
 
+def test_a_short_name_inside_another_groups_name_is_not_linked(index):
+    """山东公司 is Huadian's in the graph; 国家能源集团山东公司 is another group's unit."""
+    text = "案例简介:\n国家能源集团山东公司确立攻坚项目。济南热电集团有限公司西部热源分公司供热。\n"
+    draft = draft_case(text, "short-name-case", index)
+    linked = {c.label: draft.links.get(id(c)) for c in draft.candidates if c.kind == "organisation"}
+    assert index.link("山东公司", ["organisation"]).entity.iri == str(ID["org/huadian-shandong"])
+    assert linked["山东公司"] is None
+    # A unit written after its own known group keeps its link.
+    assert linked["西部热源分公司"] == str(ID["org/jinan-thermal-western-heat-source"])
+
+
 def test_documents_docx_and_html(tmp_path):
     word = docx.Document()
     word.add_paragraph("济南水务集团有限公司党委")

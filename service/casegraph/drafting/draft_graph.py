@@ -35,6 +35,7 @@ from casegraph.drafting.linking import (
     practice_kind,
     readable_slug,
 )
+from casegraph.drafting.organisations import ORGANISATION_SUFFIXES, is_name
 from casegraph.drafting.practice_kinds import practices_by_kind
 from casegraph.drafting.scaffold import SLUG
 from casegraph.drafting.sections import Section, section_at, split_sections
@@ -52,6 +53,9 @@ ENTITY_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "person": ("person", ("person",)),
     "project": ("project", ("project",)),
 }
+_ORGANISATION_END = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, ORGANISATION_SUFFIXES), key=len, reverse=True)) + ")$"
+)
 #: Confidence of an unlinked candidate: the precision its kind scored on the
 #: tuned cases (casegraph draft-eval, README), rounded down.
 PRIOR_CONFIDENCE = {
@@ -111,6 +115,7 @@ def draft_case(
     by_kind = _practices_by_kind(text, index, candidates)
     candidates.extend(candidate for candidate, _ in by_kind)
     builder = _Builder(slug, text, index)
+    builder.all_candidates = candidates
     builder.known_kinds = {id(candidate): kind for candidate, kind in by_kind}
     builder.case(source)
     for candidate in sorted(candidates, key=lambda c: (c.passage.start, c.passage.end)):
@@ -153,6 +158,7 @@ class _Builder:
         self.kinds: dict[int, str] = {}
         self.nodes: dict[int, str] = {}
         self.known_kinds: dict[int, str] = {}  # id(practice) → kind named in its clause
+        self.all_candidates: list[Candidate] = []
         #: What the relations pass needs: organisations by position, and the nodes
         #: that name the case's organisation (figureOf, practisedBy, brandOwner …).
         self.organisations: list[tuple[Candidate, URIRef]] = []
@@ -229,6 +235,8 @@ class _Builder:
         folder, link_kinds = ENTITY_KINDS.get(kind, (kind, (kind,)))
         match = self.index.link(name, link_kinds)
         graph = self.graph
+        if match and candidate is not None and self._unit_of_another(candidate, match.entity):
+            match = None
         if match and match.score >= LINK_THRESHOLD:
             node = URIRef(match.entity.iri)
             if candidate is not None:
@@ -249,6 +257,35 @@ class _Builder:
         graph.add((node, CG.isDraft, Literal(True)))
         graph.add((node, CG.statedIn, passage))
         return node
+
+    def _unit_of_another(self, candidate: Candidate, entity: Entity) -> bool:
+        """Whether ``candidate`` is the short form of a unit of an organisation other
+        than ``entity``'s: 山东公司 in 国家能源集团山东公司 is not Huadian's 山东公司.
+
+        The head (国家能源集团) is linked on its own: when the graph does not know
+        it, or knows it but no case graph names both it and ``entity``, the two
+        belong to different groups.  A head that is no complete name (西部 in
+        西部热源分公司) says nothing.
+        """
+        if candidate.kind != "organisation":
+            return False
+        for other in self.all_candidates:
+            if (
+                other.kind != "organisation"
+                or other.passage.start != candidate.passage.start
+                or len(other.label) <= len(candidate.label)
+                or not other.label.endswith(candidate.label)
+            ):
+                continue
+            head_name = other.label[: -len(candidate.label)]
+            if not (is_name(head_name) and _ORGANISATION_END.search(head_name)):
+                continue
+            head = self.index.link(head_name, ("organisation",))
+            if head is None or head.score < LINK_THRESHOLD:
+                return True
+            if head.entity.iri != entity.iri and not head.entity.graphs & entity.graphs:
+                return True
+        return False
 
     def _restate(self, node: URIRef, entity: Entity, candidate: Candidate | None) -> None:
         """A linked entity keeps its types and the labels the graph already gives it."""
