@@ -58,6 +58,7 @@ from casegraph.drafting.workspace import (
     SETTABLE,
     TYPES,
     UNITS,
+    DraftEditError,
     DraftStore,
     WorkDraft,
     concept_choices,
@@ -274,14 +275,38 @@ def home():
 
 @bp.get("/drafts")
 def drafts():
-    return render_template("curate_drafts.html", drafts=list(_workspace().drafts.all()),
+    return _drafts_page()
+
+
+def _drafts_page(form_error: str | None = None, status: int = 200):
+    """The drafts list and the new-draft form; after a refused form, the form again with
+    what was typed and the reason above it."""
+    body = render_template("curate_drafts.html", drafts=list(_workspace().drafts.all()),
                            document_types=", ".join(DOCUMENT_TYPES),
-                           max_mb=MAX_DOCUMENT_BYTES // (1024 * 1024))
+                           max_mb=MAX_DOCUMENT_BYTES // (1024 * 1024), form_error=form_error,
+                           typed=request.form if form_error else {})
+    return body, status
+
+
+def _wants_page() -> bool:
+    """A browser's form post (it prefers HTML): a refusal re-renders the page with the
+    message; API clients keep the JSON error."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return not request.is_json and best == "text/html"
 
 
 @bp.post("/drafts")
 def create_draft():
     """A new draft from an uploaded or pasted document."""
+    try:
+        return _create_draft()
+    except ApiError as error:
+        if not _wants_page():
+            raise
+        return _drafts_page(error.message, error.status)
+
+
+def _create_draft():
     slug = request.form.get("slug", "").strip()
     if not SLUG.match(slug):
         raise ApiError(400, f"slug {slug!r}: use lower-case ASCII words joined by hyphens "
@@ -332,10 +357,14 @@ def _load(slug: str) -> WorkDraft:
 
 @bp.get("/drafts/<slug>")
 def draft(slug: str):
-    work = _load(slug)
-    index = link_index()
-    report = _report(work)
-    return render_template("curate_draft.html", **_view(work, index, report))
+    return _draft_page(_load(slug))
+
+
+def _draft_page(work: WorkDraft, form_error: str | None = None, status: int = 200):
+    """A draft's page; after a refused edit or publish, with the reason at its top."""
+    body = render_template("curate_draft.html", **_view(work, link_index(), _report(work)),
+                           form_error=form_error)
+    return body, status
 
 
 @bp.get("/drafts/<slug>.json")
@@ -355,7 +384,12 @@ def edit(slug: str):
     workspace = _workspace()
     with workspace.drafts.lock:
         work = _load(slug)
-        item_id = work.apply(op, link_index())
+        try:
+            item_id = work.apply(op, link_index())
+        except DraftEditError as error:
+            if as_json or not _wants_page():
+                raise
+            return _draft_page(_load(slug), str(error), 400)  # unchanged: reload from disk
         report = _revalidate(work)
         workspace.drafts.save(work)
     if as_json:
@@ -379,16 +413,23 @@ def publish(slug: str):
     workspace = _workspace()
     with workspace.drafts.lock:
         work = _load(slug)
+        refusal = None
         if work.state == "published":
-            raise ApiError(409, f"draft {slug!r} is already published")
-        if work.undecided():
-            raise ApiError(409, f"{len(work.undecided())} candidate(s) are neither accepted nor "
-                                "rejected; decide them before publishing (nothing was written)")
-        report = _revalidate(work)
-        if report.violations:
-            workspace.drafts.save(work)
-            raise ApiError(422, f"the case has {len(report.violations)} violation(s); fix them "
-                                "before publishing (nothing was written)")
+            refusal = ApiError(409, f"draft {slug!r} is already published")
+        elif work.undecided():
+            refusal = ApiError(409, f"{len(work.undecided())} candidate(s) are neither accepted "
+                                    "nor rejected; decide them before publishing (nothing was "
+                                    "written)")
+        if refusal is None:
+            report = _revalidate(work)
+            if report.violations:
+                workspace.drafts.save(work)
+                refusal = ApiError(422, f"the case has {len(report.violations)} violation(s); "
+                                        "fix them before publishing (nothing was written)")
+        if refusal is not None:
+            if not _wants_page():
+                raise refusal
+            return _draft_page(work, refusal.message, refusal.status)
         graph = attach_source_text(work.publish_graph(), work.text)
         write_graphs({work.graph_iri: graph})  # validates again, commits all or nothing
         work.published_at = work.updated = now()
