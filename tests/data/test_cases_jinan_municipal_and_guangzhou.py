@@ -167,6 +167,7 @@ def test_luoyuan_street_works_and_banner(dataset: Dataset) -> None:
         "完成全部施工任务用时": (Decimal(45), "DAY", False, "duration"),
         "人员驻扎一线": (Decimal(24), "HUR", False, "duration"),
         "用暖品质提升的供热面积": (Decimal(310000), "MTK", False, "heating-area"),
+        "收到锦旗": (Decimal(1), "C62", False, "commendations-received"),  # 一面锦旗
     }
     effects = select(
         dataset,
