@@ -217,6 +217,8 @@ def test_guangzhou_cases_awards_and_figures(dataset: Dataset) -> None:
             False,
             "operating-revenue",
         ),
+        # 品牌名称中的数字:成立1个党(总)支部
+        "成立的党(总)支部": (Decimal(1), "C62", False, "party-general-branches"),
     }
 
 

@@ -85,6 +85,7 @@ def test_zibo_warm_curtains_reach_50_buildings_121_entrances_1128_households(
         "theme-party-day",
         "volunteer-service",
         "practical-things-for-the-masses",
+        "centralised-study-campaign",  # 开展党史学习教育以来
     }
     assert {local(c) for _d, _k, c in rows} == {"zibo-xiyuan-community"}
 
