@@ -6,8 +6,10 @@ Every request carries a timeout; a request that misses it is recorded as
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -99,6 +101,7 @@ def throughput(call: Callable[[int], object], concurrency: int, seconds: float, 
     counter = iter(range(1 << 30))
     lock = threading.Lock()
     done, failures, timeouts, wrong = [0], [0], [0], [0]
+    failure_kinds: Counter[str] = Counter()  # "HTTP 503", "ConnectionError", …
 
     def open_window() -> bool:
         now = clock()
@@ -116,8 +119,11 @@ def throughput(call: Callable[[int], object], concurrency: int, seconds: float, 
             except WrongAnswer:
                 wrong[0] += 1
                 continue
-            except Exception:  # noqa: BLE001 - counted, reported beside the rate
-                failures[0] += 1
+            except Exception as error:  # noqa: BLE001 - counted, reported beside the rate
+                status = re.match(r"HTTP \d{3}", str(error))
+                with lock:
+                    failures[0] += 1
+                    failure_kinds[status.group() if status else type(error).__name__] += 1
                 continue
             with lock:
                 done[0] += 1
@@ -128,7 +134,8 @@ def throughput(call: Callable[[int], object], concurrency: int, seconds: float, 
     elapsed = clock() - started
     return {"requests": done[0], "seconds": round(elapsed, 2),
             "per_second": round(done[0] / elapsed, 2) if elapsed else None,
-            "failures": failures[0], "timeouts": timeouts[0], "wrong_answers": wrong[0],
+            "failures": failures[0], "failure_kinds": dict(failure_kinds),
+            "timeouts": timeouts[0], "wrong_answers": wrong[0],
             "concurrency": concurrency, "min_requests": min_requests,
             "reached_min_requests": done[0] >= min_requests}
 

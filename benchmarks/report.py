@@ -24,6 +24,13 @@ REFERENCES = ("oxigraph_serve", "embedded", "casegraph_http", "rdflib_endpoint",
 HUB_PAGE = ENTITY_PAGES[0]
 
 
+def _kinds(window: dict, key: str) -> str:
+    """The note after a failure count, e.g. ``(HTTP 503 × 150, ConnectionError × 11)``."""
+    kinds = window.get("failure_kinds") if key == "failures" else None
+    return (" (" + ", ".join(f"{kind} × {n}" for kind, n in sorted(kinds.items())) + ")"
+            if kinds else "")
+
+
 def _get(data: dict, *keys):
     for key in keys:
         if not isinstance(data, dict) or key not in data:
@@ -139,7 +146,7 @@ def _size_section(label: str, size: dict) -> list[str]:
             window = _get(size, key, f"throughput_c{concurrency}")
             cells.append("–" if not window else f"{fmt(window['per_second'])} (n="
                          + ", ".join([str(window["requests"])] + [
-                             f"{window[k]} {word}" for k, word in (
+                             f"{window[k]} {word}" + _kinds(window, k) for k, word in (
                                  ("timeouts", "timeouts"), ("failures", "failed"),
                                  ("wrong_answers", "wrong")) if window.get(k)]) + ")")
         row(f"throughput c={concurrency} (req/s, n requests)", cells)

@@ -120,6 +120,8 @@ def test_throughput_counts_completed_requests_failures_timeouts_and_wrong_answer
     assert result["requests"] > 0 and result["timeouts"] > 0 and result["failures"] > 0
     assert result["wrong_answers"] > 0
     assert result["concurrency"] == 2
+    # Failures say what they were, so a refusal (503) is not mistaken for a crash.
+    assert result["failure_kinds"] == {"HTTP 500": result["failures"]}
 
 
 def test_a_throughput_window_lasts_until_it_counted_the_minimum_of_requests():

@@ -13,6 +13,7 @@ Example counts are small: the suite runs in seconds.
 from __future__ import annotations
 
 import contextlib
+import sys
 
 import pyoxigraph as ox
 import pytest
@@ -31,6 +32,7 @@ from casegraph.errors import (
 )
 from casegraph.rdf.formats import GRAPH_FORMATS
 from casegraph.rdf.uploads import parse_upload, upload_format
+from casegraph.sparql import safety
 from casegraph.sparql.catalogue import Parameter, Question
 from casegraph.sparql.safety import SafetyPolicy, check_query, check_update
 from casegraph.web.negotiation import NotAcceptable, best_media_type, parse_accept
@@ -176,6 +178,13 @@ SPARQL_PIECES = st.sampled_from(
      "1.5e3", "@en", "^^", "a", "\\", "\x00", "水"])
 SPARQL_TEXTS = st.lists(SPARQL_PIECES, max_size=25).map(" ".join) | st.text(max_size=80)
 POLICY = SafetyPolicy(known_graphs=frozenset({WATER}))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def parser_recursion_limit():
+    """The safety check raises the interpreter's recursion limit on its first parse
+    (sparql/safety.py); raise it before Hypothesis runs, which warns when a test changes it."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), safety._PARSER_RECURSION_LIMIT))
 
 
 @FAST

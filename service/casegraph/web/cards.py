@@ -25,6 +25,7 @@ from casegraph.web.subject_cards import (
     SubjectCard,
     by_year_desc,
     conferral_row,
+    conferral_rows,
     effects,
     effects_of,
     person_card,
@@ -108,12 +109,12 @@ def build_card(iri: URIRef, types: list[Identifier], labeller: Labeller,
     if card.is_organisation:
         _organisation(card, iri, labeller)
     if CG + "AwardConferral" in card.roles:
-        rows = run_fixed("conferrals", [{"conferral": iri}]).dicts()
+        rows = conferral_rows("conferral", [iri])
         labeller.fetch(t for row in rows for t in row.values())
         if rows:
             card.sentence = conferral_sentence(rows[0], labeller)
     if CG + "Award" in card.roles:
-        rows = run_fixed("conferrals", [{"award": iri}]).dicts()
+        rows = conferral_rows("award", [iri])
         labeller.fetch(t for row in rows for t in row.values())
         card.conferrals = [conferral_row(row, labeller) for row in rows]
         card.timeline = timeline(card.conferrals)
@@ -156,9 +157,9 @@ def _brand_lineage(card: Card, iri: URIRef, labeller: Labeller) -> None:
 def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:
     """Fill an organisation's card; each list keeps its first CARD_LIST_LIMIT entries
     (newest awards first) and only those are labelled, so a hub's page stays bounded."""
-    received = run_fixed("org_awards", [{"org": iri}]).dicts()
-    awarded = run_fixed("conferrals", [{"issuer": iri}]).dicts()
     edges = run_fixed("org_hierarchy", [{"org": iri}]).dicts()
+    received = run_fixed("org_awards", [{"unit": u} for u in _units_below(iri, edges)]).dicts()
+    awarded = conferral_rows("issuer", [iri])
     activities = run_fixed("org_activities", [{"org": iri}]).dicts()
 
     newest = sorted({row["conferral"]: row for row in received}.values(),
@@ -222,6 +223,20 @@ def _kind_key(kind: TermView | Identifier | None) -> str:
     if isinstance(kind, TermView):
         return "practice " + kind.text
     return "practice " + (str(kind) if kind is not None else "")
+
+
+def _units_below(iri: URIRef, edges: list[dict]) -> list[Identifier]:
+    """``iri`` and every unit under it (sub-organisations, party organisations) in ``edges``."""
+    down: dict[Identifier, set[Identifier]] = defaultdict(set)
+    for row in edges:
+        down[row["parent"]].add(row["child"])
+    units, todo = {iri}, [iri]
+    while todo:
+        for child in down.get(todo.pop(), ()):
+            if child not in units:
+                units.add(child)
+                todo.append(child)
+    return sorted(units, key=str)
 
 
 def _bounded_hierarchy(card: Card, iri: URIRef, edges: list[dict]) -> list[dict]:

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 from rdflib.term import Identifier
 
-from casegraph.rdf.terms import LABEL_LANGUAGES
+from casegraph.rdf.terms import LABEL_LANGUAGES, PREFIXES
 from casegraph.web.naming import quantity_text
 from casegraph.web.term_view import (
     Labeller,
@@ -31,6 +31,8 @@ from casegraph.web.term_view import (
     literal_language,
     run_fixed,
 )
+
+AWARD_CONFERRAL = URIRef(PREFIXES["cg"] + "AwardConferral")
 
 
 def conferral_row(row: dict[str, Identifier], labeller: Labeller) -> dict:
@@ -56,6 +58,16 @@ def conferrals_of(rows: list[dict[str, Identifier]], labeller: Labeller) -> list
     for row in rows:
         seen.setdefault(row["conferral"], conferral_row(row, labeller))
     return sorted(seen.values(), key=by_year_desc)
+
+
+def conferral_rows(by: str, values: list[Identifier]) -> list[dict[str, Identifier]]:
+    """The conferrals (queries/conferrals.rq) whose ``by`` — "issuer", "award",
+    "recipient" — is one of ``values``, or (``by="conferral"``) the conferrals ``values``."""
+    if by == "conferral":
+        rows = [{"conferral": v, "by": RDF.type, "value": AWARD_CONFERRAL} for v in values]
+    else:
+        rows = [{"by": URIRef(PREFIXES["cg"] + by), "value": v} for v in values]
+    return run_fixed("conferrals", rows).dicts() if rows else []
 
 
 def effects(of: Identifier, labeller: Labeller) -> list[dict]:
@@ -139,7 +151,7 @@ def person_card(iri: URIRef, labeller: Labeller, cases: list[TermView]) -> Subje
             _add(card.events, labeller.view(row["item"]))
         elif what == "edited":
             _add(card.edited, labeller.view(row["item"]))
-    card.awards = conferrals_of(run_fixed("conferrals", [{"recipient": iri}]).dicts(), labeller)
+    card.awards = conferrals_of(conferral_rows("recipient", [iri]), labeller)
     return card
 
 
@@ -230,12 +242,12 @@ def case_card(doc: URIRef, labeller: Labeller) -> SubjectCard:
         elif what == "figure":
             _add(card.figures, labeller.view(item))
         elif what == "conferral":
-            conferrals.append({"conferral": item})
+            conferrals.append(item)
     card.practices = sorted(
         ((labeller.view(k) if k is not None else None, v) for k, v in kinds.items()),
         key=lambda kv: (-len(kv[1]), kv[0].name if kv[0] else ""))
     if conferrals:
-        card.awards = conferrals_of(run_fixed("conferrals", conferrals).dicts(), labeller)
+        card.awards = conferrals_of(conferral_rows("conferral", conferrals), labeller)
     return card
 
 
