@@ -58,11 +58,17 @@ def test_iron_army_second_prize_and_micro_innovations(dataset: Dataset) -> None:
     ]
     micro = [r for r in rows if r.award == "award/construction-enterprise-party-building-micro-innovation"]
     # 城建六公司 and 城建一公司 are named; which of the four won which prize is not stated.
-    assert {r.recipient for r in micro} == {
+    assert {r.recipient for r in micro if r.recipient} == {
         "org/jinan-urban-construction-no6-company",
         "org/jinan-urban-construction-no1-company",
     }
-    assert {r.rank for r in micro} == {None}
+    # 4项案例分别获评一、二、三等奖: each prize is known to exist, its winner is not.
+    assert {(r.recipient, r.rank) for r in micro if r.rank} == {
+        (None, "award-rank/first-prize"),
+        (None, "award-rank/second-prize"),
+        (None, "award-rank/third-prize"),
+    }
+    assert {r.rank for r in micro if r.recipient} == {None}
     assert figures_of(dataset, "jinan-urban-construction-iron-army") == {
         "获评微创新成果一、二、三等奖的案例": (Decimal(4), "C62", False, "count-of-innovations")
     }
@@ -167,6 +173,7 @@ def test_luoyuan_street_works_and_banner(dataset: Dataset) -> None:
         "完成全部施工任务用时": (Decimal(45), "DAY", False, "duration"),
         "人员驻扎一线": (Decimal(24), "HUR", False, "duration"),
         "用暖品质提升的供热面积": (Decimal(310000), "MTK", False, "heating-area"),
+        "收到锦旗": (Decimal(1), "C62", False, "commendations-received"),  # 一面锦旗
     }
     effects = select(
         dataset,
@@ -216,6 +223,8 @@ def test_guangzhou_cases_awards_and_figures(dataset: Dataset) -> None:
             False,
             "operating-revenue",
         ),
+        # 品牌名称中的数字:成立1个党(总)支部
+        "成立的党(总)支部": (Decimal(1), "C62", False, "party-general-branches"),
     }
 
 

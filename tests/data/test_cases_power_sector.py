@@ -226,6 +226,7 @@ def test_jining_culture_and_its_practices(dataset: Dataset) -> None:
         "enterprise-history-compilation",
         "integrity-culture-education",
         "brand-building",
+        "thematic-discussion",  # 开展专题研讨
     }
 
 

@@ -80,7 +80,13 @@ def test_zibo_warm_curtains_reach_50_buildings_121_entrances_1128_households(
         }}""",
     )
     assert {str(d) for d, _k, _c in rows} == {"2021-12-21"}  # 冬至
-    assert {local(k) for _d, k, _c in rows} == {"theme-party-day", "volunteer-service"}
+    # 此次活动是淄博热力开展党史学习教育以来为群众办实事的又一缩影
+    assert {local(k) for _d, k, _c in rows} == {
+        "theme-party-day",
+        "volunteer-service",
+        "practical-things-for-the-masses",
+        "centralised-study-campaign",  # 开展党史学习教育以来
+    }
     assert {local(c) for _d, _k, c in rows} == {"zibo-xiyuan-community"}
 
 
