@@ -129,6 +129,8 @@ def test_compare_two_companies(page, base_url):
     columns = page.locator(".compare-column")
     assert columns.count() == 2
     assert "Western Heat Source" in columns.nth(0).locator("h2").inner_text()
+    assert page.get_by_role("combobox", name="Organisation 1").input_value() == (
+        "Western Heat Source Branch of Jinan Thermal Power Group")  # a name, not an IRI
     assert "Dongxin Hexin" in columns.nth(1).locator("h2").inner_text()
     assert page.locator(".compare-column .shared").count() >= 1  # shared kinds or issuers
     screenshot(page, "task-compare")

@@ -87,6 +87,8 @@ def compare_page():
         columns=columns,
         shared=shared([c for _, c in columns]),
         asked=asked,
+        # Each box shows the name of the organisation it resolved to (its IRI sent again).
+        chosen=[labeller.view(iri) for iri in organisations] if len(organisations) == len(asked) else [],
         error=error,
         ambiguous=ambiguous,
         choice_href=lambda iri: "/compare?" + urlencode(
