@@ -141,6 +141,13 @@ def test_overview_draws_the_heat_map_and_the_issuer_flows(page, base_url):
     for figure in page.locator("figure.chart").all():
         figure.locator("svg").first.wait_for()
     assert page.locator("table.heatmap-table tbody tr").count() >= 10
+    # Every company of the table is named in the heat map, not every other one.
+    companies = [c.strip() for c in page.locator("table.heatmap-table tbody th").all_text_contents()]
+    heat = page.locator("#heatmap-h ~ figure.chart svg").first
+    labels = heat.locator("text").all_text_contents()
+    unnamed = [c for c in companies if not any(t.rstrip(".…").strip() and c.startswith(
+        t.rstrip(".…").strip()) for t in labels)]
+    assert not unnamed, unnamed
     flows = page.locator("#network-h ~ figure.chart")
     svg_text = flows.locator("svg").first.text_content()
     # Every issuer and recipient is labelled in the picture, none cut to nothing.
@@ -222,3 +229,4 @@ def test_the_new_cards_fit_a_phone(browser, base_url):
             screenshot(page, f"task-phone-{name}", full_page=False)
     finally:
         context.close()
+
