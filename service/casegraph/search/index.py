@@ -14,8 +14,9 @@ passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms
 
 tantivy (a Rust search engine) stores the postings.  It gets our terms joined by
 spaces and its whitespace tokenizer, so it never re-tokenises Chinese.  It ranks with
-BM25 per field, labels boosted three times over descriptions and quotes, nudged by
-prominence: a subject stated in more graphs (a group named by many cases) ranks above
+BM25 per field, labels boosted three times over descriptions and quotes; a term scores
+by its best field, the others adding a tenth (so a name its description repeats is
+not worth twice the name alone); the sum over terms is nudged by prominence: a subject stated in more graphs (a group named by many cases) ranks above
 an equally matching one stated in one.  tantivy multiplies each score by
 ``log2(2 + prominence)`` (``weight_by_field``), so the stored value is chosen to make
 that factor ``1 + PROMINENCE_WEIGHT * ln(1 + graphs)``: the ranking is tantivy's own,
@@ -114,6 +115,8 @@ GROUP_KEYS = tuple(key for key, _ in GROUPS)
 
 MAX_PREFIX_EXPANSION = 50
 PREFIX_WEIGHT = 0.6
+#: How much the fields other than a term's best one add to its score.
+FIELD_TIE_BREAKER = 0.1
 #: The index writer's memory budget: past it, tantivy writes a segment and starts anew.
 WRITER_HEAP_BYTES = 48_000_000
 
@@ -465,17 +468,24 @@ class SearchIndex:
         return max(0, self._index.searcher().num_docs - 1)  # not the stamp document
 
     def _term_query(self, searcher: tantivy.Searcher, term: str, is_word: bool) -> tantivy.Query:
-        """What one query token matches: the term (or a word it begins) in any field."""
-        clauses = []
+        """What one query token matches: the term (or a word it begins) in any field.
+
+        The best field counts, the others only a little (``FIELD_TIE_BREAKER``): a name
+        that a description repeats is not worth twice a name alone.
+        """
+        per_field = []
         for kind, boost in BOOSTS.items():
             expansions = {term: 1.0}
             if is_word:
                 for word, _ in searcher.terms_with_prefix(kind, term, limit=MAX_PREFIX_EXPANSION):
                     expansions.setdefault(word, PREFIX_WEIGHT)
-            for word, weight in expansions.items():
-                query = tantivy.Query.term_query(self._schema, kind, word, index_option="freq")
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost * weight)))
-        return tantivy.Query.boolean_query(clauses)
+            per_field.append(tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self._schema, kind, word, index_option="freq"),
+                    boost * weight))
+                for word, weight in expansions.items()
+            ]))
+        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=FIELD_TIE_BREAKER)
 
     def search(self, query: str, *, limit: int = 50, group: str | None = None) -> SearchResult:
         """Rank documents for ``query``; never raises on any string."""

@@ -33,6 +33,7 @@ up never misses a write whose own refresh has not run yet.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -378,6 +379,8 @@ class OxigraphStore(Store):
         try:
             self._write_stamp_file(self._store_id, number)
         except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise InsufficientStorage(self._no_space_message()) from error
             raise StoreError(f"nothing was written: the write stamp in {self.data_dir} "
                              f"cannot be updated ({error})") from error
         return number
