@@ -496,15 +496,22 @@ class SearchIndex:
             return empty
         token_queries = [self._term_query(searcher, t, is_word) for t, is_word in tokens]
         every = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in token_queries])
-        all_matched = searcher.search(every, 1).count > 0
-        matching = every if all_matched else tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, q) for q in token_queries])
+        anyone = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in token_queries])
         if group is not None and group in GROUP_KEYS:
+            # "Every term matched" is said of the whole index, not of the group.
+            all_matched = searcher.search(every, 1).count > 0
             matching = tantivy.Query.boolean_query([
-                (tantivy.Occur.Must, matching),
+                (tantivy.Occur.Must, every if all_matched else anyone),
                 (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "group", group)),
             ])
-        found = searcher.search(matching, limit, weight_by_field="prominence")
+            found = searcher.search(matching, limit, weight_by_field="prominence")
+        else:
+            matching = every
+            found = searcher.search(every, limit, weight_by_field="prominence")
+            all_matched = found.count > 0
+            if not all_matched:
+                matching = anyone
+                found = searcher.search(anyone, limit, weight_by_field="prominence")
         if not found.count:
             return empty
         buckets = searcher.aggregate(
