@@ -4,6 +4,7 @@ it is in step with the store, rebuilt when it is stale, missing or unreadable.""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,14 @@ class Service:
         answer = self.app.test_client().get("/search.json", query_string={"q": query})
         assert answer.status_code == 200, answer.text
         return [r["iri"].removeprefix(BASE) for r in answer.json["results"]]
+
+    def health(self) -> dict:
+        """/healthz once the query workers are up (503 "starting" before)."""
+        deadline = time.monotonic() + 60
+        while (answer := self.app.test_client().get("/healthz")).status_code == 503:
+            assert time.monotonic() < deadline, answer.json
+            time.sleep(0.05)
+        return answer.json
 
     def write(self, changes) -> None:
         """A committed write and its refresh, as the write endpoints do it."""
@@ -181,3 +190,25 @@ def test_the_memory_store_gets_an_index_in_ram(tmp_path):
     assert app.test_client().get("/search.json?q=旧名称").json["total"] == 1
     assert list(tmp_path.iterdir()) == []
     assert store.write_stamp() is None and URIRef(CASE_A) in store.named_graphs()
+
+
+def test_a_write_the_index_cannot_take_is_never_served_stale(data_dir, monkeypatch):
+    """The store's write stands; the index says it is not built and the next search
+    rebuilds it rather than answer without the write."""
+    service = Service(data_dir)
+    try:
+        real_commit = SearchIndex._commit
+
+        def full_disk(index, writer, stamp):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(SearchIndex, "_commit", full_disk)
+        service.write({CASE_B: turtle('<org/new> a cg:Company ; rdfs:label "新能源公司"@zh-Hans .')})
+        health = service.health()
+        assert health["status"] == "degraded", health
+        assert "could not be indexed" in health["degraded"]["search index"]
+        monkeypatch.setattr(SearchIndex, "_commit", real_commit)
+        assert service.search("新能源") == ["org/new"]  # rebuilt by this search
+        assert service.health()["status"] == "ok"
+    finally:
+        service.stop()

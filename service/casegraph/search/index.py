@@ -345,7 +345,7 @@ class SearchIndex:
         with self._write_lock:
             try:
                 self._update(store, graphs)
-            except (OSError, ValueError, RuntimeError) as error:
+            except (StoreError, OSError, ValueError, RuntimeError) as error:
                 log.exception("the search index could not be updated")
                 self.built = False
                 self.build_error = f"the last write could not be indexed ({error})"
