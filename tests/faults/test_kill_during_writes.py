@@ -10,15 +10,18 @@ never a mixture.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 import urllib.error
+import urllib.parse
 
 import pytest
 from rdflib import Graph
 
 from tests.faults.conftest import (
+    ID,
     case_graph,
     case_graph_iri,
     case_graph_turtle,
@@ -108,5 +111,50 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path):
         assert served.graph(BUNDLED).isomorphic(bundled_before)
         print(f"{ROUNDS} kills survived; {total_acknowledged} writes acknowledged; "
               f"{found}/{checked} last acknowledged versions found after the restarts")
+    finally:
+        served.stop()
+
+
+SEARCH_ROUNDS = 8
+
+
+def test_kill_9_during_writes_leaves_no_stale_search_index(tmp_path):
+    """After each kill the search index (kept beside the store, opened or rebuilt at
+    start) names every branch by the version its graph holds: never a stale one."""
+    data_dir = tmp_path / "store"
+    rng = random.Random(20261207)
+    served = start_serve(data_dir, log_dir=tmp_path)
+    committed: dict[str, int] = {}
+    try:
+        version = 1
+        for round_ in range(SEARCH_ROUNDS):
+            stream = WriteStream(served, version)
+            stream.thread.start()
+            assert stream.first_ack.wait(60), f"round {round_}: no write was acknowledged"
+            time.sleep(rng.uniform(0.0, 1.2))
+            served.kill_9()
+            stream.thread.join(30)
+            version = stream.version + 1
+            served = start_serve(data_dir, log_dir=tmp_path)
+            deadline = time.monotonic() + 60
+            while (health := served.get("/healthz")).status == 503:
+                assert time.monotonic() < deadline, health.text
+                time.sleep(0.1)
+            answer = served.get("/search.json?" + urllib.parse.urlencode(
+                {"q": "故障测试党支部", "group": "organisation", "limit": 50}))
+            labels = {r["iri"]: r["labels"].get("zh-Hans")
+                      for r in json.loads(answer.text)["results"]}
+            expected = {**committed, **stream.acknowledged}
+            for slug in SLUGS:
+                candidates = {expected[slug]} if slug in expected else set()
+                if stream.in_flight and stream.in_flight[0] == slug:
+                    candidates.add(stream.in_flight[1])
+                held = version_held(served.graph(case_graph_iri(slug)), slug, candidates)
+                branch = f"{ID}org/{slug}-branch"
+                if held is None:
+                    assert branch not in labels, f"round {round_}: {slug} is not stored"
+                else:
+                    committed[slug] = held
+                    assert labels.get(branch) == f"故障测试党支部{held}", (round_, slug, held)
     finally:
         served.stop()

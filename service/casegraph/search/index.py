@@ -1,36 +1,55 @@
-"""Chinese-aware full-text search: an in-memory inverted index over the store's texts.
+"""Chinese-aware full-text search: a tantivy index over the store's texts.
 
 Why not ``FILTER CONTAINS``: a scan of every literal per keystroke does not scale to a
 million triples, cannot fold traditional and simplified characters, and cannot rank.
 Instead every labelled subject becomes one document whose labels, descriptions and
-passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms:
+passage quotes are folded (OpenCC ``t2s``, NFKC, lower case) and cut into terms
+(``search.text``):
 
 * Chinese runs give character bigrams (matching inside words without a segmenter)
   and unigrams (so a one-character query still finds something);
 * other text gives lower-cased word tokens; a query word also matches words it is a
-  prefix of, so typing-as-you-go works.
+  prefix of (the most frequent ``MAX_PREFIX_EXPANSION``, weighted 0.6), so
+  typing-as-you-go works.
 
-Folding and cutting live in ``search_text``.  Postings live in compact numpy arrays (``Segment``).  Changes to named graphs add a
-small delta segment and retire the old documents; when deltas grow, everything is
-re-compacted from the texts kept per document.  Ranking is BM25 with field weights
-(labels count three times), nudged by prominence: a subject stated in more graphs (a
-group named by many cases) ranks above an equally matching one stated in one; a query first requires every term and falls back to
-"any term" when that finds nothing.
+tantivy (a Rust search engine) stores the postings.  It gets our terms joined by
+spaces and its whitespace tokenizer, so it never re-tokenises Chinese.  It ranks with
+BM25 per field, labels boosted three times over descriptions and quotes; a term scores
+by its best field, the others adding a tenth (so a name its description repeats is
+not worth twice the name alone); the sum over terms is nudged by prominence: a subject stated in more graphs (a group named by many cases) ranks above
+an equally matching one stated in one.  tantivy multiplies each score by
+``log2(2 + prominence)`` (``weight_by_field``), so the stored value is chosen to make
+that factor ``1 + PROMINENCE_WEIGHT * ln(1 + graphs)``: the ranking is tantivy's own,
+no re-ranking in Python.  A query first requires every term and falls back to "any
+term" when that finds nothing.
+
+Where the index lives: with a store that keeps files (the embedded one) in a
+directory beside them, memory-mapped, so memory does not grow with the corpus and a
+restart does not rebuild.  Every commit also writes one *stamp document* holding the
+store's write stamp (``Store.write_stamp``) it is in step with, atomically with the
+changes it describes.  At start the index is used as it is only when that stamp is
+the store's current one; a missing, unreadable, other-version or stale index is
+rebuilt (in the background, see ``start_rebuild``).  The store moves its stamp before
+a write commits, so a crash between the store's commit and the index's leaves an
+index that is seen to be stale.  Other stores (memory, remote) get an index in RAM,
+built at every start.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import shutil
 import threading
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
+import tantivy
 from rdflib import URIRef
 
-from casegraph.errors import StoreError
+from casegraph.errors import StoreError, StoreUnavailable
 from casegraph.rdf.terms import PREFIXES, canonical_language_tag
 from casegraph.search.text import (
     cut,
@@ -44,18 +63,24 @@ from casegraph.store.base import Store
 
 log = logging.getLogger(__name__)
 
+#: Where the embedded store keeps the index (``Store.derived_dir``).
+INDEX_DIRECTORY = "casegraph-search"
+#: Part of the stamp: an index written with other documents, fields or terms is rebuilt.
+INDEX_VERSION = "1"
 
-#: Field kind and BM25 weight of each indexed predicate.
-FIELDS: dict[str, tuple[str, float]] = {
-    PREFIXES["rdfs"] + "label": ("label", 3.0),
-    PREFIXES["skos"] + "prefLabel": ("label", 3.0),
-    PREFIXES["skos"] + "altLabel": ("label", 2.0),
-    PREFIXES["dcterms"] + "title": ("label", 3.0),
-    PREFIXES["schema"] + "description": ("description", 1.0),
-    PREFIXES["rdfs"] + "comment": ("description", 1.0),
-    PREFIXES["skos"] + "definition": ("description", 1.0),
-    PREFIXES["cg"] + "quote": ("quote", 1.0),
+#: Field kind of each indexed predicate.
+FIELDS: dict[str, str] = {
+    PREFIXES["rdfs"] + "label": "label",
+    PREFIXES["skos"] + "prefLabel": "label",
+    PREFIXES["skos"] + "altLabel": "label",
+    PREFIXES["dcterms"] + "title": "label",
+    PREFIXES["schema"] + "description": "description",
+    PREFIXES["rdfs"] + "comment": "description",
+    PREFIXES["skos"] + "definition": "description",
+    PREFIXES["cg"] + "quote": "quote",
 }
+#: BM25 boost of each field kind (each kind is one tantivy field).
+BOOSTS = {"label": 3.0, "description": 1.0, "quote": 1.0}
 
 #: How much prominence counts: a subject stated in 3 graphs scores 3.5% above one stated
 #: in 1 — enough to order equal and near-equal matches, never to outrank a better match.
@@ -89,16 +114,11 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 GROUP_KEYS = tuple(key for key, _ in GROUPS)
 
 MAX_PREFIX_EXPANSION = 50
-BM25_K1, BM25_B = 1.2, 0.75
-
-
-@dataclass
-class Document:
-    """One searchable subject: its IRI, group and the original texts shown in results."""
-
-    iri: str
-    group: str
-    texts: list[tuple[str, str, str]]  # (field kind, language tag, text)
+PREFIX_WEIGHT = 0.6
+#: How much the fields other than a term's best one add to its score.
+FIELD_TIE_BREAKER = 0.1
+#: The index writer's memory budget: past it, tantivy writes a segment and starts anew.
+WRITER_HEAP_BYTES = 48_000_000
 
 
 @dataclass
@@ -128,12 +148,6 @@ class SearchResult:
     all_terms_matched: bool
 
 
-def _contains(sorted_ids: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """Mask of ``candidates`` present in ``sorted_ids`` (binary search, no sorting)."""
-    pos = np.minimum(np.searchsorted(sorted_ids, candidates), len(sorted_ids) - 1)
-    return sorted_ids[pos] == candidates
-
-
 @dataclass
 class _Entry:
     """A subject's texts (ordered, de-duplicated), the graphs they came from, its group."""
@@ -143,86 +157,129 @@ class _Entry:
     group: str = "other"
 
 
-class Segment:
-    """Immutable postings for a batch of documents: per term, doc ids and weighted tfs."""
-
-    def __init__(self, postings: Iterable[tuple[int, Counter[str]]]):
-        term_ids: dict[str, int] = {}
-        terms_col: list[int] = []
-        docs_col: list[int] = []
-        tf_col: list[float] = []
-        for doc_id, counts in postings:
-            for term, tf in counts.items():
-                terms_col.append(term_ids.setdefault(term, len(term_ids)))
-                docs_col.append(doc_id)
-                tf_col.append(tf)
-        terms = np.asarray(terms_col, dtype=np.int32)
-        order = np.argsort(terms, kind="stable")  # stable keeps doc ids ascending per term
-        self.doc_ids = np.asarray(docs_col, dtype=np.int32)[order]
-        self.tfs = np.asarray(tf_col, dtype=np.float32)[order]
-        bounds = np.searchsorted(terms[order], np.arange(len(term_ids) + 1))
-        self.ranges = {t: (int(bounds[i]), int(bounds[i + 1])) for t, i in term_ids.items()}
-
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
-        span = self.ranges.get(term)
-        if span is None:
-            return None
-        return self.doc_ids[span[0] : span[1]], self.tfs[span[0] : span[1]]
+def _schema() -> tantivy.Schema:
+    """One document per subject, plus the stamp document (``meta`` = "stamp")."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("iri", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("group", stored=True, fast=True, tokenizer_name="raw",
+                           index_option="basic")
+    builder.add_text_field("graph", tokenizer_name="raw", index_option="basic")
+    for kind in BOOSTS:
+        builder.add_text_field(kind, tokenizer_name="whitespace", index_option="freq")
+    builder.add_bytes_field("texts", stored=True)  # JSON [[kind, lang, text], …]
+    builder.add_float_field("prominence", fast=True)
+    builder.add_text_field("meta", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("stamp", stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
 
 
 class SearchIndex:
-    """The search index of one store.  Thread-safe: readers see a consistent snapshot."""
+    """The search index of one store.  Thread-safe: a search reads one committed state.
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        #: False until the first ``rebuild``: lets the app build lazily when the store is late.
+    ``directory`` is where the index is kept (None: in RAM).
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        #: Writers (``rebuild``, ``update_graphs``) take turns; searches never wait.
+        self._write_lock = threading.Lock()
+        #: Guards ``building`` and the graphs queued while it is true.
+        self._state_lock = threading.Lock()
+        #: False until the index is in step with the store (built, or opened in step).
         self.built = False
         #: True while ``start_rebuild``'s thread runs.
         self.building = False
-        #: Why the last background build failed (None once a build succeeds): ``/healthz``
-        #: reports it, since searches then build the index in the foreground.
+        #: Why the last build (or a refresh) failed, None once a build succeeds:
+        #: ``/healthz`` reports it, since searches then build the index in the foreground.
         self.build_error: str | None = None
         self._ready = threading.Event()
         self._ready.set()
         self._written_while_building: set[str] = set()
-        self._reset()
+        #: The store stamp the committed index is in step with (None: not known to be).
+        self._stamp: str | None = None
+        self._schema = _schema()
+        self._kept_stamp: str | None = None
+        self._index = self._open()
 
-    def _reset(self) -> None:
-        self.documents: list[Document | None] = []
-        self._doc_of_iri: dict[str, int] = {}
-        self._docs_of_graph: dict[str, set[int]] = {}
-        self._segments: list[Segment] = []
-        self._length = np.zeros(0, dtype=np.float32)
-        self._alive = np.zeros(0, dtype=bool)
-        self._retired = 0  # documents replaced or removed since the last compaction
-        self._avg_length = 1.0
-        self._group = np.zeros(0, dtype=np.int8)
-        #: log(1 + graphs stating the document's texts): the prominence prior.
-        self._prominence = np.zeros(0, dtype=np.float32)
-        self._words: list[str] = []  # sorted vocabulary of word terms, for prefix expansion
-        self._df: Counter[str] = Counter()
+    # -- opening ----------------------------------------------------------------------------
+
+    def _open(self) -> tantivy.Index:
+        """The kept index, or a new empty one where it is missing, unreadable or of
+        another version (the stamp it was committed with is read for ``resume``)."""
+        if self.directory is None:
+            return tantivy.Index(self._schema)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(self._schema, path=str(self.directory), reuse=True)
+            version, _, stamp = _read_stamp(index, self._schema).partition(" ")
+            if version == INDEX_VERSION:
+                self._kept_stamp = stamp
+                return index
+            if version:
+                log.info("the search index in %s is of version %s, not %s: it is rebuilt",
+                         self.directory, version, INDEX_VERSION)
+        except (OSError, ValueError) as error:
+            log.warning("the search index in %s cannot be read (%s): it is rebuilt",
+                        self.directory, error)
+        try:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            return tantivy.Index(self._schema, path=str(self.directory), reuse=False)
+        except (OSError, ValueError) as error:
+            raise StoreUnavailable(
+                f"cannot create the search index in {self.directory}: {error}") from error
+
+    def resume(self, store: Store) -> bool:
+        """Serve the kept index as it is if it is in step with ``store``; True if so.
+
+        Otherwise (no index kept, or the store was written since it was) the caller
+        builds it: nothing is searched until then.
+        """
+        current = store.write_stamp()
+        if current is None or self._kept_stamp != current:
+            if self.directory is not None:
+                log.info("the search index in %s is not in step with the store "
+                         "(index at %s, store at %s): it is rebuilt",
+                         self.directory, self._kept_stamp or "nothing", current)
+            return False
+        with self._write_lock:
+            self._stamp = current
+            self.built = True
+            self.build_error = None
+        log.info("search index opened in step with the store: %d documents in %s",
+                 len(self), self.directory)
+        return True
 
     # -- building ---------------------------------------------------------------------------
 
     def rebuild(self, store: Store) -> None:
         """Index every text of the store from scratch (at startup, or after a bulk load).
 
-        Rows are streamed into per-subject entries (never held as one list), and the
-        new postings are built beside the current ones: searches keep using the old
-        index until the new one is swapped in.
+        Rows are streamed into per-subject entries (never held as one list); the new
+        documents replace the old ones in one commit, so searches keep reading the
+        previous index until it is done.
         """
-        supers = self._class_closure(store)
-        entries = self._entries(
-            store.stream_rows(fixed_query("search_texts")),
-            store.stream_rows(fixed_query("search_types")),
-            supers,
-        )
-        fresh = SearchIndex()
-        fresh._add_documents(entries)
-        del entries
-        with self._lock:
-            for name in _INDEX_STATE:
-                setattr(self, name, getattr(fresh, name))
+        with self._write_lock:
+            stamp = store.write_stamp()  # read first: every write up to it is read below
+            supers = self._class_closure(store)
+            entries = self._entries(
+                store.stream_rows(fixed_query("search_texts")),
+                store.stream_rows(fixed_query("search_types")),
+                supers,
+            )
+            writer = self._writer()
+            try:
+                writer.delete_all_documents()
+                for iri, entry in entries.items():
+                    writer.add_document(self._document(iri, entry))
+                del entries
+                self._commit(writer, stamp)
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._stamp = stamp
             self.built = True
             self.build_error = None
 
@@ -233,7 +290,7 @@ class SearchIndex:
         place (the build may have read them before the write).  A failed build leaves
         ``built`` false, so the first search builds the index itself.
         """
-        with self._lock:
+        with self._state_lock:
             self.building = True
             self._ready.clear()
             self._written_while_building = set()
@@ -258,7 +315,7 @@ class SearchIndex:
             log.exception("search index build failed")
             self.build_error = f"{type(error).__name__}: {error}"
         finally:
-            with self._lock:
+            with self._state_lock:
                 self.building = False
                 written, self._written_while_building = self._written_while_building, set()
             try:
@@ -272,33 +329,90 @@ class SearchIndex:
 
         A shared subject (an issuer, a group) also keeps its texts from other graphs: the
         affected subjects are re-read from the whole store, not only the changed graphs.
+        The graphs of every other write committed since the index's stamp are re-indexed
+        too (a concurrent write whose own refresh has not run yet), so the stamp this
+        commit writes is true even if the process dies before that refresh.
+
+        The store's write is committed whatever happens here: if the index cannot be
+        written, it is marked not built (``/healthz`` says so) and the next search
+        rebuilds it, rather than serving results that miss the write.
         """
-        graph_iris = [str(g) for g in graph_iris]
-        with self._lock:
+        graphs = {str(g) for g in graph_iris}
+        with self._state_lock:
             if self.building:
-                self._written_while_building.update(graph_iris)
+                self._written_while_building.update(graphs)
                 return
-            affected = {i for g in graph_iris for i in self._docs_of_graph.get(g, ())}
-            iris = {self.documents[i].iri for i in affected if self.documents[i] is not None}
-        for graph_iri in graph_iris:
+        with self._write_lock:
+            try:
+                self._update(store, graphs)
+            except (StoreError, OSError, ValueError, RuntimeError) as error:
+                log.exception("the search index could not be updated")
+                self.built = False
+                self.build_error = f"the last write could not be indexed ({error})"
+
+    def _update(self, store: Store, graphs: set[str]) -> None:
+        stamp = store.write_stamp()
+        since = None if self._stamp is None else store.graphs_written_since(self._stamp)
+        graphs |= since or set()
+        searcher = self._index.searcher()
+        iris = set(self._subjects_of(searcher, graphs))
+        for graph_iri in graphs:
             iris.update(
                 str(s) for s in store.graph(URIRef(graph_iri)).subjects() if isinstance(s, URIRef)
             )
         iris_sorted = sorted(iris)
         texts, types = [], []
         for start in range(0, len(iris_sorted), 500):
-            chunk = iris_sorted[start : start + 500]
-            texts += store.stream_rows(bind_values(fixed_query("search_texts"), [{"s": URIRef(iri)} for iri in chunk], trailing=True))
-            types += store.stream_rows(bind_values(fixed_query("search_types"), [{"s": URIRef(iri)} for iri in chunk], trailing=True))
-        supers = self._class_closure(store)
-        with self._lock:
+            chunk = [{"s": URIRef(iri)} for iri in iris_sorted[start : start + 500]]
+            texts += store.stream_rows(bind_values(fixed_query("search_texts"), chunk, trailing=True))
+            types += store.stream_rows(bind_values(fixed_query("search_types"), chunk, trailing=True))
+        entries = self._entries(texts, types, self._class_closure(store))
+        in_step = stamp if since is not None else None
+        writer = self._writer()
+        try:
             for iri in iris_sorted:
-                doc_id = self._doc_of_iri.pop(iri, None)
-                if doc_id is not None:
-                    self._retire(doc_id)
-            self._add_documents(self._entries(texts, types, supers))
-            if len(self._segments) > 8 or self._retired > max(len(self), 1000):
-                self._compact()
+                writer.delete_documents_by_term("iri", iri)
+            for iri, entry in entries.items():
+                writer.add_document(self._document(iri, entry))
+            self._commit(writer, in_step)
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._stamp = in_step
+
+    def _subjects_of(self, searcher: tantivy.Searcher, graphs: set[str]) -> list[str]:
+        """IRIs of the indexed subjects with a text stated in one of ``graphs``."""
+        if not graphs:
+            return []
+        query = tantivy.Query.term_set_query(self._schema, "graph", sorted(graphs))
+        found = searcher.search(query, 1).count
+        if not found:
+            return []
+        return [searcher.doc(address)["iri"][0]
+                for _, address in searcher.search(query, found, count=False).hits]
+
+    def _writer(self) -> tantivy.IndexWriter:
+        """A writer for one change: made per change and finished with its merges, so no
+        writer threads, lock or memory outlive it."""
+        try:
+            return self._index.writer(WRITER_HEAP_BYTES, 1)
+        except ValueError as error:
+            raise StoreUnavailable(
+                f"the search index in {self.directory or 'memory'} cannot be written: {error}"
+            ) from error
+
+    def _commit(self, writer: tantivy.IndexWriter, stamp: str | None) -> None:
+        """Commit the writer's changes with the stamp they bring the index to (None: not
+        known to be in step), and make searches see them at once."""
+        writer.delete_documents_by_term("meta", "stamp")
+        meta = tantivy.Document()
+        meta.add_text("meta", "stamp")
+        meta.add_text("stamp", f"{INDEX_VERSION} {stamp or ''}")
+        writer.add_document(meta)
+        writer.commit()
+        self._index.reload()
 
     @staticmethod
     def _class_closure(store: Store) -> dict[str, set[str]]:
@@ -316,7 +430,7 @@ class SearchIndex:
             if subject[0] == "u" and text[0] == "l":
                 entry = entries.setdefault(subject[1], _Entry())
                 lang = canonical_language_tag(text[2] or "")
-                entry.texts.setdefault((FIELDS[predicate[1]][0], lang, text[1]))
+                entry.texts.setdefault((FIELDS[predicate[1]], lang, text[1]))
                 entry.graphs.add(graph[1])
         types: dict[str, set[str]] = {}
         for subject, cls in type_rows:
@@ -325,191 +439,109 @@ class SearchIndex:
             entry.group = _group_of(types.get(iri, set()), supers)
         return entries
 
-    def _add_documents(self, entries: dict[str, _Entry]) -> None:
-        batch: list[tuple[int, Counter[str]]] = []
-        lengths, groups, prominence = [], [], []
-        for iri, entry in entries.items():
-            doc_id = len(self.documents)
-            self.documents.append(Document(iri, entry.group, list(entry.texts)))
-            self._doc_of_iri[iri] = doc_id
-            for graph in entry.graphs:
-                self._docs_of_graph.setdefault(graph, set()).add(doc_id)
-            counts: Counter[str] = Counter()
-            length = 0
-            seen_folded: set[tuple[str, str]] = set()
-            for kind, _, text in entry.texts:
-                if (kind, folded := fold(text)) in seen_folded:
-                    continue  # zh-Hans and zh-Hant labels fold to one text: count it once
-                seen_folded.add((kind, folded))
-                weight = 3.0 if kind == "label" else 1.0
-                terms = cut(folded)
-                length += len(terms)
-                for term in terms:
-                    counts[term] += weight
-            batch.append((doc_id, counts))
-            lengths.append(length)
-            groups.append(GROUP_KEYS.index(entry.group))
-            prominence.append(np.log1p(len(entry.graphs)))
-            self._df.update(counts.keys())
-        if not batch:
-            self._update_statistics()
-            return
-        self._segments.append(Segment(batch))
-        self._length = np.concatenate([self._length, np.asarray(lengths, dtype=np.float32)])
-        self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
-        self._update_statistics()
-        self._group = np.concatenate([self._group, np.asarray(groups, dtype=np.int8)])
-        self._prominence = np.concatenate(
-            [self._prominence, np.asarray(prominence, dtype=np.float32)])
-        self._words = sorted(t for t in self._df if t.isascii())
-
-    def _retire(self, doc_id: int) -> None:
-        self._alive[doc_id] = False
-        self._retired += 1
-        self.documents[doc_id] = None
-        for docs in self._docs_of_graph.values():
-            docs.discard(doc_id)
-
-    def _compact(self) -> None:
-        """Rebuild postings from the live documents' kept texts (no store round trip)."""
-        graphs_of: dict[int, set[str]] = {}
-        for graph, ids in self._docs_of_graph.items():
-            for doc_id in ids:
-                graphs_of.setdefault(doc_id, set()).add(graph)
-        entries = {
-            doc.iri: _Entry(dict.fromkeys(doc.texts), graphs_of.get(doc_id, set()), doc.group)
-            for doc_id, doc in enumerate(self.documents)
-            if doc is not None
-        }
-        self._reset()
-        self._add_documents(entries)
+    @staticmethod
+    def _document(iri: str, entry: _Entry) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_text("iri", iri)
+        document.add_text("group", entry.group)
+        for graph in sorted(entry.graphs):
+            document.add_text("graph", graph)
+        terms: dict[str, list[str]] = {kind: [] for kind in BOOSTS}
+        seen_folded: set[tuple[str, str]] = set()
+        for kind, _, text in entry.texts:
+            if (kind, folded := fold(text)) in seen_folded:
+                continue  # zh-Hans and zh-Hant labels fold to one text: count it once
+            seen_folded.add((kind, folded))
+            terms[kind] += cut(folded)
+        for kind, kind_terms in terms.items():
+            if kind_terms:
+                document.add_text(kind, " ".join(kind_terms))
+        document.add_bytes("texts", json.dumps(list(entry.texts), ensure_ascii=False).encode())
+        # tantivy multiplies the score by log2(2 + this): 1 + weight * ln(1 + graphs).
+        factor = 1.0 + PROMINENCE_WEIGHT * math.log1p(len(entry.graphs))
+        document.add_float("prominence", 2.0**factor - 2.0)
+        return document
 
     # -- searching --------------------------------------------------------------------------
 
-    def _update_statistics(self) -> None:
-        live_lengths = self._length[self._alive]
-        self._avg_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
-        self._avg_length = self._avg_length or 1.0
-
     def __len__(self) -> int:
-        return len(self._alive) - self._retired
+        return max(0, self._index.searcher().num_docs - 1)  # not the stamp document
 
-    def _expansions(self, term: str, is_word: bool) -> list[tuple[str, float]]:
-        if not is_word:
-            return [(term, 1.0)]
-        start = bisect_left(self._words, term)
-        candidates = []
-        for word in self._words[start : start + 2000]:
-            if not word.startswith(term):
-                break
-            candidates.append(word)
-        candidates.sort(key=lambda w: (w != term, -self._df[w]))
-        return [(w, 1.0 if w == term else 0.6) for w in candidates[:MAX_PREFIX_EXPANSION]]
+    def _term_query(self, searcher: tantivy.Searcher, term: str, is_word: bool) -> tantivy.Query:
+        """What one query token matches: the term (or a word it begins) in any field.
 
-    def _term_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        ids, tfs = [], []
-        for segment in self._segments:
-            found = segment.postings(term)
-            if found is not None:
-                ids.append(found[0])
-                tfs.append(found[1])
-        if not ids:
-            return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        return np.concatenate(ids), np.concatenate(tfs)
-
-    def _scored_postings(self, term: str, is_word: bool, live: int) -> list:
-        """Per matching term: doc ids (ascending) and each posting's BM25 contribution."""
-        parts = []
-        for expanded, weight in self._expansions(term, is_word):
-            ids, tfs = self._term_postings(expanded)
-            # retired documents do not count towards document frequency
-            df = int(np.count_nonzero(self._alive[ids])) if self._retired else len(ids)
-            if not df:
-                continue
-            idf = np.log(1.0 + (live - df + 0.5) / (df + 0.5))
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * self._length[ids] / self._avg_length)
-            parts.append((ids, weight * idf * tfs * (BM25_K1 + 1) / (tfs + norm)))
-        return parts
-
-    def _union(self, id_arrays: list[np.ndarray]) -> np.ndarray:
-        """Sorted distinct doc ids of several ascending arrays; a bitmap when they are big."""
-        if len(id_arrays) == 1:
-            return id_arrays[0]
-        if sum(len(a) for a in id_arrays) * 8 < len(self._alive):
-            return np.unique(np.concatenate(id_arrays))
-        present = np.zeros(len(self._alive), dtype=bool)
-        for ids in id_arrays:
-            present[ids] = True
-        return np.flatnonzero(present).astype(np.int32)
+        The best field counts, the others only a little (``FIELD_TIE_BREAKER``): a name
+        that a description repeats is not worth twice a name alone.
+        """
+        per_field = []
+        for kind, boost in BOOSTS.items():
+            expansions = {term: 1.0}
+            if is_word:
+                for word, _ in searcher.terms_with_prefix(kind, term, limit=MAX_PREFIX_EXPANSION):
+                    expansions.setdefault(word, PREFIX_WEIGHT)
+            per_field.append(tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self._schema, kind, word, index_option="freq"),
+                    boost * weight))
+                for word, weight in expansions.items()
+            ]))
+        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=FIELD_TIE_BREAKER)
 
     def search(self, query: str, *, limit: int = 50, group: str | None = None) -> SearchResult:
         """Rank documents for ``query``; never raises on any string."""
-        with self._lock:
-            return self._search(query, limit, group)
-
-    def _search(self, query: str, limit: int, group: str | None) -> SearchResult:
         tokens = query_tokens(query)
         empty = SearchResult(query, [], 0, {}, False)
-        live = len(self)
-        if not tokens or live == 0:
+        searcher = self._index.searcher()
+        if not tokens or searcher.num_docs <= 1:
             return empty
-        token_postings = [self._scored_postings(t, is_word, live) for t, is_word in tokens]
-        token_docs = [self._union([ids for ids, _ in parts]) for parts in token_postings if parts]
-        if not token_docs:
-            return empty
-        token_docs.sort(key=len)
-        candidates = token_docs[0]
-        if len(token_docs) == len(tokens):  # every token occurs somewhere: try all of them
-            for docs in token_docs[1:]:
-                candidates = candidates[_contains(docs, candidates)]
-                if not len(candidates):
-                    break
-        all_matched = len(token_docs) == len(tokens) and bool(len(candidates))
-        if not all_matched:
-            candidates = self._union(token_docs)
-        if self._retired:
-            candidates = candidates[self._alive[candidates]]
+        token_queries = [self._term_query(searcher, t, is_word) for t, is_word in tokens]
+        every = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in token_queries])
+        anyone = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in token_queries])
         if group is not None and group in GROUP_KEYS:
-            candidates = candidates[self._group[candidates] == GROUP_KEYS.index(group)]
-        if not len(candidates):
-            return empty
-        scores = np.zeros(len(candidates), dtype=np.float64)
-        for parts in token_postings:
-            for ids, contribution in parts:  # ids ascend: segments hold ascending doc ids
-                pos = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
-                hit = ids[pos] == candidates
-                scores[hit] += contribution[pos[hit]]
-        scores *= 1.0 + PROMINENCE_WEIGHT * self._prominence[candidates]
-        counts = np.bincount(self._group[candidates], minlength=len(GROUP_KEYS))
-        if len(scores) > limit:
-            best = np.argpartition(-scores, limit)[:limit]
-            top = best[np.argsort(-scores[best], kind="stable")]
+            # "Every term matched" is said of the whole index, not of the group.
+            all_matched = searcher.search(every, 1).count > 0
+            matching = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, every if all_matched else anyone),
+                (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "group", group)),
+            ])
+            found = searcher.search(matching, limit, weight_by_field="prominence")
         else:
-            top = np.argsort(-scores, kind="stable")
+            matching = every
+            found = searcher.search(every, limit, weight_by_field="prominence")
+            all_matched = found.count > 0
+            if not all_matched:
+                matching = anyone
+                found = searcher.search(anyone, limit, weight_by_field="prominence")
+        if not found.count:
+            return empty
+        buckets = searcher.aggregate(
+            matching, {"groups": {"terms": {"field": "group", "size": len(GROUP_KEYS)}}})
+        counts = {b["key"]: b["doc_count"] for b in buckets["groups"]["buckets"]}
         needles = query_needles(query, tokens)
-        hits = [self._hit(int(candidates[i]), float(scores[i]), needles) for i in top]
         return SearchResult(
             query=query,
-            hits=hits,
-            total=len(candidates),
-            group_counts={GROUP_KEYS[i]: int(n) for i, n in enumerate(counts) if n},
+            hits=[self._hit(searcher.doc(address), score, needles) for score, address in found.hits],
+            total=found.count,
+            group_counts={key: int(counts[key]) for key in GROUP_KEYS if key in counts},
             all_terms_matched=all_matched,
         )
 
-    def _hit(self, doc_id: int, score: float, terms: list[str]) -> Hit:
-        doc = self.documents[doc_id]
+    @staticmethod
+    def _hit(document: tantivy.Document, score: float, terms: list[str]) -> Hit:
+        texts = [tuple(t) for t in json.loads(document["texts"][0])]
         labels: dict[str, str] = {}
-        for kind, lang, text in doc.texts:
+        for kind, lang, text in texts:
             if kind == "label":
                 labels.setdefault(lang, text)
-        return Hit(doc.iri, doc.group, labels, round(score, 4), snippet(doc.texts, terms))
+        return Hit(document["iri"][0], document["group"][0], labels, round(score, 4),
+                   snippet(texts, terms))
 
 
-#: The fields ``_reset`` sets: what ``rebuild`` swaps in from the index it built aside.
-_INDEX_STATE = (
-    "documents", "_doc_of_iri", "_docs_of_graph", "_segments", "_length", "_alive",
-    "_retired", "_avg_length", "_group", "_prominence", "_words", "_df",
-)
+def _read_stamp(index: tantivy.Index, schema: tantivy.Schema) -> str:
+    """``"<version> <store stamp>"`` of the last commit; "" for an index never committed."""
+    searcher = index.searcher()
+    hits = searcher.search(tantivy.Query.term_query(schema, "meta", "stamp"), 1).hits
+    return searcher.doc(hits[0][1])["stamp"][0] if hits else ""
 
 
 def _group_of(types: set[str], supers: dict[str, set[str]]) -> str:

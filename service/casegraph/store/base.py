@@ -107,6 +107,28 @@ class Store(ABC):
         for row in self.query(sparql).rows:
             yield tuple(None if term is None else parts_of(term) for term in row)
 
+    def derived_dir(self, name: str) -> Path | None:
+        """A directory beside the store's files for state derived from the store (the
+        search index), or None: the store keeps nothing on disk (memory) or is another
+        process's (remote), so what is derived from it is rebuilt at every start."""
+        return None
+
+    def write_stamp(self) -> str | None:
+        """A name of the store's committed state, or None when the store keeps none.
+
+        It changes with every committed write, survives restarts, and moves *before* a
+        write commits: state derived at stamp S is in step with the store exactly when
+        the store's stamp is still S (a write cut short by a crash only makes it look
+        stale, never current).
+        """
+        return None
+
+    def graphs_written_since(self, stamp: str) -> set[str] | None:
+        """The named graphs that committed writes changed after ``stamp`` (a value
+        ``write_stamp`` returned in this process), or None when that is not known: a stamp
+        of another run or store, a bulk load since, or no stamps at all."""
+        return None
+
     def start(self) -> None:  # noqa: B027 - optional hook, most backends start at once
         """Start what answering needs (the embedded store's query workers) ahead of the
         first query; servers call it in the background while they come up."""

@@ -22,10 +22,19 @@ previews run in ``query_workers`` processes (see ``workers``), each reading a
 A view is deleted when no worker holds it any more; the views directory is
 emptied at start (a killed process leaves its views behind).  Restarting
 opens RocksDB and a checkpoint and loads nothing.
+
+The write stamp (``Store.write_stamp``) is ``<store id>:<writes begun>``, kept in
+``data_dir/casegraph-stamp``: the count goes up on disk (synced) *before* each write
+commits, so a kept search index stamped with the old value is seen to be stale after
+a crash at any point of the write.  The graphs of the writes committed since the
+store was opened are remembered (``graphs_written_since``) so that an index catching
+up never misses a write whose own refresh has not run yet.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
 import os
 import queue
@@ -33,6 +42,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +86,10 @@ VIEWS_DIRECTORY = "casegraph-views"
 FREE_SPACE_MARGIN = 1024 * 1024
 #: A write lands in the log, then in one table file per index (nine) when flushed.
 FLUSH_SPACE_FACTOR = 12
+#: The write stamp's file (see the module doc), beside RocksDB's.
+STAMP_FILE = "casegraph-stamp"
+#: Committed writes remembered for ``graphs_written_since``.
+JOURNAL_LENGTH = 10_000
 _DEFAULT = ox.DefaultGraph()
 log = logging.getLogger(__name__)
 
@@ -111,6 +125,9 @@ class OxigraphStore(Store):
         # them from RocksDB probes each graph (O(cases)), and /sparql needs them per request.
         self._graph_names: set[str] | None = None
         self._sorted_names: list[URIRef] | None = None
+        self._store_id, self._writes = self._read_stamp()
+        self._opened_at = self._writes
+        self._journal: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=JOURNAL_LENGTH)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OxigraphStore:
@@ -318,6 +335,71 @@ class OxigraphStore(Store):
             self._merged_count = (generation, count)
         return count
 
+    # ------------------------------------------------------------------ write stamp
+
+    def derived_dir(self, name: str) -> Path:
+        return self.data_dir / name
+
+    def write_stamp(self) -> str:
+        with self._state_lock:
+            return f"{self._store_id}:{self._writes}"
+
+    def graphs_written_since(self, stamp: str) -> set[str] | None:
+        store_id, _, count = stamp.partition(":")
+        with self._state_lock:
+            if store_id != self._store_id or not count.isdigit() or int(count) < self._opened_at:
+                return None
+            since = int(count)
+            if since > self._writes:
+                return None
+            entries = [graphs for n, graphs in self._journal if n > since]
+            if len(entries) < self._writes - since or any(g is None for g in entries):
+                return None  # forgotten (the journal is bounded), or a bulk load
+            return set().union(*entries)
+
+    def _read_stamp(self) -> tuple[str, int]:
+        """The stamp kept on disk; a store without one (new, or written by an older
+        casegraph) gets a new id, so nothing derived before counts as current."""
+        try:
+            kept = json.loads((self.data_dir / STAMP_FILE).read_text("utf-8"))
+            return str(kept["store"]), int(kept["writes"])
+        except (OSError, ValueError, KeyError, TypeError):
+            stamp = (uuid.uuid4().hex, 0)
+            self._write_stamp_file(*stamp)
+            return stamp
+
+    def _write_stamp_file(self, store_id: str, writes: int) -> None:
+        path = self.data_dir / STAMP_FILE
+        scratch = path.with_suffix(".tmp")
+        with open(scratch, "w", encoding="utf-8") as out:
+            json.dump({"store": store_id, "writes": writes}, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(scratch, path)
+        directory = os.open(self.data_dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _begin_write(self) -> int:
+        """Move the stamp on disk before a write commits (write lock held); its number."""
+        number = self._writes + 1
+        try:
+            self._write_stamp_file(self._store_id, number)
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise InsufficientStorage(self._no_space_message()) from error
+            raise StoreError(f"nothing was written: the write stamp in {self.data_dir} "
+                             f"cannot be updated ({error})") from error
+        return number
+
+    def _end_write(self, number: int, graphs: frozenset[str] | None) -> None:
+        """Record a committed write (``graphs`` None: any graph may have changed)."""
+        with self._state_lock:
+            self._writes = number
+            self._journal.append((number, graphs))
+
     # ------------------------------------------------------------------ writes
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph | None]) -> None:
@@ -328,6 +410,7 @@ class OxigraphStore(Store):
                 self._reopen()
             update = merge.replace_update(self._db, graphs)
             self._ensure_space_for(len(update.encode("utf-8")))
+            number = self._begin_write()
             try:
                 self._db.update(update)
             except SyntaxError as error:
@@ -337,6 +420,7 @@ class OxigraphStore(Store):
                     self._reopen_before_writing = True  # RocksDB refuses writes until then
                     raise InsufficientStorage(self._no_space_message()) from error
                 raise StoreError(f"the write was rolled back: {error}") from error
+            self._end_write(number, frozenset(map(str, graphs)))
             self._note_graph_names({str(iri): _has_quads(self._db, ox.NamedNode(iri))
                                     for iri in graphs})
             self._flush_committed_write()
@@ -357,12 +441,15 @@ class OxigraphStore(Store):
         else:
             options["input"] = source
         with self._write_lock:
+            number = self._begin_write()
             try:
                 self._db.bulk_load(format=rdf_format, **options)
             except SyntaxError as error:
                 raise QuerySyntaxError(
                     f"{source if isinstance(source, Path) else 'input'}: {error}"
                 ) from error
+            finally:  # not atomic: part of the input may be in, whatever happened
+                self._end_write(number, None)
             merge.build_merge(self._db)
             self._db.flush()
             with self._state_lock:

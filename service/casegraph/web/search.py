@@ -1,8 +1,9 @@
 """Search pages: ``/search`` (HTML, or JSON by Accept), ``/search.json`` and ``/search/suggest``.
 
-The index (:class:`casegraph.search.index.SearchIndex`) is built in the background when
-the blueprint is installed if the store is already there (a search meanwhile waits for it,
-then answers 503), otherwise on the first search; :mod:`casegraph.web.context` holds it
+The index (:class:`casegraph.search.index.SearchIndex`) is opened when the blueprint is
+installed: as it is when the embedded store kept one in step with its data, otherwise
+built in the background (a search meanwhile waits for it, then answers 503), or on the
+first search when the store was not there yet; :mod:`casegraph.web.context` holds it
 and refreshes it after every committed write.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, jsonify, render_template, request
 from rdflib import URIRef
 
-from casegraph.search.index import GROUP_KEYS, Hit, SearchIndex
+from casegraph.search.index import GROUP_KEYS, INDEX_DIRECTORY, Hit, SearchIndex
 from casegraph.search.text import MAX_QUERY_CHARS
 from casegraph.web.context import SEARCH_KEY, STORE_KEY, search_index
 from casegraph.web.negotiation import prefers
@@ -27,10 +28,10 @@ CLASS_INSTANCES = 12
 def install(app: Flask) -> None:
     """Register the search routes and build the index if the store is ready."""
     app.register_blueprint(bp)
-    index = SearchIndex()
-    app.extensions[SEARCH_KEY] = index
     store = app.extensions.get(STORE_KEY)
-    if store is not None:
+    index = SearchIndex(None if store is None else store.derived_dir(INDEX_DIRECTORY))
+    app.extensions[SEARCH_KEY] = index
+    if store is not None and not index.resume(store):
         # In the background: at a million triples the build takes a while, and every
         # other page answers meanwhile.  If it fails (a remote store still starting),
         # the first search builds the index.
