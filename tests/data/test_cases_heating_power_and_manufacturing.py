@@ -23,7 +23,6 @@ from tests.case_vocabulary import (
     figures,
     iri,
     local,
-    rolls_up_to,
     select,
     source_text,
 )
@@ -223,20 +222,6 @@ def test_crrc_five_forces_and_huaxi_brand(dataset: Dataset) -> None:
     assert "华包集团是中国诚通控股集团有限公司(简称“诚通集团”)的下属企业" in source_text(
         "huaxi-packaging-yin-erge"
     )
-
-
-@pytest.mark.parametrize(
-    ("unit", "group"),
-    [
-        ("baotou-heating-hexi-heating-plant-party-branch", "baotou-heating-group"),
-        ("huaneng-xiaowan-hydropower-station-party-committee", "china-huaneng-group"),
-        ("crpower-hubei-party-committee", "china-resources-group"),
-        ("crrc-dalian-institute-energy-storage-team", "crrc"),
-        ("yin-erge-joint-innovation-project-team", "china-chengtong"),
-    ],
-)
-def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 @pytest.mark.parametrize(

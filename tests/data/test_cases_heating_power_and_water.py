@@ -18,7 +18,6 @@ import pytest
 from rdflib import Dataset
 
 from tests.case_vocabulary import (
-    CG,
     ID,
     PREFIXES,
     brand_owners,
@@ -30,7 +29,6 @@ from tests.case_vocabulary import (
     id_path,
     iri,
     local,
-    rolls_up_to,
     select,
     zh_hans_label,
 )
@@ -228,20 +226,6 @@ def test_qunfeng_brand_effect_and_figures(dataset: Dataset) -> None:
         ("metric/activities", 12),
         ("metric/rate", 100),
     } <= values
-
-
-@pytest.mark.parametrize(
-    ("unit", "group"),
-    [
-        ("spic-hengqin-thermal-power-party-committee", "state-power-investment-corporation"),
-        ("sgcc-huojia-zhonghe-power-supply-station", "state-grid"),
-        ("huadian-guangdong-party-committee", "china-huadian-group"),
-        ("shuifa-shidao-thermal-power", "shuifa-group"),
-        ("qunfeng-water-supply-party-branch", "beitou-environmental-water-group"),
-    ],
-)
-def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 def test_team_belongs_to_its_heating_company(dataset: Dataset) -> None:

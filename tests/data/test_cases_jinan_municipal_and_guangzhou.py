@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from rdflib import Dataset, Literal
 from rdflib.namespace import XSD
 
@@ -28,7 +27,6 @@ from tests.case_vocabulary import (
     graph_iri,
     id_path,
     iri,
-    rolls_up_to,
     select,
     zh_hans_label,
 )
@@ -240,23 +238,6 @@ def test_brands_belong_to_their_organisations(dataset: Dataset) -> None:
         SELECT ?label WHERE { ?m a cg:BrandMatrix ; rdfs:label ?label . FILTER(lang(?label) = "zh-Hans") }""",
     )
     assert {"“城建铁军1+15”党建品牌矩阵", "“1+24+N”党建品牌矩阵"} <= {str(m) for (m,) in matrices}
-
-
-@pytest.mark.parametrize(
-    ("unit", "group"),
-    [
-        ("jinan-urban-construction-no6-company", "jinan-city-construction-group"),
-        ("jinan-urban-construction-group-party-committee", "jinan-city-construction-group"),
-        ("shandong-ganghua-gas-group", "jinan-energy-group"),
-        ("jinan-thermal-power-engineering-company", "jinan-energy-group"),
-        ("jihua-party-school", "shandong-jihua-gas"),
-        ("science-city-development-group-party-general-branch", "science-city-group"),
-        ("gdd-investment-holding-party-branch", "gdd-investment-holding"),
-    ],
-)
-def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    """Hierarchy edges, some stated in these cases and some (engineering → energy group) in older ones."""
-    assert rolls_up_to(dataset, unit, group)
 
 
 def test_cases_reuse_the_iris_already_in_the_graph(dataset: Dataset) -> None:
