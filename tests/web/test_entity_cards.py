@@ -143,6 +143,16 @@ def test_conferral_page_is_one_sentence_and_the_quote(client):
     assert sentence.startswith("2021年,山东省住建系统授予“链条炉炉排报警装置”")
     assert "一等奖" in sentence and "省级" in sentence
     assert "斬獲山東省住建系統2021年度“五小”競賽一等獎" in page
+    # The quote is marked in its own script (this text was received in traditional
+    # characters); a conferral has no label, so there is no empty "labels" section.
+    assert re.search(r'<blockquote lang="zh-Hant">[^<]*“五小”競賽', page)
+    assert 'id="labels-h"' not in page
+    other = client.get("/id/case/spic-hengqin-thermal-power/conferral/guangdong-sasac-advanced-2019"
+                       ).get_data(as_text=True)
+    assert '<blockquote lang="zh-Hans">' in other and 'lang="zh-Hant">' not in other.split(
+        'class="card-sentence"')[1].split("</div>")[0]
+    assert 'id="labels-h"' in client.get("/id/org/jinan-thermal-western-heat-source").get_data(
+        as_text=True)
 
 
 def test_innovation_effects_read_before_and_after_with_units(client):

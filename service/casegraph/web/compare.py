@@ -87,11 +87,20 @@ def compare_page():
         columns=columns,
         shared=shared([c for _, c in columns]),
         asked=asked,
+        # Each box shows the name of the organisation it resolved to (its IRI sent again).
+        chosen=[labeller.view(iri) for iri in organisations] if len(organisations) == len(asked) else [],
         error=error,
         ambiguous=ambiguous,
         choice_href=lambda iri: "/compare?" + urlencode(
             [("org", iri if raw == ambiguous.name else raw) for raw in asked]),
     ), 400 if error else 200
+
+
+#: Heat-map geometry in CSS pixels: a cell, the margins above and below the grid (slanted
+#: kind names), and the space for company names and the colour scale beside it.
+HEATMAP_CELL = 22
+HEATMAP_MARGINS = 8 + 150
+HEATMAP_LABELS = 250 + 72
 
 
 @bp.get("/overview")
@@ -111,6 +120,10 @@ def overview_page():
         "columns": [labeller.view(k).name for k in kinds],
         "cells": [[x, y, counts[(c, k)]] for y, c in enumerate(companies)
                   for x, k in enumerate(kinds) if (c, k) in counts],
+        # Every row and column labelled and a cell big enough for its count: the chart grows
+        # with the corpus (scrolling sideways) instead of squeezing 40 companies into 300 px.
+        "height": HEATMAP_MARGINS + HEATMAP_CELL * len(companies),
+        "minWidth": HEATMAP_LABELS + HEATMAP_CELL * len(kinds),
     }
     flows = issuer_flows(conferrals, labeller)
     return render_template(

@@ -35,11 +35,16 @@ class Choice:
 
 
 class AmbiguousName(ParameterError):
-    """A name matched several entities: the reader (or client) must choose one."""
+    """A name that does not pick out one entity: several match, or none exactly and the
+    ones it is part of are offered; the reader (or client) chooses."""
 
     def __init__(self, parameter: str, name: str, choices: list[Choice]):
-        super().__init__(parameter, f"{name!r} names {len(choices)} entities; give one of "
-                                    "their IRIs")
+        if len(choices) == 1:
+            message = (f"nothing is named exactly {name!r}; did you mean <{choices[0].iri}> "
+                       f"({choices[0].label})? give its IRI")
+        else:
+            message = f"{name!r} names {len(choices)} entities; give one of their IRIs"
+        super().__init__(parameter, message)
         self.name = name
         self.choices = choices
 

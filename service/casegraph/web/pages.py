@@ -238,6 +238,8 @@ def _passage_view(row: dict[str, Identifier], labeller: Labeller) -> dict:
         "graph": labeller.view(row["g"]),
         "passage": labeller.view(row["passage"]),
         "quote": str(row.get("quote", "")),
+        # The quote's own script (the first case's text is traditional as received).
+        "lang": literal_language(row["quote"]) if "quote" in row else "zh",
         "doc": labeller.view(doc) if doc is not None else None,
     }
 

@@ -202,10 +202,11 @@
       data.cells.forEach(function (c) { if (c[2] > max) max = c[2]; });
       return {
         grid: { left: 250, right: 72, top: 8, bottom: 150 },
+        // interval 0: every company and every kind named (the server sized the grid for it).
         xAxis: { type: "category", data: data.columns,
-                 axisLabel: { rotate: 50, fontSize: 11, width: 190, overflow: "truncate" } },
+                 axisLabel: { interval: 0, rotate: 60, fontSize: 11, width: 190, overflow: "truncate" } },
         yAxis: { type: "category", data: data.rows,
-                 axisLabel: { fontSize: 11, width: 240, overflow: "truncate" } },
+                 axisLabel: { interval: 0, fontSize: 11, width: 240, overflow: "truncate" } },
         // Beside the grid, not under it: the slanted kind names need the space below.
         visualMap: { min: 0, max: max, orient: "vertical", right: 0, top: "middle",
                      itemHeight: 120, calculable: false,
@@ -230,6 +231,10 @@
       return;
     }
     if (typeof data.height === "number") canvas.style.height = data.height + "px";
+    // A grid wider than the page scrolls sideways inside its figure.
+    if (typeof data.minWidth === "number" && figure.clientWidth < data.minWidth) {
+      canvas.style.width = data.minWidth + "px";
+    }
     canvas.hidden = false;
     var chart = echarts.init(canvas, null, { renderer: "svg" });
     var option = merge(build(data));

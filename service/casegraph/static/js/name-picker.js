@@ -7,7 +7,10 @@
   "use strict";
   function attach(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    var chosen = null; // {label, iri} of the suggestion picked, while the text still shows it
+    // {label, iri} of the entity chosen, while the text still shows its name: a suggestion
+    // picked, or the entity the answer is for (the page shows its name, not its IRI).
+    var chosen = input.hasAttribute("data-chosen-iri")
+      ? { label: input.value, iri: input.getAttribute("data-chosen-iri") } : null;
     var active = -1;
     var timer = null;
     var latest = 0;
