@@ -1,7 +1,8 @@
-"""Key facts of the three cases added through the browser curation workspace.
+"""Key facts of the four cases added through the browser curation workspace.
 
-sgcc-weihai-rainbow-team, jinan-heating-staff-proposal-award and
-jinan-energy-engineering-staff-bookroom were drafted, reviewed and published in
+sgcc-weihai-rainbow-team, jinan-heating-staff-proposal-award,
+jinan-energy-engineering-staff-bookroom and huadian-shandong-guangdong-joint-building
+were drafted, reviewed and published in
 ``/curate`` and exported from the store.  These tests pin what their condensed notes
 (data/cases/<slug>/source.txt) say — figures with units, conferrals with issuer, level,
 rank and year, the group hierarchy — and, since the cases were chosen for it, that they
@@ -34,7 +35,8 @@ from tests.case_vocabulary import (
 WEIHAI = "sgcc-weihai-rainbow-team"
 HEATING = "jinan-heating-staff-proposal-award"
 BOOKROOM = "jinan-energy-engineering-staff-bookroom"
-CASES = (WEIHAI, HEATING, BOOKROOM)
+HUADIAN = "huadian-shandong-guangdong-joint-building"
+CASES = (WEIHAI, HEATING, BOOKROOM, HUADIAN)
 
 
 def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
@@ -113,6 +115,38 @@ def test_bookroom_demonstration_site_and_floor_area(dataset: Dataset) -> None:
     assert (area.value, area.unit, area.approximate) == (Decimal("200"), "MTK", True)
 
 
+def test_huadian_joint_building_by_both_party_committees(dataset: Dataset) -> None:
+    text = source_text(HUADIAN)
+    assert "华电广东公司党委和华电山东公司党委在济南开展“华电鲁粤聚合力 奋勇争先谱新篇”党建联建共建活动" in text
+    rows = select(dataset, f"""
+        SELECT ?by WHERE {{
+          GRAPH <{graph_iri(HUADIAN)}> {{
+            ?p a cg:Practice ; cg:practisedBy ?by ;
+               cg:practiceKind <{iri('practice-kind/joint-party-building')}> ;
+               cg:statedIn/cg:quote ?quote .
+            FILTER(CONTAINS(STR(?quote), "党建联建共建活动"))
+          }}
+        }}""")
+    assert {id_path(by) for (by,) in rows} == {
+        "org/huadian-shandong-party-committee", "org/huadian-guangdong-party-committee"}
+    assert rolls_up_to(dataset, "huadian-shandong-party-committee", "china-huadian-group")
+    # 董凤亮 and 梁汉东: each 党委书记、执行董事 of their company.
+    assert "华电山东公司党委书记、执行董事董凤亮和华电广东公司党委书记、执行董事梁汉东" in text
+    held = select(dataset, f"""
+        SELECT ?name ?org ?role WHERE {{
+          GRAPH <{graph_iri(HUADIAN)}> {{
+            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
+            FILTER(lang(?name) = "zh-Hans")
+          }}
+        }}""")
+    assert {(str(n), id_path(o), id_path(r)) for n, o, r in held} == {
+        ("董凤亮", "org/huadian-shandong-party-committee", "role/party-committee-secretary"),
+        ("董凤亮", "org/huadian-shandong", "role/executive-director"),
+        ("梁汉东", "org/huadian-guangdong-party-committee", "role/party-committee-secretary"),
+        ("梁汉东", "org/huadian-guangdong", "role/executive-director"),
+    }
+
+
 def test_units_roll_up_to_their_groups(dataset: Dataset) -> None:
     assert rolls_up_to(dataset, "sgcc-weihai-rainbow-team", "state-grid-shandong")
     assert rolls_up_to(dataset, "jinan-heating-group", "jinan-energy-group")
@@ -136,6 +170,9 @@ def test_weihai_team_bears_the_rainbow_brand_without_a_second_owner(dataset: Dat
     ("award/jinan-staff-proposal-activity-award", HEATING, "jinan-thermal-western-heat-source"),
     ("org/jinan-federation-of-trade-unions", BOOKROOM, "jinan-thermal-western-heat-source"),
     ("metric/floor-area", BOOKROOM, "sgcc-huojia-power-supply"),
+    ("org/huadian-shandong", HUADIAN, "huadian-shandong-five-strive"),
+    ("org/huadian-guangdong", HUADIAN, "huadian-guangdong-two-firsts-four-excellences"),
+    ("org/huadian-guangdong-party-committee", HUADIAN, "huadian-guangdong-two-firsts-four-excellences"),
 ])
 def test_case_reuses_an_iri_another_case_held(
     dataset: Dataset, path: str, added_in: str, held_by: str
