@@ -130,6 +130,11 @@ class Store(ABC):
     def named_graphs(self) -> list[URIRef]:
         """IRIs of the named graphs, sorted."""
 
+    def has_graph(self, iri: URIRef) -> bool:
+        """Whether the store holds the named graph ``iri`` (pages and writes ask this on
+        every request; a backend with a set of names answers without listing them)."""
+        return iri in self.named_graphs()
+
     @abstractmethod
     def graph(self, iri: URIRef) -> Graph:
         """A copy of one named graph (empty if absent)."""

@@ -246,6 +246,15 @@ class OxigraphStore(Store):
             for iri, data in changes.items()
         }
 
+    def has_graph(self, iri: URIRef) -> bool:
+        """Looked up in the cached set of names: no sorted list is built after a write."""
+        with self._state_lock:
+            if self._graph_names is not None:
+                return str(iri) in self._graph_names
+        self.named_graphs()  # fills the cache
+        with self._state_lock:
+            return str(iri) in (self._graph_names or ())
+
     def named_graphs(self) -> list[URIRef]:
         with self._state_lock:
             if self._sorted_names is not None:

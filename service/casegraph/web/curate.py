@@ -328,7 +328,7 @@ def _create_draft():
         raise ApiError(415, f"document {name!r}: use {', '.join(DOCUMENT_TYPES)}")
     workspace = _workspace()
     graph_iri = URIRef(current_settings().base_iri + f"graph/case/{slug}")
-    if graph_iri in current_store().named_graphs():
+    if current_store().has_graph(graph_iri):
         raise ApiError(409, f"slug {slug!r}: a published case already uses it; choose another")
     try:
         document = read_document(Path(name), data)

@@ -139,7 +139,7 @@ def dataset(fmt: str):
 @bp.get("/export/case/<slug>.ttl")
 def case_turtle(slug: str):
     iri = case_graph_iri(slug)
-    if iri not in current_store().named_graphs():
+    if not current_store().has_graph(iri):
         abort(404, description=f"no case graph <{iri}>")
     return _download(current_store().dump("text/turtle", iri), "text/turtle", f"{slug}.ttl")
 

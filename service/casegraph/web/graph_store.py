@@ -84,7 +84,7 @@ def _read(target: URIRef | None) -> Response:
         for name in store.named_graphs():
             graph += store.graph(name)
     else:
-        if target not in store.named_graphs():
+        if not store.has_graph(target):
             raise ApiError(404, f"the store has no graph <{target}>")
         graph = store.graph(target)
     body = serialize_graph(graph, fmt)
@@ -99,7 +99,7 @@ def _read(target: URIRef | None) -> Response:
 def _write(target: URIRef, *, new_graph: bool = False) -> Response:
     incoming = _uploaded_graph(target)
     store = current_store()
-    existed = target in store.named_graphs()
+    existed = store.has_graph(target)
     if request.method == "POST" and existed:
         merged = store.graph(target)
         for triple in incoming:
@@ -113,7 +113,7 @@ def _write(target: URIRef, *, new_graph: bool = False) -> Response:
 
 
 def _delete(target: URIRef) -> Response:
-    if target not in current_store().named_graphs():
+    if not current_store().has_graph(target):
         raise ApiError(404, f"the store has no graph <{target}>")
     write_graphs({target: None})
     return Response(status=204)

@@ -87,7 +87,7 @@ def _entity(iri: URIRef):
     fmt = requested_format()
     if fmt is None:
         abort(406, description="format must be one of html, ttl, jsonld, nt, rdf")
-    named_graph = iri in current_store().named_graphs()
+    named_graph = current_store().has_graph(iri)
     if fmt != "html":
         graph = Graph()
         if named_graph:  # a named graph's IRI dereferences to its content

@@ -221,9 +221,9 @@
     var build = builders[canvas.getAttribute("data-chart")];
     var data = read(figure);
     if (!build || !data) return;
-    // A sideways tree, a flow or a diagram of long names does not fit a phone: the list or
-    // table below it says the same.
-    var wide = { tree: 560, sankey: 700, diagram: 700, heatmap: 700 }[
+    // A sideways tree, a wheel, a flow or a diagram of long names does not fit a phone: the
+    // list or table below it says the same.
+    var wide = { tree: 560, graph: 560, sankey: 700, diagram: 700, heatmap: 700 }[
       canvas.getAttribute("data-chart")];
     if (wide && figure.clientWidth < wide) {
       // The table is the picture here: show it unfolded.
