@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from rdflib import Dataset, Literal
 from rdflib.namespace import XSD
 
@@ -28,7 +27,6 @@ from tests.case_vocabulary import (
     graph_iri,
     id_path,
     iri,
-    rolls_up_to,
     select,
     zh_hans_label,
 )
@@ -80,20 +78,15 @@ def test_iron_army_second_prize_and_micro_innovations(dataset: Dataset) -> None:
 
 def test_city_construction_honours_come_from_the_city(dataset: Dataset) -> None:
     rows = conferrals(dataset, "jinan-city-construction-1-24-n")
-    by_award = {r.award.removeprefix("award/"): r for r in rows}
-    assert set(by_award) == {
-        "jinan-excellent-party-affairs-worker",
-        "jinan-sasac-advanced-grassroots-party-organisation",
-        "jinan-sasac-excellent-party-member",
-        "jinan-sasac-excellent-party-affairs-worker",
-    }
-    assert (
-        by_award["jinan-excellent-party-affairs-worker"].issuer
-        == "org/jinan-municipal-party-committee"
-    )
-    assert {r.issuer for k, r in by_award.items() if k.startswith("jinan-sasac")} == {
-        "org/jinan-sasac"
-    }
+    # 济南市优秀党务工作者 from 中共济南市委; 济南市国资委系统先进基层党组织, 优秀共产党员 and
+    # 优秀党务工作者 from 济南市国资委: three titles, four conferrals. The award IRI is the title;
+    # who gave it is on the conferral, so 优秀党务工作者 is one title from two issuers.
+    assert sorted((r.award, r.issuer) for r in rows) == [
+        ("award/advanced-grassroots-party-organisation", "org/jinan-sasac"),
+        ("award/excellent-party-affairs-worker", "org/jinan-municipal-party-committee"),
+        ("award/excellent-party-affairs-worker", "org/jinan-sasac"),
+        ("award/excellent-party-member", "org/jinan-sasac"),
+    ]
     assert {(r.level, r.year, r.recipient) for r in rows} == {
         ("award-level/municipal", "2024", None)
     }
@@ -240,23 +233,6 @@ def test_brands_belong_to_their_organisations(dataset: Dataset) -> None:
         SELECT ?label WHERE { ?m a cg:BrandMatrix ; rdfs:label ?label . FILTER(lang(?label) = "zh-Hans") }""",
     )
     assert {"“城建铁军1+15”党建品牌矩阵", "“1+24+N”党建品牌矩阵"} <= {str(m) for (m,) in matrices}
-
-
-@pytest.mark.parametrize(
-    ("unit", "group"),
-    [
-        ("jinan-urban-construction-no6-company", "jinan-city-construction-group"),
-        ("jinan-urban-construction-group-party-committee", "jinan-city-construction-group"),
-        ("shandong-ganghua-gas-group", "jinan-energy-group"),
-        ("jinan-thermal-power-engineering-company", "jinan-energy-group"),
-        ("jihua-party-school", "shandong-jihua-gas"),
-        ("science-city-development-group-party-general-branch", "science-city-group"),
-        ("gdd-investment-holding-party-branch", "gdd-investment-holding"),
-    ],
-)
-def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    """Hierarchy edges, some stated in these cases and some (engineering → energy group) in older ones."""
-    assert rolls_up_to(dataset, unit, group)
 
 
 def test_cases_reuse_the_iris_already_in_the_graph(dataset: Dataset) -> None:

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from rdflib import Dataset
 
 from tests.case_vocabulary import (
-    CG,
     ID,
-    rolls_up_to,
     select,
 )
 
@@ -167,20 +164,6 @@ def test_xiantao_honours(dataset: Dataset) -> None:
         ("现代工业企业党建创新成果", "PartyCommittee", "first-prize"),
         ("全国电力行业示范工程", "Innovation", "title"),
     }
-
-
-@pytest.mark.parametrize(
-    ("unit", "group"),
-    [
-        ("state-grid-qingzhou", "state-grid"),
-        ("guoneng-liaocheng-power-hr-party-branch", "china-energy-investment-group"),
-        ("huaneng-jining-power-plant-party-committee", "china-huaneng-group"),
-        ("crpower-xiantao", "china-resources-group"),
-        ("zhuhai-jinwan-power-party-committee", "guangdong-energy-group"),
-    ],
-)
-def test_units_roll_up_to_their_groups(dataset: Dataset, unit: str, group: str) -> None:
-    assert rolls_up_to(dataset, unit, group, CG.EnterpriseGroup)
 
 
 def test_local_brands_derive_from_group_brands(dataset: Dataset) -> None:

@@ -105,11 +105,13 @@ def test_branch_company_rolls_up_all_five_awards_with_their_issuers(client):
     expected = [("五小", "山东省住建系统", "链条炉炉排报警装置"),
                 ("全市职工代表提案活动奖", "济南市总工会", "集成一体化烟气监测报警系统"),
                 ("济南能源集团先进党组织", "济南能源集团有限公司", "西部热源分公司党支部"),
-                ("济南市青年文明号", "原文未载", "西部热源分公司环保车间")]
+                # 济南市青年文明号: the title is 青年文明号 (shared with other cases), the level 市级.
+                ("青年文明号", "原文未载", "西部热源分公司环保车间")]
     for award, issuer, through in expected:
         assert any(award in t and issuer in t and through in t for t in text), (award, text)
     assert sum("济南能源集团先进党组织" in t for t in text) == 2  # 2022 and 2023
     assert any("2021" in t and "一等奖" in t and "省级" in t for t in text)
+    assert any("青年文明号" in t and "市级" in t for t in text)
 
 
 def test_issuer_page_lists_what_it_awarded_with_a_timeline(app, client):
