@@ -76,6 +76,26 @@ def version_held(graph: Graph | None, slug: str, candidates: set[int]) -> int | 
                          f"{sorted(candidates)}: a partial or lost write")
 
 
+def kill_mid_stream(served, version: int, rng: random.Random, round_: int, data_dir, log_dir):
+    """Write a stream of versions from ``version``, kill -9 the server at a random moment
+    after the first acknowledgement, start it again: (the stream, the new server)."""
+    stream = WriteStream(served, version)
+    stream.thread.start()
+    assert stream.first_ack.wait(60), f"round {round_}: no write was acknowledged"
+    time.sleep(rng.uniform(0.0, 1.2))
+    served.kill_9()
+    stream.thread.join(30)
+    return stream, start_serve(data_dir, log_dir=log_dir)
+
+
+def candidate_versions(slug: str, expected: dict[str, int], stream: WriteStream) -> set[int]:
+    """The versions ``slug`` may hold: its last acknowledged one, and the one in flight."""
+    candidates = {expected[slug]} if slug in expected else set()
+    if stream.in_flight and stream.in_flight[0] == slug:
+        candidates.add(stream.in_flight[1])
+    return candidates
+
+
 def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path):
     data_dir = tmp_path / "store"
     rng = random.Random(20240917)
@@ -86,20 +106,12 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path):
     try:
         version = 1
         for round_ in range(ROUNDS):
-            stream = WriteStream(served, version)
-            stream.thread.start()
-            assert stream.first_ack.wait(60), f"round {round_}: no write was acknowledged"
-            time.sleep(rng.uniform(0.0, 1.2))
-            served.kill_9()
-            stream.thread.join(30)
+            stream, served = kill_mid_stream(served, version, rng, round_, data_dir, tmp_path)
             version = stream.version + 1
-            served = start_serve(data_dir, log_dir=tmp_path)
             expected = {**committed, **stream.acknowledged}
             for slug in SLUGS:
-                candidates = {expected[slug]} if slug in expected else set()
-                if stream.in_flight and stream.in_flight[0] == slug:
-                    candidates.add(stream.in_flight[1])
-                held = version_held(served.graph(case_graph_iri(slug)), slug, candidates)
+                held = version_held(served.graph(case_graph_iri(slug)), slug,
+                                    candidate_versions(slug, expected, stream))
                 if slug in expected:
                     assert held is not None, f"round {round_}: acknowledged {slug} is missing"
                 if held is not None:
@@ -128,14 +140,8 @@ def test_kill_9_during_writes_leaves_no_stale_search_index(tmp_path):
     try:
         version = 1
         for round_ in range(SEARCH_ROUNDS):
-            stream = WriteStream(served, version)
-            stream.thread.start()
-            assert stream.first_ack.wait(60), f"round {round_}: no write was acknowledged"
-            time.sleep(rng.uniform(0.0, 1.2))
-            served.kill_9()
-            stream.thread.join(30)
+            stream, served = kill_mid_stream(served, version, rng, round_, data_dir, tmp_path)
             version = stream.version + 1
-            served = start_serve(data_dir, log_dir=tmp_path)
             deadline = time.monotonic() + 60
             while (health := served.get("/healthz")).status == 503:
                 assert time.monotonic() < deadline, health.text
@@ -146,10 +152,8 @@ def test_kill_9_during_writes_leaves_no_stale_search_index(tmp_path):
                       for r in json.loads(answer.text)["results"]}
             expected = {**committed, **stream.acknowledged}
             for slug in SLUGS:
-                candidates = {expected[slug]} if slug in expected else set()
-                if stream.in_flight and stream.in_flight[0] == slug:
-                    candidates.add(stream.in_flight[1])
-                held = version_held(served.graph(case_graph_iri(slug)), slug, candidates)
+                held = version_held(served.graph(case_graph_iri(slug)), slug,
+                                    candidate_versions(slug, expected, stream))
                 branch = f"{ID}org/{slug}-branch"
                 if held is None:
                     assert branch not in labels, f"round {round_}: {slug} is not stored"

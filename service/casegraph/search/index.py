@@ -267,21 +267,35 @@ class SearchIndex:
                 store.stream_rows(fixed_query("search_types")),
                 supers,
             )
-            writer = self._writer()
-            try:
-                writer.delete_all_documents()
-                for iri, entry in entries.items():
-                    writer.add_document(self._document(iri, entry))
-                del entries
-                self._commit(writer, stamp)
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
+            self._replace_documents(None, entries, stamp)
             self._stamp = stamp
             self.built = True
             self.build_error = None
+
+    def _replace_documents(self, removed: list[str] | None, entries: dict[str, _Entry],
+                           stamp: str | None) -> None:
+        """Delete the documents of ``removed`` (every document when None), add those of
+        ``entries`` and commit them with ``stamp``, all in one commit or none.
+
+        ``entries`` is emptied once its documents are added: a rebuild holds every text
+        of the store, and they are let go before the commit.
+        """
+        writer = self._writer()
+        try:
+            if removed is None:
+                writer.delete_all_documents()
+            else:
+                for iri in removed:
+                    writer.delete_documents_by_term("iri", iri)
+            for iri, entry in entries.items():
+                writer.add_document(self._document(iri, entry))
+            entries.clear()
+            self._commit(writer, stamp)
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
 
     def start_rebuild(self, store: Store) -> threading.Thread:
         """Rebuild on a background thread; the service answers meanwhile.
@@ -368,18 +382,7 @@ class SearchIndex:
             types += store.stream_rows(bind_values(fixed_query("search_types"), chunk, trailing=True))
         entries = self._entries(texts, types, self._class_closure(store))
         in_step = stamp if since is not None else None
-        writer = self._writer()
-        try:
-            for iri in iris_sorted:
-                writer.delete_documents_by_term("iri", iri)
-            for iri, entry in entries.items():
-                writer.add_document(self._document(iri, entry))
-            self._commit(writer, in_step)
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
+        self._replace_documents(iris_sorted, entries, in_step)
         self._stamp = in_step
 
     def _subjects_of(self, searcher: tantivy.Searcher, graphs: set[str]) -> list[str]:
