@@ -7,14 +7,29 @@ import shutil
 from click.testing import CliRunner
 from rdflib import URIRef
 
+import pytest
+
 from casegraph import paths
 from casegraph.cli import main
-from tests.web.conftest import UPDATE_TOKEN
+from casegraph.config import Settings
+from casegraph.store.bootstrap import load_bundled
+from casegraph.store.memory import MemoryStore
+from tests.web.conftest import UPDATE_TOKEN, live_service, settings_for
 
 SLUG = "jinan-water-group"
 GRAPH = URIRef(f"https://w3id.org/casegraph/id/graph/case/{SLUG}")
 CASE = URIRef(f"https://w3id.org/casegraph/id/case/{SLUG}")
 SOURCE_TEXT = URIRef("https://w3id.org/casegraph/ns#sourceText")
+
+
+@pytest.fixture(scope="module")
+def memory_service():
+    """The bundled data on the memory backend with the default body limit: a whole case
+    with its text is past the 64 KB the shared test service allows (to test 413s)."""
+    store = MemoryStore()
+    load_bundled(store, Settings())
+    with live_service(store, settings_for("memory")) as live:
+        yield live
 
 
 def _publish(service, cases_dir, token=UPDATE_TOKEN):

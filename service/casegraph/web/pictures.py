@@ -126,7 +126,8 @@ def issuer_flows(rows: list[dict[str, Identifier]], labeller: Labeller) -> dict:
     (issuer, recipient, level) as wide as its count and coloured by the award's level.
 
     An unstated issuer or level is its own node or colour, so that the picture counts
-    every conferral, as the table does.
+    every conferral, as the table does; one conferred jointly by two issuers is a band
+    from each.
     """
     labeller.fetch(t for row in rows for t in row.values())
     unstated = translate("not_stated")
