@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
-
-import pytest
 
 from casegraph import paths
 from casegraph.cli import main
