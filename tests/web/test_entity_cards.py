@@ -95,7 +95,11 @@ def test_heading_is_the_name_in_the_page_language_with_the_other_scripts_beside_
         assert re.match(rf'\s*<span class="label" lang="{lang}"[^>]*>{first}', link), link
 
 
-def test_branch_company_rolls_up_all_five_awards_with_their_issuers(client):
+@pytest.mark.parametrize("units_per_query", [100, 2])
+def test_branch_company_rolls_up_all_five_awards_with_their_issuers(client, monkeypatch,
+                                                                    units_per_query):
+    # Also with the units asked two at a time: a hub's units are asked in batches.
+    monkeypatch.setattr("casegraph.web.cards.UNITS_PER_QUERY", units_per_query)
     page = client.get("/id/org/jinan-thermal-western-heat-source?lang=zh-Hans").get_data(
         as_text=True)
     awards = section(page, "awards")
