@@ -161,10 +161,7 @@ def _organisation(card: Card, iri: URIRef, labeller: Labeller) -> None:
     """Fill an organisation's card; each list keeps its first CARD_LIST_LIMIT entries
     (newest awards first) and only those are labelled, so a hub's page stays bounded."""
     edges = run_fixed("org_hierarchy", [{"org": iri}]).dicts()
-    units = _units_below(iri, edges)
-    received = [row for start in range(0, len(units), UNITS_PER_QUERY)
-                for row in run_fixed("org_awards", [{"unit": u} for u in
-                                                    units[start:start + UNITS_PER_QUERY]]).dicts()]
+    received = _awards_of_units(sorted(_reachable(iri, edges, "parent", "child"), key=str))
     awarded = conferral_rows("issuer", [iri])
     activities = run_fixed("org_activities", [{"org": iri}]).dicts()
 
@@ -231,33 +228,33 @@ def _kind_key(kind: TermView | Identifier | None) -> str:
     return "practice " + (str(kind) if kind is not None else "")
 
 
-def _units_below(iri: URIRef, edges: list[dict]) -> list[Identifier]:
-    """``iri`` and every unit under it (sub-organisations, party organisations) in ``edges``."""
-    down: dict[Identifier, set[Identifier]] = defaultdict(set)
+def _reachable(iri: URIRef, edges: list[dict], source: str, target: str) -> set[Identifier]:
+    """``iri`` and every node reached from it along ``edges`` (rows with a ``source`` and a
+    ``target`` key: "parent" → "child" walks down the hierarchy, "child" → "parent" up)."""
+    following: dict[Identifier, set[Identifier]] = defaultdict(set)
     for row in edges:
-        down[row["parent"]].add(row["child"])
-    units, todo = {iri}, [iri]
+        following[row[source]].add(row[target])
+    reached, todo = {iri}, [iri]
     while todo:
-        for child in down.get(todo.pop(), ()):
-            if child not in units:
-                units.add(child)
-                todo.append(child)
-    return sorted(units, key=str)
+        for node in following.get(todo.pop(), ()):
+            if node not in reached:
+                reached.add(node)
+                todo.append(node)
+    return reached
+
+
+def _awards_of_units(units: list[Identifier]) -> list[dict]:
+    """org_awards for ``units``, UNITS_PER_QUERY at a time (each row is about one unit)."""
+    return [row for start in range(0, len(units), UNITS_PER_QUERY)
+            for row in run_fixed("org_awards", [{"unit": unit} for unit in
+                                                units[start:start + UNITS_PER_QUERY]]).dicts()]
 
 
 def _bounded_hierarchy(card: Card, iri: URIRef, edges: list[dict]) -> list[dict]:
     """The hierarchy edges with at most CARD_LIST_LIMIT children under each unit (the
     first by IRI), keeping every edge of the chain above ``iri``; ``card.totals["units"]``
     counts the units when some were left out."""
-    up: dict[Identifier, set[Identifier]] = defaultdict(set)
-    for row in edges:
-        up[row["child"]].add(row["parent"])
-    chain, todo = {iri}, [iri]
-    while todo:
-        for parent in up.get(todo.pop(), ()):
-            if parent not in chain:
-                chain.add(parent)
-                todo.append(parent)
+    chain = _reachable(iri, edges, "child", "parent")
     kept: list[dict] = []
     children: dict[Identifier, int] = defaultdict(int)
     for row in sorted(edges, key=lambda row: (row["child"] not in chain, str(row["child"]))):
