@@ -26,6 +26,7 @@ TOKEN = "curator-token-for-tests"
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curate" / "eastern-heat-source.txt"
 SLUG = "eastern-heat-source-test"
 ENGLISH = "Eastern Heat Source Branch Party Branch of Jinan Thermal Power Group"
+CASE_TITLE_EN = "Dongyuan Vanguard: the Eastern Heat Source party branch"
 SELECTED = "“智慧巡检”系统上线后,设备巡检时间从3小时降到了40分钟"
 
 
@@ -84,6 +85,21 @@ def choose(select, prefix: str) -> None:
 def submit(page, locator) -> None:
     with page.expect_navigation():
         locator.click()
+
+
+def select_text(page, quote):
+    """Select ``quote`` in the draft's text as a mouse would (a DOM range)."""
+    page.evaluate("""(quote) => {
+        const box = document.getElementById('draft-text');
+        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+        const nodes = []; let all = '';
+        while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+        const at = all.indexOf(quote), end = at + quote.length;
+        const find = (i) => { for (const [n, s] of nodes) if (i >= s && i <= s + n.data.length) return [n, i - s]; };
+        const range = document.createRange();
+        range.setStart(...find(at)); range.setEnd(...find(end));
+        const selection = document.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+    }""", quote)
 
 
 def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server):
@@ -165,17 +181,7 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     assert item(page, "“五小”竞赛奖").get_by_label(re.compile("^Year")).input_value() == "2023"
 
     # Add a fact by selecting it in the text: the innovation and its effect.
-    page.evaluate("""(quote) => {
-        const box = document.getElementById('draft-text');
-        const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-        const nodes = []; let all = '';
-        while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
-        const at = all.indexOf(quote), end = at + quote.length;
-        const find = (i) => { for (const [n, s] of nodes) if (i >= s && i <= s + n.data.length) return [n, i - s]; };
-        const range = document.createRange();
-        range.setStart(...find(at)); range.setEnd(...find(end));
-        const selection = document.getSelection(); selection.removeAllRanges(); selection.addRange(range);
-    }""", SELECTED)
+    select_text(page, SELECTED)
     expect(page.locator("#add-end")).not_to_have_value("")
     start = int(page.locator("#add-start").input_value())
     end = int(page.locator("#add-end").input_value())
@@ -208,6 +214,32 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     branch = item(page, "济南热电集团东部热源分公司党支部")
     assert ENGLISH in branch.locator(".item-meta").inner_text()
 
+    # What a case needs beyond its candidates: its title in English, the page's date, a
+    # section's English name, and a person's role selected in the text.
+    case_panel = page.locator("#case-fields")
+    case_panel.locator("#case-title-form").get_by_label("Name in English").fill(CASE_TITLE_EN)
+    submit(page, page.locator("#case-title-form").get_by_role("button", name="Save labels"))
+    page.locator("#case-fields").get_by_label(re.compile("^Date of the page")).fill("2024-03-05")
+    submit(page, page.locator("#case-fields").get_by_role("button", name="Save fields"))
+    assert page.locator("#case-fields").get_by_label(re.compile("^Date of the page")).input_value() == "2024-03-05"
+    summary = page.locator("#sections details", has_text="案例简介")
+    summary.locator("summary").click()
+    summary.get_by_label("Name in English").fill("Summary")
+    submit(page, summary.get_by_role("button", name="Save labels"))
+    assert "Summary" in page.locator("#sections details", has_text="案例简介").locator("summary").inner_text()
+    select_text(page, "初审编辑:陈𬀩")
+    expect(page.locator("#add-end")).not_to_have_value("")
+    page.get_by_label("What it states").select_option(label="A person's role in an organisation")
+    form = page.locator("#add-form")
+    form.get_by_label("or a new person's name").fill("陈𬀩")
+    form.get_by_label("Role", exact=True).fill("初审编辑")
+    form.get_by_label("Role in English").fill("First-review editor")
+    choose(form.locator("#mem-org"), "济南热电集团东部热源分公司党支部 ")
+    screenshot(page, "curate-add-membership", full_page=False)
+    submit(page, form.get_by_role("button", name="Add"))
+    membership = page.locator("#candidates li.item", has_text="初审编辑").last
+    assert membership.locator(".status").inner_text() == "accepted"
+
     publish = page.get_by_role("button", name="Publish", exact=True)
     assert publish.is_disabled()  # candidates are still open
     submit(page, page.get_by_role("button", name="Accept all remaining candidates"))
@@ -224,6 +256,9 @@ def test_a_curator_turns_a_document_into_a_published_case(curator, curate_server
     assert "智慧巡检" in page.locator(".case-text").inner_text()
     assert page.locator(".case-text mark").count() >= 10
     screenshot(page, "curate-case-page")
+    page.goto(base_url + f"/id/case/{SLUG}?lang=en")
+    assert CASE_TITLE_EN in page.locator("h1").inner_text()
+    assert "2024-03-05" in page.locator("main").inner_text()
     page.goto(base_url + "/search?q=东源先锋&lang=en")
     assert "东源先锋" in page.locator("#group-brand + ol").inner_text()
     page.goto(base_url + "/search?q=智慧巡检系统&lang=en")

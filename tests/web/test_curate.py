@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from casegraph.config import Settings
 from casegraph.drafting.draft_graph import draft_case
@@ -287,3 +288,135 @@ def test_a_published_case_is_found_at_once_by_search_and_reconciliation(client):
     assert "published" in client.get("/curate/drafts").text
     again = client.post(f"/curate/drafts/{SLUG}/op", json={"op": "accept-all", "csrf_token": csrf})
     assert again.status_code == 400 and "published" in again.get_json()["error"]["message"]
+
+
+def test_what_the_workspace_cases_needed_by_hand_is_an_edit_now(drafted):
+    """The hand fixes the four workspace cases needed after export (docs/authoring.md):
+    the case's title and date, sections' English labels and kinds, a new award title's
+    labels and readable IRI, a conferral by two issuers, a brand link, an approximate
+    figure, a membership with its role — each an operation, and the result validates."""
+    from rdflib import RDFS, XSD, Literal, URIRef
+    from rdflib.namespace import DCTERMS, ORG
+
+    from casegraph.drafting.linking import LinkIndex
+    from casegraph.drafting.workspace import CG, ID, SCHEMA
+    from casegraph.shacl.provenance import attach_source_text, check_quotes
+    from casegraph.shacl.validation import validate_graph
+
+    index = LinkIndex.from_data()
+    work = WorkDraft.from_draft(drafted, SLUG)
+
+    def find(label):
+        return next(i for i in work.items if i.label == label and i.live)
+
+    def span(quote):
+        start = work.text.index(quote)
+        return {"start": start, "end": start + len(quote), "quote": quote}
+
+    branch = find("济南热电集团有限公司东部热源分公司")
+    work.apply({"op": "labels", "item": "case", "zh-Hans": "东部热源分公司党支部“东源先锋”",
+                "en": "The Eastern Heat Source Branch's party branch: Dongyuan Vanguard"}, index)
+    titles = set(work.graph.objects(work.case_node, DCTERMS.title))
+    assert Literal("東部熱源分公司黨支部“東源先鋒”", lang="zh-Hant") in titles
+    assert work.title == "东部热源分公司党支部“东源先锋”"
+    work.apply({"op": "fields", "item": "case", "set:dcterms:issued": "2024-03-05"}, index)
+    assert work.graph.value(work.case_node, DCTERMS.issued) == Literal("2024-03-05", datatype=XSD.date)
+    with pytest.raises(DraftEditError, match="not a date"):
+        work.apply({"op": "set", "item": "case", "property": "dcterms:issued", "value": "2024-13-01"}, index)
+    sections = work.sections()
+    first = f"section:{str(sections[0]).rsplit('/', 1)[1]}"
+    work.apply({"op": "labels", "item": first, "zh-Hans": "页首", "en": "Header"}, index)
+    assert (sections[0], CG.missingLabel, None) not in work.graph
+    work.apply({"op": "set", "item": first, "property": "cg:sectionKind",
+                "value": str(ID["section-kind/other"])}, index)
+    with pytest.raises(DraftEditError, match="no such section"):
+        work.apply({"op": "labels", "item": "section:s99", "zh-Hans": "x"}, index)
+
+    # A new award title: labels and a readable IRI; the conferral by two issuers.
+    work.apply({"op": "add", "fact": "award", "award": "山东省住建系统“五小”竞赛一等奖",
+                "level": str(ID["award-level/provincial"]), "year": "2023",
+                "recipient": f"item:{branch.id}", "issuer": "not-stated",
+                **span("2023年荣获山东省住建系统“五小”竞赛一等奖")}, index)
+    award = work.items[-1]
+    work.apply({"op": "labels", "item": award.id, "part": "award", "zh-Hans": "“五小”竞赛一等奖",
+                "en": "First prize of the Five Smalls competition"}, index)
+    work.apply({"op": "rename", "item": award.id, "part": "award", "slug": "five-smalls-first-prize"}, index)
+    title = work.graph.value(URIRef(award.node), CG.award)
+    assert title == ID["award/five-smalls-first-prize"]
+    assert Literal("First prize of the Five Smalls competition", lang="en") in set(
+        work.graph.objects(title, RDFS.label))
+    taken = str(ID["org/jinan-thermal-power-group"])
+    assert taken in index.entities
+    with pytest.raises(DraftEditError, match="already names an entity"):
+        work.apply({"op": "rename", "item": branch.id, "slug": "jinan-thermal-power-group"}, index)
+    work.apply({"op": "rename", "item": branch.id, "slug": "jinan-thermal-eastern-heat-source"}, index)
+    assert branch.node == str(ID["org/jinan-thermal-eastern-heat-source"])
+    assert (URIRef(award.node), CG.recipient, URIRef(branch.node)) in work.graph  # followed the rename
+    two_issuers = [taken, str(ID["org/jinan-thermal-power-group-party-committee"])]
+    work.apply({"op": "fields", "item": award.id, "set:cg:issuer": two_issuers}, index)
+    assert {str(o) for o in work.graph.objects(URIRef(award.node), CG.issuer)} == set(two_issuers)
+    assert (URIRef(award.node), CG.notStatedInSource, CG.issuer) not in work.graph
+    with pytest.raises(DraftEditError, match="one value"):
+        work.apply({"op": "fields", "item": award.id, "set:cg:year": ["2022", "2023"]}, index)
+    linked = next(i for i in work.items if i.linked and i.kind == "organisation")
+    with pytest.raises(DraftEditError, match="entity of the graph"):
+        work.apply({"op": "rename", "item": linked.id, "slug": "something-else"}, index)
+
+    # A brand link, an approximate figure, a membership with a new person and role.
+    brand = next(i for i in work.items if i.kind == "brand" and "东源先锋" in i.label)
+    work.apply({"op": "fields", "item": branch.id, "set:schema:brand": [f"item:{brand.id}"]}, index)
+    assert (URIRef(branch.node), SCHEMA.brand, URIRef(brand.node)) in work.graph
+    work.apply({"op": "add", "fact": "figure", "value": "126", "unit": "C62",
+                "metric": str(ID["metric/heating-area"]), "of": f"item:{branch.id}",
+                **span("新增供热面积126万平方米")}, index)
+    figure = work.items[-1]
+    work.apply({"op": "fields", "item": figure.id, "set:cg:approximate": "true"}, index)
+    assert work.graph.value(URIRef(figure.node), CG.approximate) == Literal(True)
+    work.apply({"op": "add", "fact": "membership", "person": "陈𬀩", "person_en": "Chen Zhi",
+                "role": "初审编辑", "role_en": "First-review editor",
+                "organisation": f"item:{branch.id}", **span("初审编辑:陈𬀩")}, index)
+    membership, person = work.items[-1], work.items[-2]
+    assert (membership.kind, person.kind) == ("membership", "person")
+    node = URIRef(membership.node)
+    assert work.graph.value(node, ORG.member) == URIRef(person.node)
+    role = work.graph.value(node, ORG.role)
+    assert Literal("First-review editor", lang="en") in set(work.graph.objects(role, RDFS.label))
+    work.apply({"op": "rename", "item": membership.id, "part": "role", "slug": "first-review-editor"}, index)
+    assert work.graph.value(node, ORG.role) == ID["role/first-review-editor"]
+
+    for junk in ("一)党小组", "和汽机车间", "锅炉车间和汽机车间", "热电集团", "两个"):
+        work.apply({"op": "reject", "item": find(junk).id}, index)
+    work.apply({"op": "accept-all"}, index)
+    graph = attach_source_text(work.publish_graph(), work.text)
+    report = validate_graph(graph, graph=work.graph_iri)
+    report.results.extend(check_quotes(graph, work.graph_iri))
+    assert not report.violations, report.to_text()
+    again = WorkDraft.from_json(work.to_json())
+    assert set(again.graph) == set(work.graph)
+
+
+def test_the_page_offers_the_new_edits_and_a_form_keeps_every_value(client):
+    """The case's title, the sections, a second value of a multi-valued field and the
+    membership fact are on the page; posting two issuers as the page's form does keeps both."""
+    _sign_in(client)
+    csrf = _csrf(client)
+    text = FIXTURE.read_text(encoding="utf-8")
+    client.post("/curate/drafts", data={"slug": SLUG, "text": text, "csrf_token": csrf})
+    page = client.get(f"/curate/drafts/{SLUG}").text
+    assert 'id="case-title-form"' in page and 'id="sections-h"' in page
+    assert 'data-fact="membership"' in page and 'name="set:dcterms:issued" value="" type="date"' in page
+    state = client.get(f"/curate/drafts/{SLUG}.json").get_json()
+    award = next(i for i in state["items"] if i["kind"] == "award")
+    issuers = ["https://w3id.org/casegraph/id/org/jinan-thermal-power-group",
+               "https://w3id.org/casegraph/id/org/jinan-thermal-power-group-party-committee"]
+    answer = client.post(f"/curate/drafts/{SLUG}/op", data=MultiDict([
+        ("csrf_token", csrf), ("op", "fields"), ("item", award["id"]),
+        ("set:cg:issuer", issuers[0]), ("set:cg:issuer", issuers[1]), ("set:cg:issuer", "")]))
+    assert answer.status_code == 303
+    page = client.get(f"/curate/drafts/{SLUG}").text
+    item = page[page.index(f'id="item-{award["id"]}"'):]
+    item = item[:item.index("</li>")]
+    assert item.count('name="set:cg:issuer"') == 3  # both values, and one more to add
+    selected = re.findall(r'<option value="([^"]+)" selected>', item)
+    group = next(i for i in state["items"] if i["node"] == issuers[0])  # the draft linked it
+    assert f"item:{group['id']}" in selected and issuers[1] in selected

@@ -88,3 +88,41 @@ def test_a_published_case_without_a_bundled_file_shows_its_uploaded_text(memory_
     uncited = "【说明】本文为公开页面要点的中文复述"
     source = (folder / "source.txt").read_text(encoding="utf-8")
     assert uncited in source and uncited in page.text
+
+
+def _export(service, cases_dir, *extra):
+    return CliRunner().invoke(main, ["export-case", SLUG, "--endpoint", service.url,
+                                     "--cases-dir", str(cases_dir), *extra])
+
+
+def test_export_case_writes_back_what_was_published(memory_service, tmp_path):
+    """The way a workspace case joins data/: the graph read from the service is the
+    bundled case (same triples, text in source.txt, not in the graph) and validates."""
+    from rdflib import Dataset
+    from rdflib.compare import isomorphic
+
+    from casegraph.shacl.validation import validate_files
+
+    assert _publish(memory_service, paths.CASES_DIR).exit_code == 0
+    result = _export(memory_service, tmp_path)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / SLUG
+    source = (paths.CASES_DIR / SLUG / "source.txt").read_text(encoding="utf-8")
+    assert (folder / "source.txt").read_text(encoding="utf-8") == source
+    written = (folder / "case.trig").read_text(encoding="utf-8")
+    assert "@base <https://w3id.org/casegraph/id/> ." in written and "<case/jinan-water-group>" in written
+    exported, bundled = Dataset(), Dataset()
+    exported.parse(folder / "case.trig", format="trig")
+    bundled.parse(paths.CASES_DIR / SLUG / "case.trig", format="trig")
+    assert isomorphic(exported.graph(GRAPH), bundled.graph(GRAPH))
+    assert not validate_files([folder / "case.trig"]).violations
+    again = _export(memory_service, tmp_path)
+    assert again.exit_code != 0 and "--force" in again.output
+    assert _export(memory_service, tmp_path, "--force").exit_code == 0
+
+
+def test_export_of_a_case_the_service_lacks_writes_nothing(memory_service, tmp_path):
+    result = CliRunner().invoke(main, ["export-case", "no-such-case", "--endpoint",
+                                       memory_service.url, "--cases-dir", str(tmp_path)])
+    assert result.exit_code != 0 and "has no graph" in result.output
+    assert list(tmp_path.iterdir()) == []

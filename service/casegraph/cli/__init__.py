@@ -169,6 +169,32 @@ def publish_command(slug: str, endpoint: str, cases_dir: str | None) -> None:
         click.echo(f"{len(report.results)} warning(s) in the local report", err=True)
 
 
+@main.command("export-case")
+@click.argument("slug")
+@click.option("--endpoint", required=True, help="Base URL of the casegraph service.")
+@click.option(
+    "--cases-dir",
+    type=click.Path(file_okay=False),
+    help="Folder of case folders to write into (default: data/cases).",
+)
+@click.option("--force", is_flag=True, help="Replace the case folder's files if they exist.")
+def export_case_command(slug: str, endpoint: str, cases_dir: str | None, force: bool) -> None:
+    """Write data/cases/SLUG (case.trig, source.txt) from the case published on a service.
+
+    The way a case curated in the browser workspace joins the bundled corpus.
+    """
+    from pathlib import Path
+
+    from casegraph import paths
+    from casegraph.cli.export import ExportError, export_case
+
+    try:
+        folder = export_case(slug, endpoint, Path(cases_dir or paths.CASES_DIR), force)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {folder / 'case.trig'} and {folder / 'source.txt'}")
+
+
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(

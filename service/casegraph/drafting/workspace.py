@@ -47,7 +47,7 @@ DRAFT_MARKERS = (CG.isDraft, CG.draftConfidence, CG.linkScore, CG.linkRunnerUp,
                  CG.linkRunnerUpScore)
 #: Kinds of candidate, in the order the workspace lists them.
 KINDS = ("organisation", "brand", "award", "figure", "practice", "innovation", "effect",
-         "person", "place", "project", "relation")
+         "person", "membership", "place", "project", "relation")
 #: Kinds whose node is an entity that may be re-linked, merged and retyped.
 ENTITY_KINDS = ("organisation", "brand", "person", "place", "project")
 #: What an entity of each kind may be typed as (prefixed names, shown in the type menu).
@@ -65,24 +65,34 @@ LINK_KINDS = {"organisation": ("organisation",), "brand": ("brand",), "person": 
               "place": ("place",), "project": ("project",)}
 #: IRI folder of a new entity of each kind.
 FOLDERS = {"organisation": "org", "brand": "brand", "person": "person", "place": "place",
-           "project": "project", "award": "award", "innovation": "innovation"}
+           "project": "project", "award": "award", "innovation": "innovation", "role": "role"}
+#: Nodes a candidate's edit may address besides its own (``part``): a conferral's award
+#: title, a membership's role.
+PARTS = {("award", "award"): CG.award, ("membership", "role"): ORG.role}
 #: Properties a ``set`` operation may give, per kind: property → what its value is
 #: ("item": another candidate's node or an existing entity; a concept scheme; "year";
-#: "decimal"; "unit"; "iri").
+#: "date"; "decimal"; "unit"; "iri"; "boolean").  ``case`` is the case document and
+#: ``section`` each of its sections.
 SETTABLE: dict[str, dict[str, str]] = {
-    "case": {"cg:aboutOrganisation": "item", "dcterms:source": "iri"},
+    "case": {"cg:aboutOrganisation": "item", "dcterms:source": "iri", "dcterms:issued": "date"},
+    "section": {"cg:sectionKind": "section-kind"},
     "award": {"cg:recipient": "item", "cg:issuer": "item", "cg:level": "award-level",
               "cg:rank": "award-rank", "cg:year": "year"},
     "figure": {"cg:figureOf": "item", "cg:metric": "metric", "schema:value": "decimal",
-               "schema:unitCode": "unit"},
+               "schema:unitCode": "unit", "cg:approximate": "boolean"},
     "practice": {"cg:practisedBy": "item", "cg:practiceKind": "practice-kind"},
     "innovation": {"cg:developedBy": "item"},
     "effect": {"cg:effectOf": "item", "cg:metric": "metric"},
     "brand": {"cg:brandOwner": "item"},
     "organisation": {"org:subOrganizationOf": "item", "cg:partyOrganisationOf": "item",
-                     "cg:locatedIn": "item"},
+                     "cg:locatedIn": "item", "schema:brand": "item"},
+    "membership": {"org:member": "item", "org:organization": "item"},
     "project": {"cg:locatedIn": "item"},
 }
+#: The properties that take several values (a conferral by two issuers, a practice of two
+#: units, a case about two organisations): their fields send a list; ``set`` replaces all.
+MULTIVALUED = {"cg:aboutOrganisation", "cg:recipient", "cg:issuer", "cg:practisedBy",
+               "schema:brand", "cg:locatedIn"}
 #: Relations between two entities a curator may add from a selected passage.
 RELATIONS = ("org:subOrganizationOf", "cg:partyOrganisationOf", "cg:brandOwner", "cg:locatedIn",
              "cg:derivesFrom", "cg:involves", "cg:developedBy")
@@ -92,6 +102,10 @@ UNITS = ("C62", "P1", "CNY", "ANN", "MON", "WEE", "DAY", "HUR", "MIN", "SEC", "M
 _PREFIXES = {"cg:": str(CG), "schema:": str(SCHEMA), "org:": str(ORG), "dcterms:": str(DCTERMS),
              "rdfs:": str(RDFS), "skos:": str(SKOS)}
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_DATE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+#: A readable IRI slug: lowercase ASCII words joined by hyphens.
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SECTION = re.compile(r"^section:s(\d{2,3})$")
 #: The value a form sends for "the text does not state it" (cg:notStatedInSource).
 NOT_STATED = "not-stated"
 
@@ -257,7 +271,8 @@ class WorkDraft:
             nodes += [o for p in (CG.before, CG.after) for o in self.graph.objects(node, p)
                       if isinstance(o, URIRef)]
         elif item.kind == "person":
-            nodes += [m for m in self.graph.subjects(ORG.member, node) if isinstance(m, URIRef)]
+            nodes += [m for m in self.graph.subjects(ORG.member, node) if isinstance(m, URIRef)
+                      and not any(other.node == str(m) for other in self.items if other.live)]
         return nodes
 
     def items_of(self, node: Node | None) -> list[Item]:
@@ -271,9 +286,9 @@ class WorkDraft:
                      and (item.start, item.end) == (int(start), int(end))]
         return found
 
-    def labels(self, node: URIRef) -> dict[str, str]:
+    def labels(self, node: URIRef, prop: URIRef = RDFS.label) -> dict[str, str]:
         found: dict[str, str] = {}
-        for label in self.graph.objects(node, RDFS.label):
+        for label in self.graph.objects(node, prop):
             if isinstance(label, Literal) and label.language:
                 found.setdefault(label.language, str(label))
         return found
@@ -351,26 +366,77 @@ class WorkDraft:
                    and (other.start, other.end) == (item.start, item.end) for other in self.items)
 
     def _op_labels(self, op: dict, index: LinkIndex) -> str:
-        item = self._live(op)
-        node = URIRef(item.node)
+        """Labels in the three scripts of a candidate, of a part of one (``part``: a
+        conferral's award title, a membership's role), of a section, or the case's title."""
+        node, prop, item_id, item = self._labelled(op, index)
         simplified = str(op.get("zh-Hans", "")).strip()
         traditional = str(op.get("zh-Hant", "")).strip()
         english = str(op.get("en", "")).strip()
         if not simplified:
-            raise DraftEditError(f"item {item.id}: the zh-Hans label may not be empty")
-        if not traditional or traditional == to_traditional(self.labels(node).get("zh-Hans", "")):
+            raise DraftEditError(f"item {item_id}: the zh-Hans label may not be empty")
+        if not traditional or traditional == to_traditional(self.labels(node, prop).get("zh-Hans", "")):
             # Unchanged or empty: the traditional form follows the simplified one.
             traditional = to_traditional(to_simplified(simplified))
-        self.graph.remove((node, RDFS.label, None))
-        self.graph.add((node, RDFS.label, Literal(simplified, lang="zh-Hans")))
-        self.graph.add((node, RDFS.label, Literal(traditional, lang="zh-Hant")))
+        self.graph.remove((node, prop, None))
+        self.graph.add((node, prop, Literal(simplified, lang="zh-Hans")))
+        self.graph.add((node, prop, Literal(traditional, lang="zh-Hant")))
         if english:
-            self.graph.add((node, RDFS.label, Literal(english, lang="en")))
+            self.graph.add((node, prop, Literal(english, lang="en")))
             self.graph.remove((node, CG.missingLabel, Literal("en")))
-        elif (node, CG.missingLabel, Literal("en")) not in self.graph:
+        elif prop == RDFS.label and (node, CG.missingLabel, Literal("en")) not in self.graph:
             self.graph.add((node, CG.missingLabel, Literal("en")))
-        item.label = simplified
-        return item.id
+        if item is not None:
+            item.label = simplified
+        return item_id
+
+    def _labelled(self, op: dict, index: LinkIndex) -> tuple[URIRef, URIRef, str, Item | None]:
+        """The node a ``labels`` operation names, the property its labels are in, the id
+        to answer with and the candidate whose display label follows (None for a part)."""
+        target = str(op.get("item", ""))
+        if target == "case":
+            return self.case_node, DCTERMS.title, target, None
+        if target.startswith("section:"):
+            return self._section(target), RDFS.label, target, None
+        item = self._live(op)
+        if op.get("part"):
+            return self._part(item, op, index), RDFS.label, item.id, None
+        if item.kind == "relation":
+            raise DraftEditError(f"item {item.id}: a relation has no labels of its own")
+        return URIRef(item.node), RDFS.label, item.id, item
+
+    def _section(self, target: str) -> URIRef:
+        found = _SECTION.match(target)
+        node = ID[f"case/{self.slug}/section/s{found.group(1)}"] if found else None
+        if node is None or (node, RDF.type, CG.Section) not in self.graph:
+            raise DraftEditError(f"item {target!r}: no such section (section:s01 … "
+                                 f"section:s{len(self.sections()):02d})")
+        return node
+
+    def sections(self) -> list[URIRef]:
+        """The case's sections in their order."""
+        return sorted((s for s in self.graph.objects(self.case_node, CG.hasSection)
+                       if isinstance(s, URIRef)),
+                      key=lambda s: int(self.graph.value(s, CG.order) or 0))
+
+    def _part(self, item: Item, op: dict, index: LinkIndex) -> URIRef:
+        """A node the candidate introduces (its award title, its role), when this draft
+        minted it: an existing entity's labels and IRI belong to the graph, not this case."""
+        part = str(op.get("part", ""))
+        prop = PARTS.get((item.kind, part))
+        if prop is None:
+            parts = [p for k, p in PARTS if k == item.kind]
+            raise DraftEditError(f"item {item.id}: part {part!r}: a {item.kind} has "
+                                 f"{', '.join(parts) or 'no parts'}")
+        node = self.graph.value(URIRef(item.node), prop)
+        if not isinstance(node, URIRef):
+            raise DraftEditError(f"item {item.id}: it has no {part} yet")
+        self._own(node, index, item.id)
+        return node
+
+    def _own(self, node: URIRef, index: LinkIndex, item_id: str) -> None:
+        if str(node) in index.entities:
+            raise DraftEditError(f"item {item_id}: {node} is an entity of the graph; its IRI and "
+                                 "labels are the graph's (re-link to another entity instead)")
 
     def _op_type(self, op: dict, index: LinkIndex) -> str:
         item = self._live(op)
@@ -455,25 +521,48 @@ class WorkDraft:
         item_id = str(op.get("item", ""))
         if item_id == "case":
             return "case", self.case_node, item_id
+        if item_id.startswith("section:"):
+            return "section", self._section(item_id), item_id
         item = self._live(op)
         return item.kind, URIRef(item.node), item_id
 
     def _give(self, kind: str, node: URIRef, prop_name: str, raw: object, index: LinkIndex) -> None:
+        """Replace a property's values; a multi-valued one (``MULTIVALUED``) takes a list."""
         allowed = SETTABLE.get(kind, {})
         if prop_name not in allowed:
             raise DraftEditError(f"property {prop_name!r}: a {kind} may set "
                                  f"{', '.join(allowed) or 'nothing'}")
-        value = self._value(allowed[prop_name], raw, index, prop_name)
+        raws = list(raw) if isinstance(raw, list | tuple) else [raw]
+        values = [self._value(allowed[prop_name], one, index, prop_name) for one in raws]
+        present = list(dict.fromkeys(v for v in values if v is not None))
+        if len(present) > 1 and prop_name not in MULTIVALUED:
+            raise DraftEditError(f"{prop_name}: a {kind} has one value, not {len(present)}")
         prop = expand(prop_name)
         self.graph.remove((node, prop, None))
         self.graph.remove((node, CG.notStatedInSource, prop))
-        if value is not None:
+        for value in present:
             self.graph.add((node, prop, value))
-        elif str(raw or "").strip() == NOT_STATED:
+            self._cite(value, node)
+        if not present and any(str(one or "").strip() == NOT_STATED for one in raws):
             if kind != "award" or prop_name not in ("cg:issuer", "cg:recipient", "cg:level"):
                 raise DraftEditError(f"{prop_name}: only a conferral's issuer, recipient and "
                                      "level may be recorded as not stated in the text")
             self.graph.add((node, CG.notStatedInSource, prop))
+
+    def _cite(self, value: Node, node: URIRef) -> None:
+        """An entity the case now points at is traced to a passage of this case, as every
+        node is: the passages of the fact pointing at it, or else one that names it."""
+        if not isinstance(value, URIRef) or (value, CG.statedIn, None) in self.graph \
+                or (value, RDF.type, None) not in self.graph \
+                or str(value).startswith(f"{self.case_node}/"):
+            return
+        passages = list(self.graph.objects(node, CG.statedIn))
+        if not passages:
+            names = {str(label) for label in self.graph.objects(value, RDFS.label)}
+            passages = [p for p in self.graph.subjects(RDF.type, CG.Passage)
+                        if any(n in str(self.graph.value(p, CG.quote)) for n in names)][:1]
+        for passage in passages:
+            self.graph.add((value, CG.statedIn, passage))
 
     def _value(self, what: str, raw: object, index: LinkIndex, name: str) -> Node | None:
         text = str(raw if raw is not None else "").strip()
@@ -485,6 +574,14 @@ class WorkDraft:
             if not _YEAR.match(text):
                 raise DraftEditError(f"{name}: {text!r} is not a year (four digits, 1900–2099)")
             return Literal(text, datatype=XSD.gYear)
+        if what == "date":
+            if not _DATE.match(text):
+                raise DraftEditError(f"{name}: {text!r} is not a date (YYYY-MM-DD)")
+            return Literal(text, datatype=XSD.date)
+        if what == "boolean":
+            if text not in ("true", "false"):
+                raise DraftEditError(f"{name}: {text!r} is not true or false")
+            return Literal(True) if text == "true" else None
         if what == "decimal":
             return Literal(_decimal(text, name))
         if what == "unit":
@@ -507,9 +604,43 @@ class WorkDraft:
             if not other.live:
                 raise DraftEditError(f"{name}: candidate {other.id} was {other.status}")
             return URIRef(other.node)
-        if text in index.entities or (URIRef(text), None, None) in self.graph:
+        if (URIRef(text), None, None) in self.graph:
+            return URIRef(text)
+        if text in index.entities:
+            # The case restates what it points at (types, labels), as every case does, so
+            # its graph validates on its own.
+            self._restate(URIRef(text), index.entities[text])
             return URIRef(text)
         raise DraftEditError(f"{name}: {text!r} is neither a candidate nor an entity of the graph")
+
+    def _op_rename(self, op: dict, index: LinkIndex) -> str:
+        """Give an IRI this draft minted a readable slug (``org/<slug>``, ``award/<slug>`` …);
+        an entity the graph already holds keeps its IRI."""
+        item = self._live(op)
+        if op.get("part"):
+            kind, node = str(op["part"]), self._part(item, op, index)
+        elif item.kind in (*ENTITY_KINDS, "innovation"):
+            kind, node = item.kind, URIRef(item.node)
+            self._own(node, index, item.id)
+        else:
+            raise DraftEditError(f"item {item.id}: a {item.kind} keeps its case-local IRI "
+                                 f"({item.node})")
+        slug = str(op.get("slug", "")).strip()
+        if not _SLUG.match(slug):
+            raise DraftEditError(f"slug {slug!r}: use lowercase ASCII words joined by hyphens "
+                                 "(e.g. jinan-heating-group)")
+        new = ID[f"{FOLDERS[kind]}/{slug}"]
+        if new == node:
+            return item.id
+        if str(new) in index.entities or (new, None, None) in self.graph \
+                or (None, None, new) in self.graph:
+            raise DraftEditError(f"slug {slug!r}: {new} already names an entity (choose another, "
+                                 "or re-link to it)")
+        self._rename(node, new)
+        for other in self.items:
+            if other.node == str(node):
+                other.node = str(new)
+        return item.id
 
     # --- adding facts from a selection -----------------------------------------
 
@@ -640,6 +771,46 @@ class WorkDraft:
                             self._value("unit", op.get(f"{side}_unit"), index, f"{side}_unit")))
         return self._new_item("effect", label, node)
 
+    def _add_membership(self, op, index, passage, quote) -> Item:
+        """A person's position in an organisation with a role (the person chosen, or named
+        as a new one; the role linked by its name when the graph has it)."""
+        chosen = str(op.get("member") or "").strip()
+        if chosen:
+            person = self._entity_ref(chosen, index, "member")
+        else:
+            name = str(op.get("person") or "").strip()
+            if not name:
+                raise DraftEditError("member/person: choose the person, or name a new one")
+            person = self._new_entity("person", name, SCHEMA.Person, passage,
+                                      {"label_en": op.get("person_en")}, index)
+            self.items.append(self._new_item("person", name, person))
+        organisation = self._entity_ref(str(op.get("organisation") or ""), index, "organisation")
+        role = self._role(str(op.get("role") or "").strip(), op, index)
+        node = self._local("membership")
+        for prop, value in ((RDF.type, ORG.Membership), (ORG.member, person),
+                            (ORG.organization, organisation), (ORG.role, role),
+                            (CG.statedIn, passage)):
+            self.graph.add((node, prop, value))
+        names = [self.labels(n).get("zh-Hans") or _entity_label(index, n)
+                 for n in (person, role, organisation)]
+        return self._new_item("membership", " · ".join(names), node)
+
+    def _role(self, name: str, op: dict, index: LinkIndex) -> URIRef:
+        if not name:
+            raise DraftEditError("role: name the role (e.g. 党支部书记) or choose an existing one")
+        entity = index.entities.get(name)
+        if entity is None or entity.kind != "role":
+            match = index.link(name, ("role",))
+            entity = match.entity if match and match.score >= 0.8 else None
+        if entity is not None:
+            role = URIRef(entity.iri)
+            self._restate(role, entity)
+            return role
+        role = self._mint("role", name, index)
+        self.graph.add((role, RDF.type, ORG.Role))
+        self._label(role, name, {"label_en": op.get("role_en")})
+        return role
+
     def _add_relation(self, op, index, passage, quote) -> Item:
         prop_name = str(op.get("property", ""))
         if prop_name not in RELATIONS:
@@ -751,9 +922,9 @@ class WorkDraft:
         return node
 
 
-OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "set",
-              "fields", "add")
-FACTS = ("organisation", "figure", "award", "practice", "effect", "relation")
+OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "rename",
+              "set", "fields", "add")
+FACTS = ("organisation", "figure", "award", "practice", "effect", "membership", "relation")
 
 
 def _decimal(raw: object, name: str) -> Decimal:

@@ -43,6 +43,8 @@ from flask import (
     url_for,
 )
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
+from werkzeug.datastructures import MultiDict
 
 from casegraph.drafting.candidates import to_traditional
 from casegraph.drafting.documents import DocumentError, read_document
@@ -54,6 +56,8 @@ from casegraph.drafting.workspace import (
     FACTS,
     KINDS,
     LINK_KINDS,
+    MULTIVALUED,
+    PARTS,
     RELATIONS,
     SETTABLE,
     TYPES,
@@ -379,7 +383,7 @@ def edit(slug: str):
     """Apply one edit operation (form fields, or the same as a JSON object)."""
     payload = request.get_json(silent=True)
     as_json = isinstance(payload, dict)
-    op = payload if as_json else _form_op(request.form.to_dict())
+    op = payload if as_json else _form_op(request.form)
     op.pop(CSRF_FIELD, None)
     workspace = _workspace()
     with workspace.drafts.lock:
@@ -398,12 +402,16 @@ def edit(slug: str):
     return redirect(url_for("curate.draft", slug=slug) + anchor, code=303)
 
 
-def _form_op(form: dict[str, str]) -> dict[str, str]:
+def _form_op(form: MultiDict[str, str]) -> dict[str, object]:
     """A form's fields as an operation: the add-a-fact form names each kind's fields
-    ``<fact>.<field>`` (one form, one fieldset per kind); only the chosen kind's count."""
+    ``<fact>.<field>`` (one form, one fieldset per kind); only the chosen kind's count.
+    A multi-valued field (one menu per value) arrives as the list of its values."""
     fact = form.get("fact", "")
-    op = {k: v for k, v in form.items() if "." not in k}
+    op: dict[str, object] = {k: v for k, v in form.items() if "." not in k}
     op.update({k.split(".", 1)[1]: v for k, v in form.items() if k.startswith(fact + ".")})
+    for key in form:
+        if key.startswith("set:") and key[4:] in MULTIVALUED:
+            op[key] = form.getlist(key)
     return op
 
 
@@ -548,10 +556,16 @@ def _view(work: WorkDraft, index: LinkIndex, report: ValidationReport) -> dict:
             "types": sorted(curie(str(t)) for t in work.graph.objects(node, _RDF_TYPE)),
             "linked": item.linked,
             "values": {p: _current(work, node, p) for p in SETTABLE.get(item.kind, {})},
+            "parts": _parts(work, index, item),
             "quote": work.text[item.start:item.end],
             "page": page_href(node) if item.linked or work.state == "published" else None,
         }
     case_values = {p: _current(work, work.case_node, p) for p in SETTABLE["case"]}
+    sections = [{
+        "id": f"section:{str(node).rsplit('/', 1)[1]}",
+        "labels": work.labels(node),
+        "values": {p: _current(work, node, p) for p in SETTABLE["section"]},
+    } for node in work.sections()]
     undecided = work.undecided()
     return {
         "work": work,
@@ -570,11 +584,15 @@ def _view(work: WorkDraft, index: LinkIndex, report: ValidationReport) -> dict:
         "link_kinds": LINK_KINDS,
         "settable": SETTABLE,
         "case_values": case_values,
+        "case_title": work.labels(work.case_node, DCTERMS.title),
+        "sections": sections,
+        "multivalued": MULTIVALUED,
         "facts": FACTS,
         "relations": RELATIONS,
         "units": UNITS,
         "concepts": {kind: concept_choices(index, kind)
-                     for kind in ("practice-kind", "metric", "award-level", "award-rank")},
+                     for kind in ("practice-kind", "metric", "award-level", "award-rank",
+                                  "section-kind")},
         "case_href": page_href(work.case_node),
         "kind_name": lambda kind: translate(f"curate_kind_{kind}"),
     }
@@ -583,12 +601,33 @@ def _view(work: WorkDraft, index: LinkIndex, report: ValidationReport) -> dict:
 _RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def _current(work: WorkDraft, node: URIRef, prop: str) -> str:
-    value = work.graph.value(node, expand(prop))
-    if value is None:
+def _current(work: WorkDraft, node: URIRef, prop: str) -> str | list[str]:
+    """A field's value as its menu names it (``item:c012`` for a candidate's node); the
+    list of them for a multi-valued property."""
+    values = sorted(work.graph.objects(node, expand(prop)), key=str)
+    if not values:
         stated_none = (node, expand("cg:notStatedInSource"), expand(prop))
-        return "not-stated" if stated_none in work.graph else ""
+        found = "not-stated" if stated_none in work.graph else ""
+        return [found] if prop in MULTIVALUED else found
+    named = [_menu_value(work, value) for value in values]
+    return named if prop in MULTIVALUED else named[0]
+
+
+def _menu_value(work: WorkDraft, value) -> str:
     for item in work.items:
         if item.live and item.node == str(value):
             return f"item:{item.id}"
     return str(value)
+
+
+def _parts(work: WorkDraft, index: LinkIndex, item) -> list[dict]:
+    """The nodes a candidate introduced that the curator may label and rename (a new
+    award title, a new role); an existing entity is the graph's and is not offered."""
+    found = []
+    for (kind, part), prop in PARTS.items():
+        if kind != item.kind:
+            continue
+        node = work.graph.value(URIRef(item.node), prop)
+        if isinstance(node, URIRef) and str(node) not in index.entities:
+            found.append({"part": part, "iri": str(node), "labels": work.labels(node)})
+    return found

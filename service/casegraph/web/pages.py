@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
 from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Identifier
 
 from casegraph import paths
@@ -305,6 +306,9 @@ def _case_document(iri: URIRef, statements: list[dict[str, Identifier]]):
         text_missing=text is None,
         passages=list(passages.values()),
         formats=_format_links(),
+        source_page=next((str(r["o"]) for r in statements if r["p"] == DCTERMS.source
+                          and isinstance(r["o"], URIRef)), None),
+        issued=next((str(r["o"]) for r in statements if r["p"] == DCTERMS.issued), None),
     )
 
 
