@@ -137,19 +137,21 @@ def test_every_case_title_is_in_three_scripts_and_the_hant_one_matches(folder, d
 
 @pytest.mark.parametrize("folder", CASE_FOLDERS, ids=lambda f: f.name)
 def test_case_document_records_the_page_its_note_names(folder: Path, datasets) -> None:
-    """A condensed note opens with ``source: <address>`` (or a remark where the corpus kept
-    no address); its case document records that address as dcterms:source and says it
-    is a condensed note, so the page a reader is sent to is the one the text came from.
-    A text without that header is the page itself, not a note."""
+    """A condensed note's header (its first lines: ``source: <address>``, ``title: …``)
+    names its page (or a remark where the corpus kept no address); its case document
+    records that address as dcterms:source and says it is a condensed note, so the page a
+    reader is sent to is the one the text came from.  A text without that header is the
+    page itself, not a note."""
     graph = named_graphs(datasets[folder.name])[0]
     document = URIRef(f"{ID}case/{folder.name}")
-    first_line = (folder / "source.txt").read_text(encoding="utf-8").split("\n", 1)[0]
+    header = (folder / "source.txt").read_text(encoding="utf-8").split("\n")[:5]
+    source_line = next((line for line in header if line.startswith("source: ")), None)
     recorded = graph.value(document, DCTERMS.source)
     condensed = graph.value(document, CG.isCondensedNote)
-    if not first_line.startswith("source: "):
+    if source_line is None:
         assert (recorded, condensed) == (None, None), f"{folder.name} has no source header"
         return
-    address = first_line.removeprefix("source: ")
+    address = source_line.removeprefix("source: ").strip()
     expected = URIRef(address) if re.fullmatch(r"https?://\S+", address) else None
     assert recorded == expected, f"{folder.name}: dcterms:source {recorded}, note names {address}"
     assert condensed == Literal(True), f"{folder.name} is not marked a condensed note"
