@@ -238,7 +238,8 @@ def digits(amount: Decimal) -> str:
 
 def written_forms(value: Decimal, unit: str | None) -> re.Pattern[str]:
     """The ways a note writes ``value``: in digits (99.6, 1128); in 万 or 亿, with 余 or 多
-    before them when approximate (docs/modelling.md: 518余万平方米 is 5180000); in characters
+    before them when approximate (docs/modelling.md: 518余万平方米 is 5180000), also with a
+    decimal (8.8万根 is 88000, 1.2亿 is 120000000); in characters
     when small (四天四夜, 两个专题, 百年); and megawatts as 万千瓦 (70万千瓦 is 700 MW).
     Traditional-script notes write 萬, 億, 餘 and 兩."""
     amounts = [value, value * 1000] if unit == "MAW" else [value]
@@ -246,8 +247,9 @@ def written_forms(value: Decimal, unit: str | None) -> re.Pattern[str]:
     for amount in amounts:
         forms.append(digits(amount) + NOT_SCALED)
         for scale, suffix in ((Decimal(10) ** 4, "[万萬]"), (Decimal(10) ** 8, "[亿億]")):
-            if amount >= scale and amount % scale == 0:
-                forms.append(digits(amount / scale) + "[余餘多]?" + suffix)
+            scaled = amount / scale
+            if amount >= scale and scaled == scaled.quantize(Decimal("0.01")):
+                forms.append(digits(scaled) + "[余餘多]?" + suffix)
         if amount == amount.to_integral_value():
             written = numerals(int(amount))
             forms += [NOT_AFTER_NUMERAL + n + NOT_BEFORE_NUMERAL for n in sorted(written)]
