@@ -16,10 +16,11 @@ from decimal import Decimal
 
 import pytest
 from rdflib import RDFS, Dataset, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, XSD
 
 from tests.case_vocabulary import (
     CG,
+    SCHEMA,
     conferrals,
     figures,
     graph_iri,
@@ -97,6 +98,28 @@ def test_case_is_one_graph_citing_its_page_and_quoting_its_text(dataset: Dataset
 def test_case_date_is_the_pages(dataset: Dataset, slug: str, day: str) -> None:
     assert day in source_text(slug)
     assert str(dataset.graph(graph_iri(slug)).value(iri(f"case/{slug}"), DCTERMS.issued)) == day
+
+
+def test_longhua_date_is_the_month_of_its_address(dataset: Dataset) -> None:
+    # The page shows no day; its address (…/202504/…) and the note give the month.
+    assert "即2025年4月" in source_text(LONGHUA)
+    issued = dataset.graph(graph_iri(LONGHUA)).value(iri(f"case/{LONGHUA}"), DCTERMS.issued)
+    assert (str(issued), issued.datatype) == ("2025-04", XSD.gYearMonth)
+
+
+def test_brands_and_the_teams_bearing_them(dataset: Dataset) -> None:
+    assert "国家电网浙江电力红船共产党员服务队" in source_text(CIXI)
+    assert "成立“电之翼”供电志愿服务队" in source_text(LONGHUA)
+    for slug, brand, owner, teams in (
+        (CIXI, "brand/red-boat-party-member-service-team", "org/state-grid-zhejiang",
+         {"org/sgcc-cixi-red-boat-service-team", "org/sgcc-cixi-customer-service-red-boat-service-team",
+          "org/sgcc-zhejiang-red-boat-service-team"}),
+        (LONGHUA, "brand/csg-longhua-wings-of-power", "org/csg-shenzhen-longhua-power-supply-bureau",
+         {"org/csg-longhua-wings-of-power-volunteer-team"}),
+    ):
+        case = dataset.graph(graph_iri(slug))
+        assert {id_path(o) for o in case.objects(iri(brand), CG.brandOwner)} == {owner}
+        assert {id_path(t) for t in case.subjects(SCHEMA.brand, iri(brand))} == teams
 
 
 def test_caishi_station_titles_from_state_grid_shandong(dataset: Dataset) -> None:
@@ -218,6 +241,7 @@ def test_longhua_practices_and_units(dataset: Dataset) -> None:
     ("role/reporter", JIANGSU, "guoneng-liaocheng-power"),
     ("metric/service-teams", JIANGSU, "sgcc-qingzhou-rainbow-team"),
     ("metric/households", LONGHUA, "zibo-thermal-warm-curtain"),
+    ("place/jiangsu", JIANGSU, "huadian-jiangsu-five-shows-five-contests"),
 ])
 def test_case_reuses_an_iri_another_case_held(
     dataset: Dataset, path: str, added_in: str, held_by: str
