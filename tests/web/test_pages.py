@@ -104,6 +104,37 @@ def test_incoming_links_are_counted_and_paged(client, monkeypatch):
     assert client.get("/id/practice-kind/brand-building?in_page=x").status_code == 400
 
 
+def test_outgoing_values_are_paged_per_property_with_their_graph_counts(client, monkeypatch):
+    """A property with more values than a page is paged (?out_page=); the small ones (the
+    labels) are on every page; each value says in how many graphs it is stated."""
+    monkeypatch.setattr(pages, "OUTGOING_PAGE_SIZE", 3)
+    iri = f"{ID}org/jinan-energy-group"
+    sparql = f"""SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH ?g {{ <{iri}> <{CG}statedIn> ?p }} }}"""
+    answer = client.get("/sparql", query_string={"query": sparql},
+                        headers={"Accept": "application/sparql-results+json"}).get_json()
+    passages = int(answer["results"]["bindings"][0]["n"]["value"])
+    assert passages > 3
+    label_graphs = client.get("/sparql", query_string={"query": f"""SELECT (COUNT(DISTINCT ?g) AS ?n)
+        WHERE {{ GRAPH ?g {{ <{iri}> <{RDFS.label}> "济南能源集团有限公司"@zh-Hans }} }}"""},
+        headers={"Accept": "application/sparql-results+json"}).get_json()
+    restated = int(label_graphs["results"]["bindings"][0]["n"]["value"])
+    pages_count = -(-passages // 3)
+    seen = 0
+    for number in range(1, pages_count + 1):
+        html = client.get(f"/id/org/jinan-energy-group?lang=en&out_page={number}").get_data(as_text=True)
+        table = html.split('id="props-h"')[1].split("</table>")[0]
+        assert "济南能源集团有限公司" in table and "Jinan Energy Group" in table  # on every page
+        assert f"Page {number} / {pages_count}" in html.split('id="props-h"')[1].split("</section>")[0]
+        stated = table.split("<code>cg:statedIn</code>")[1] if "<code>cg:statedIn</code>" in table else ""
+        seen += stated.count('class="graphs"')
+    assert seen == passages
+    first = client.get("/id/org/jinan-energy-group?lang=en").get_data(as_text=True)
+    table = first.split('id="props-h"')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr>") if '"济南能源集团有限公司"' in r or ">济南能源集团有限公司<" in r)
+    assert f"Sources ({restated})" in row
+    assert client.get("/id/org/jinan-energy-group?out_page=0").status_code == 400
+
+
 def test_ui_language_from_parameter_and_accept_language(client):
     assert "屬性" in client.get("/id/place/jinan?lang=zh-Hant").get_data(as_text=True)
     fresh = client.application.test_client()

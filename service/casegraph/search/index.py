@@ -370,17 +370,18 @@ class SearchIndex:
         graphs |= since or set()
         searcher = self._index.searcher()
         iris = set(self._subjects_of(searcher, graphs))
-        for graph_iri in graphs:
-            iris.update(
-                str(s) for s in store.graph(URIRef(graph_iri)).subjects() if isinstance(s, URIRef)
-            )
+        for start in range(0, len(graphs), 500):
+            chunk = [{"g": URIRef(g)} for g in sorted(graphs)[start : start + 500]]
+            iris.update(s[1] for (s,) in store.stream_rows(
+                bind_values(fixed_query("graph_subjects"), chunk, trailing=True)))
         iris_sorted = sorted(iris)
-        texts, types = [], []
+        texts, in_graphs, types = [], [], []
         for start in range(0, len(iris_sorted), 500):
             chunk = [{"s": URIRef(iri)} for iri in iris_sorted[start : start + 500]]
-            texts += store.stream_rows(bind_values(fixed_query("search_texts"), chunk, trailing=True))
-            types += store.stream_rows(bind_values(fixed_query("search_types"), chunk, trailing=True))
-        entries = self._entries(texts, types, self._class_closure(store))
+            for name, rows in (("search_subject_texts", texts), ("search_subject_graphs", in_graphs),
+                               ("search_types", types)):
+                rows += store.stream_rows(bind_values(fixed_query(name), chunk, trailing=True))
+        entries = self._entries(texts, types, self._class_closure(store), in_graphs)
         in_step = stamp if since is not None else None
         self._replace_documents(iris_sorted, entries, in_step)
         self._stamp = in_step
@@ -425,16 +426,26 @@ class SearchIndex:
         return supers
 
     @staticmethod
-    def _entries(text_rows, type_rows, supers: dict[str, set[str]]) -> dict[str, _Entry]:
+    def _entries(text_rows, type_rows, supers: dict[str, set[str]],
+                 graph_rows: Iterable[tuple] = ()) -> dict[str, _Entry]:
         """Group rows ``(subject, predicate, text, graph)`` (term parts, see ``Store.stream_rows``) into
-        one entry per subject."""
+        one entry per subject.
+
+        A re-index after a write reads the distinct texts ``(subject, predicate, text)`` and
+        the graphs ``(subject, graph)`` apart instead: a hub's label stated in a thousand
+        graphs is then one text row and a thousand short ones, not a thousand of each text.
+        """
         entries: dict[str, _Entry] = {}
-        for subject, predicate, text, graph in text_rows:
+        for subject, predicate, text, *graph in text_rows:
             if subject[0] == "u" and text[0] == "l":
                 entry = entries.setdefault(subject[1], _Entry())
                 lang = canonical_language_tag(text[2] or "")
                 entry.texts.setdefault((FIELDS[predicate[1]], lang, text[1]))
-                entry.graphs.add(graph[1])
+                if graph:
+                    entry.graphs.add(graph[0][1])
+        for subject, graph in graph_rows:
+            if subject[1] in entries:
+                entries[subject[1]].graphs.add(graph[1])
         types: dict[str, set[str]] = {}
         for subject, cls in type_rows:
             types.setdefault(subject[1], set()).add(cls[1])

@@ -520,6 +520,7 @@ def _state(work: WorkDraft, report: ValidationReport) -> dict:
         "updated": work.updated,
         "undecided": len(work.undecided()),
         "publishable": not report.violations and not work.undecided() and work.state != "published",
+        "text": work.text,  # what the offsets of every span and every ``add`` count in
         "items": [vars(item) for item in work.items],
         "report": _results(work, report),
     }

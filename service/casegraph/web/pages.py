@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
-from rdflib.term import Identifier
+from rdflib.term import BNode, Identifier
 
 from casegraph import paths
 from casegraph.rdf.terms import LABEL_LANGUAGES, is_sparql_iri
@@ -42,6 +42,12 @@ bp = Blueprint("pages", __name__)
 # be described (the fixed queries bind the IRI as a term) and is the client's error.
 #: Incoming links shown per page (``?in_page=``); no page is unbounded.
 INCOMING_PAGE_SIZE = 50
+#: Values of one property shown per page (``?out_page=``): the outgoing side is paged as
+#: the incoming side is (a hub is stated in a passage of every case about its units).
+OUTGOING_PAGE_SIZE = 50
+#: Values stated in more graphs than the page lists are asked for one by one with a LIMIT;
+#: past this many on one page only their counts are shown.
+HEAVY_VALUES_ASKED = 12
 CG = "https://w3id.org/casegraph/ns#"
 CASE_DOCUMENT = URIRef(CG + "CaseDocument")
 SOURCE_TEXT_FILE = URIRef(CG + "sourceTextFile")
@@ -99,10 +105,11 @@ def _entity(iri: URIRef):
             abort(404, description=f"the graph states nothing about <{iri}>")
         return rdf_response(graph, fmt)
 
-    statements = run_fixed("entity_statements", [{"s": iri}]).dicts()
-    in_page = _positive_int("in_page")
+    in_page, out_page = _positive_int("in_page"), _positive_int("out_page")
+    value_counts = run_fixed("entity_value_counts", [{"s": iri}]).dicts()
+    statements = _values(iri, value_counts, out_page)
     counts = run_fixed("entity_incoming_counts", [{"s": iri}]).dicts()
-    if not statements and not counts:
+    if not value_counts and not counts:
         return _vary(render_template("entity.html", missing=True, iri=str(iri)), 404)
 
     types = {row["o"] for row in statements if row["p"] == RDF.type}
@@ -118,9 +125,13 @@ def _entity(iri: URIRef):
     # The outgoing side is bounded as the incoming side is paged: a hub is stated in,
     # cited by and mentioned in every case about its units; the page lists the first
     # CARD_LIST_LIMIT of each and says how many there are.
-    all_passages = run_fixed("entity_passages", [{"s": iri}]).dicts()
-    all_cases = run_fixed("entity_cases", [{"s": iri}]).dicts()
-    passages, cases = all_passages[:CARD_LIST_LIMIT], all_cases[:CARD_LIST_LIMIT]
+    first = f"\nLIMIT {CARD_LIST_LIMIT}"
+    passages = run_fixed("entity_passages", [{"s": iri}], suffix=first).dicts()
+    cases = sorted(run_fixed("entity_cases", [{"s": iri}], suffix=first).dicts(),
+                   key=lambda row: str(row["g"]))
+    passages_total = _count("entity_passage_count", iri, "passages", passages)
+    cases_total = _count("entity_case_count", iri, "graphs", cases)
+    value_graphs = _value_graphs(iri, statements)
 
     labeller = Labeller()
     shown = (
@@ -130,7 +141,7 @@ def _entity(iri: URIRef):
         + [t for row in incoming + counts for t in row.values()]
         + [t for row in passages + cases for t in row.values()]
     )
-    stating = sorted(_graphs_shown(statements), key=str)
+    stating = sorted({g for graphs in value_graphs.values() for g in graphs}, key=str)
     graph_docs = {row["g"]: row["doc"]
                   for row in run_fixed("graph_cases", [{"g": g} for g in stating]).dicts()
                   } if stating else {}
@@ -152,32 +163,59 @@ def _entity(iri: URIRef):
         subject=labeller.view(iri),
         labels=_labels_by_language(statements),
         types=[labeller.view(t) for t in sorted(types)],
-        properties=_properties(statements, nested, labeller, graph_docs),
+        properties=_properties(statements, value_graphs, nested, labeller, graph_docs),
+        out_page=out_page,
+        out_pages=max([1] + [-(-int(r["n"]) // OUTGOING_PAGE_SIZE) for r in value_counts]),
         card=card,
         incoming_counts=[(labeller.view(r["p"]), int(r["n"])) for r in counts],
         incoming=_group_incoming(incoming, labeller),
         in_page=in_page,
         in_pages=max(1, -(-total_incoming // INCOMING_PAGE_SIZE)),
         passages=[_passage_view(row, labeller) for row in passages],
-        passages_total=len(all_passages),
+        passages_total=passages_total,
         cases=[(labeller.view(r["g"]), labeller.view(r["doc"]) if "doc" in r else None)
                for r in cases],
-        cases_total=len(all_cases),
+        cases_total=cases_total,
         formats=_format_links(),
         graph_triples=current_store().triple_count(iri) if named_graph else None,
     ))
 
 
-def _graphs_shown(statements: list[dict[str, Identifier]]) -> set[Identifier]:
-    """The graphs named beside the statements: the first CARD_LIST_LIMIT of each value's."""
-    shown: set[Identifier] = set()
-    per_value: dict[tuple, int] = defaultdict(int)
-    for row in statements:
-        key = (row["p"], row["o"])
-        if per_value[key] < CARD_LIST_LIMIT:
-            per_value[key] += 1
-            shown.add(row["g"])
-    return shown
+def _values(iri: URIRef, value_counts: list[dict], page: int) -> list[dict]:
+    """Rows ``p, o, n`` (n: graphs stating it) of the page: every value of a property with
+    at most a page of them, the page's slice of each larger one."""
+    small = [{"s": iri, "p": r["p"]} for r in value_counts if int(r["n"]) <= OUTGOING_PAGE_SIZE]
+    rows = run_fixed("entity_values", small).dicts() if small else []
+    offset = (page - 1) * OUTGOING_PAGE_SIZE
+    for row in value_counts:
+        if int(row["n"]) > OUTGOING_PAGE_SIZE and offset < int(row["n"]):
+            rows += run_fixed("entity_values", [{"s": iri, "p": row["p"]}],
+                              suffix=f"\nLIMIT {OUTGOING_PAGE_SIZE} OFFSET {offset}").dicts()
+    return rows
+
+
+def _value_graphs(iri: URIRef, rows: list[dict]) -> dict[tuple, list[Identifier]]:
+    """The first CARD_LIST_LIMIT graphs stating each value shown (a blank node cannot be
+    bound in a query: its value shows the count only)."""
+    light = [{"s": iri, "p": r["p"], "o": r["o"]} for r in rows
+             if int(r["n"]) <= CARD_LIST_LIMIT and not isinstance(r["o"], BNode)]
+    heavy = [r for r in rows if int(r["n"]) > CARD_LIST_LIMIT and not isinstance(r["o"], BNode)]
+    found: dict[tuple, list[Identifier]] = defaultdict(list)
+    answers = run_fixed("entity_value_graphs", light).dicts() if light else []
+    for row in heavy[:HEAVY_VALUES_ASKED]:
+        answers += run_fixed("entity_value_graphs", [{"s": iri, "p": row["p"], "o": row["o"]}],
+                             suffix=f"\nLIMIT {CARD_LIST_LIMIT}").dicts()
+    for row in sorted(answers, key=lambda row: str(row["g"])):
+        found[(row["p"], row["o"])].append(row["g"])
+    return found
+
+
+def _count(query: str, iri: URIRef, column: str, shown: list) -> int:
+    """A total beside a list cut at CARD_LIST_LIMIT (asked only when the list is full)."""
+    if len(shown) < CARD_LIST_LIMIT:
+        return len(shown)
+    rows = run_fixed(query, [{"s": iri}]).dicts()
+    return int(rows[0][column]) if rows else len(shown)
 
 
 def _positive_int(name: str) -> int:
@@ -206,10 +244,10 @@ def _labels_by_language(statements: list[dict[str, Identifier]],
     }
 
 
-def _properties(statements, nested, labeller: Labeller,
+def _properties(statements, value_graphs, nested, labeller: Labeller,
                 graph_docs: dict[Identifier, Identifier]) -> list[tuple[TermView, list[Value]]]:
-    """Statements grouped by predicate; equal objects from several graphs merged, each
-    graph shown as the case document it holds."""
+    """Values grouped by predicate, each with the number of graphs stating it and the
+    first of them, each graph shown as the case document it holds."""
     blank_facts: dict[Identifier, list[tuple[TermView, TermView]]] = defaultdict(list)
     for row in nested:
         blank_facts[row["o"]].append((labeller.view(row["p2"]), labeller.view(row["o2"])))
@@ -220,9 +258,9 @@ def _properties(statements, nested, labeller: Labeller,
         if value is None:
             value = values[row["o"]] = Value(labeller.view(row["o"]),
                                              nested=blank_facts.get(row["o"], []))
-        value.stated_in += 1
-        if len(value.graphs) < CARD_LIST_LIMIT:
-            value.graphs.append(labeller.view(graph_docs.get(row["g"], row["g"])))
+        value.stated_in = int(row["n"])
+        value.graphs = [labeller.view(graph_docs.get(g, g))
+                        for g in value_graphs.get((row["p"], row["o"]), [])[:CARD_LIST_LIMIT]]
     return [(labeller.view(p), list(values.values())) for p, values in grouped.items()]
 
 
@@ -246,7 +284,7 @@ def _passage_view(row: dict[str, Identifier], labeller: Labeller) -> dict:
 
 
 def _format_links() -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k not in ("format", "in_page", "lang")}
+    args = {k: v for k, v in request.args.items() if k not in ("format", "in_page", "out_page", "lang")}
     links = []
     for fmt in ("ttl", "jsonld", "nt", "rdf"):
         links.append((fmt, f"{request.path}?{urlencode({**args, 'format': fmt})}"))
