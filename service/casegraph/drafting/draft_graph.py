@@ -171,12 +171,18 @@ class _Builder:
         graph.add((case, CG.isDraft, Literal(True)))
         graph.add((case, CG.caseGraph, self.graph.identifier))
         graph.add((case, CG.sourceTextFile, Literal(f"data/cases/{self.slug}/source.txt")))
-        title = next((line.strip() for line in self.text.splitlines() if line.strip()), "")
+        header = note_header(self.text)
+        title = header.get("title") or next(
+            (line.strip() for line in self.text.splitlines() if line.strip()), "")
         if title:
             for literal in _labels(title[:80]):
                 graph.add((case, DCTERMS.title, literal))
+        source = source or header.get("source")
         if source:
             graph.add((case, DCTERMS.source, URIRef(source)))
+        if header.get("source"):
+            # A text that names its page in its header restates that page: a condensed note.
+            graph.add((case, CG.isCondensedNote, Literal(True)))
         for order, section in enumerate(self.sections, start=1):
             node = ID[f"case/{self.slug}/section/s{order:02d}"]
             self.section_nodes[id(section)] = node
@@ -525,6 +531,24 @@ def _class(name: str) -> URIRef:
     if name in {"Person", "Place"}:
         return SCHEMA[name]
     return CG[name]
+
+
+#: A condensed note's header lines (``source: <address>``, ``title: <the page's title>``).
+_HEADER_LINE = re.compile(r"^(source|title):\s*(\S.*?)\s*$")
+_HEADER_LINES = 5
+
+
+def note_header(text: str) -> dict[str, str]:
+    """The ``source:`` and ``title:`` lines a condensed note opens with (its first lines);
+    a source that is not an http(s) address is no page to record."""
+    found: dict[str, str] = {}
+    for line in text.splitlines()[:_HEADER_LINES]:
+        match = _HEADER_LINE.match(line.strip())
+        if match and match.group(1) not in found:
+            found[match.group(1)] = match.group(2)
+    if not re.fullmatch(r"https?://\S+", found.get("source", "")):
+        found.pop("source", None)
+    return found
 
 
 def _labels(text: str) -> list[Literal]:

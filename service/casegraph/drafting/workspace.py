@@ -74,7 +74,8 @@ PARTS = {("award", "award"): CG.award, ("membership", "role"): ORG.role}
 #: "date"; "decimal"; "unit"; "iri"; "boolean").  ``case`` is the case document and
 #: ``section`` each of its sections.
 SETTABLE: dict[str, dict[str, str]] = {
-    "case": {"cg:aboutOrganisation": "item", "dcterms:source": "iri", "dcterms:issued": "date"},
+    "case": {"cg:aboutOrganisation": "item", "dcterms:source": "iri", "dcterms:issued": "date",
+             "cg:isCondensedNote": "boolean"},
     "section": {"cg:sectionKind": "section-kind"},
     "award": {"cg:recipient": "item", "cg:issuer": "item", "cg:level": "award-level",
               "cg:rank": "award-rank", "cg:year": "year"},
@@ -87,7 +88,7 @@ SETTABLE: dict[str, dict[str, str]] = {
     "organisation": {"org:subOrganizationOf": "item", "cg:partyOrganisationOf": "item",
                      "cg:locatedIn": "item", "schema:brand": "item"},
     "membership": {"org:member": "item", "org:organization": "item"},
-    "project": {"cg:locatedIn": "item"},
+    "project": {},
 }
 #: The properties that take several values (a conferral by two issuers, a practice of two
 #: units, a case about two organisations): their fields send a list; ``set`` replaces all.
@@ -103,6 +104,7 @@ _PREFIXES = {"cg:": str(CG), "schema:": str(SCHEMA), "org:": str(ORG), "dcterms:
              "rdfs:": str(RDFS), "skos:": str(SKOS)}
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _DATE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_YEAR_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 #: A readable IRI slug: lowercase ASCII words joined by hyphens.
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SECTION = re.compile(r"^section:s(\d{2,3})$")
@@ -195,7 +197,23 @@ class WorkDraft:
                 runner_up=str(runner) if runner is not None else None,
                 linked=id(candidate) in draft.links and candidate.kind != "award",
             ))
-        return cls(slug, draft.text, graph, items, source=source)
+        work = cls(slug, draft.text, graph, items, source=source)
+        work._add_membership_items()
+        return work
+
+    def _add_membership_items(self) -> None:
+        """The memberships the draft made (a person's post), as candidates of their own:
+        their role can then be labelled and renamed, and each accepted or rejected."""
+        for node in sorted(self.graph.subjects(RDF.type, ORG.Membership), key=str):
+            passage = self.graph.value(node, CG.statedIn)
+            start, end = (self.graph.value(passage, CG.charStart),
+                          self.graph.value(passage, CG.charEnd)) if passage else (None, None)
+            names = [self.labels(n).get("zh-Hans", str(n).rsplit("/", 1)[-1]) for n in
+                     (self.graph.value(node, p) for p in (ORG.member, ORG.role, ORG.organization))
+                     if n is not None]
+            item = self._new_item("membership", " · ".join(names), node)
+            item.start, item.end = int(start or 0), int(end or 0)
+            self.items.append(item)
 
     def to_json(self) -> str:
         data = {
@@ -349,6 +367,7 @@ class WorkDraft:
         """Remove what only this candidate states; a node another candidate shares keeps
         its statements and loses this candidate's passage."""
         passage = self._passage_node(item.start, item.end)
+        dropped: set[URIRef] = set()
         for node in self.owned(item):
             if any(other.live and node in self.owned(other) for other in self.items
                    if other is not item):
@@ -357,9 +376,26 @@ class WorkDraft:
                 continue
             self.graph.remove((node, None, None))
             self.graph.remove((None, None, node))
+            dropped.add(node)
         if item.kind == "relation":
             subject, prop, obj = json.loads(item.node.removeprefix("relation:"))
             self.graph.remove((URIRef(subject), URIRef(prop), URIRef(obj)))
+        self._prune(dropped)
+
+    def _prune(self, dropped: set[URIRef]) -> None:
+        """After a candidate is dropped: a membership of the person or organisation dropped
+        goes too (its candidate rejected), and so does a role no membership holds any more."""
+        for item in self.items:
+            if item.kind != "membership" or not item.live:
+                continue
+            node = URIRef(item.node)
+            ends = [self.graph.value(node, p) for p in (ORG.member, ORG.organization)]
+            if any(end is None for end in ends) or dropped & {node}:
+                item.status = "rejected"
+                self.graph.remove((node, None, None))
+        for role in list(self.graph.subjects(RDF.type, ORG.Role)):
+            if (None, ORG.role, role) not in self.graph:
+                self.graph.remove((role, None, None))
 
     def _passage_shared(self, passage: URIRef, node: URIRef, item: Item) -> bool:
         return any(other.live and other is not item and node in self.owned(other)
@@ -574,10 +610,12 @@ class WorkDraft:
             if not _YEAR.match(text):
                 raise DraftEditError(f"{name}: {text!r} is not a year (four digits, 1900–2099)")
             return Literal(text, datatype=XSD.gYear)
-        if what == "date":
-            if not _DATE.match(text):
-                raise DraftEditError(f"{name}: {text!r} is not a date (YYYY-MM-DD)")
-            return Literal(text, datatype=XSD.date)
+        if what == "date":  # a page may show only the month or the year
+            for pattern, datatype in ((_DATE, XSD.date), (_YEAR_MONTH, XSD.gYearMonth),
+                                      (_YEAR, XSD.gYear)):
+                if pattern.match(text):
+                    return Literal(text, datatype=datatype)
+            raise DraftEditError(f"{name}: {text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
         if what == "boolean":
             if text not in ("true", "false"):
                 raise DraftEditError(f"{name}: {text!r} is not true or false")
@@ -676,6 +714,11 @@ class WorkDraft:
             raise DraftEditError(f"class {chosen!r}: not one of {', '.join(TYPES['organisation'])}")
         node = self._new_entity("organisation", label, expand(chosen), passage, op, index)
         return self._new_item("organisation", label, node)
+
+    def _add_project(self, op, index, passage, quote) -> Item:
+        label = str(op.get("label") or quote).strip()
+        node = self._new_entity("project", label, CG.Project, passage, op, index)
+        return self._new_item("project", label, node)
 
     def _add_figure(self, op, index, passage, quote) -> Item:
         node = self._local("figure")
@@ -924,7 +967,8 @@ class WorkDraft:
 
 OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "rename",
               "set", "fields", "add")
-FACTS = ("organisation", "figure", "award", "practice", "effect", "membership", "relation")
+FACTS = ("organisation", "project", "figure", "award", "practice", "effect", "membership",
+         "relation")
 
 
 def _decimal(raw: object, name: str) -> Decimal:
