@@ -171,7 +171,7 @@ def test_people_hold_the_posts_the_notes_give(dataset: Dataset) -> None:
     assert "其中吴正亚任党委书记、董事长;彭尧任党委副书记、总经理" in source_text(HEFEI)
     group = "org/hefei-water-supply-group"
     assert posts(dataset, HEFEI) == {
-        ("吴正亚", group, "role/party-committee-secretary"), ("吴正亚", group, "role/chairman"),
+        ("吴正亚", group, "role/party-committee-secretary"), ("吴正亚", group, "role/board-chair"),
         ("彭尧", group, "role/party-committee-deputy-secretary"), ("彭尧", group, "role/general-manager"),
         ("黄瑞", "org/cnwaternews", "role/case-author"),
     }
@@ -222,6 +222,7 @@ def test_qingdao_flood_practices_belong_to_the_three_teams(dataset: Dataset) -> 
     ("metric/households", SHANGYU, "zibo-thermal-warm-curtain"),
     ("role/party-committee-secretary", HEFEI, "huadian-shandong-guangdong-joint-building"),
     ("role/party-committee-deputy-secretary", HEFEI, "jinan-energy-group-chuxin"),
+    ("role/board-chair", HEFEI, "jinan-energy-investment-heating-stewards"),
     ("place/qingdao", QINGDAO, "sgcc-qingdao-summit-power-guard"),
 ])
 def test_case_reuses_an_iri_another_case_held(
