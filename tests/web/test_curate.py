@@ -295,7 +295,7 @@ def test_what_the_workspace_cases_needed_by_hand_is_an_edit_now(drafted):
     the case's title and date, sections' English labels and kinds, a new award title's
     labels and readable IRI, a conferral by two issuers, a brand link, an approximate
     figure, a membership with its role — each an operation, and the result validates."""
-    from rdflib import RDFS, XSD, Literal, URIRef
+    from rdflib import RDF, RDFS, XSD, Literal, URIRef
     from rdflib.namespace import DCTERMS, ORG
 
     from casegraph.drafting.linking import LinkIndex
@@ -384,10 +384,22 @@ def test_what_the_workspace_cases_needed_by_hand_is_an_edit_now(drafted):
     work.apply({"op": "rename", "item": membership.id, "part": "role", "slug": "first-review-editor"}, index)
     assert work.graph.value(node, ORG.role) == ID["role/first-review-editor"]
 
+    # A brand and a place by selection; a rejected candidate's own passage is not published.
+    work.apply({"op": "add", "fact": "brand", "label_en": "Dongyuan Vanguard (second naming)",
+                "owner": f"item:{branch.id}", **span("“东源先锋”")}, index)
+    brand_item = work.items[-1]
+    assert (URIRef(brand_item.node), CG.brandOwner, URIRef(branch.node)) in work.graph
+    work.apply({"op": "reject", "item": brand_item.id}, index)
+    work.apply({"op": "add", "fact": "place", "label": "山东省", "label_en": "Shandong",
+                **span("山东省")}, index)
+    assert (URIRef(work.items[-1].node), RDF.type, SCHEMA.Place) in work.graph
+
     for junk in ("一)党小组", "和汽机车间", "锅炉车间和汽机车间", "热电集团", "两个"):
         work.apply({"op": "reject", "item": find(junk).id}, index)
     work.apply({"op": "accept-all"}, index)
     graph = attach_source_text(work.publish_graph(), work.text)
+    cited = set(graph.objects(None, CG.statedIn))
+    assert set(graph.subjects(RDF.type, CG.Passage)) == cited  # every passage states a fact
     report = validate_graph(graph, graph=work.graph_iri)
     report.results.extend(check_quotes(graph, work.graph_iri))
     assert not report.violations, report.to_text()

@@ -315,8 +315,10 @@ class WorkDraft:
         """The case graph as it is published: no draft markers, the text attached by the
         caller (``shacl.provenance.attach_source_text``)."""
         graph = Graph(identifier=self.graph_iri)
+        cited = set(self.graph.objects(None, CG.statedIn))
+        uncited = {p for p in self.graph.subjects(RDF.type, CG.Passage) if p not in cited}
         for s, p, o in self.graph:
-            if p in DRAFT_MARKERS:
+            if p in DRAFT_MARKERS or s in uncited:  # a rejected candidate's passage states nothing
                 continue
             if p == CG.missingLabel and self._decided(s):
                 continue
@@ -716,9 +718,24 @@ class WorkDraft:
         return self._new_item("organisation", label, node)
 
     def _add_project(self, op, index, passage, quote) -> Item:
+        return self._add_named("project", CG.Project, op, index, passage, quote)
+
+    def _add_place(self, op, index, passage, quote) -> Item:
+        return self._add_named("place", SCHEMA.Place, op, index, passage, quote)
+
+    def _add_brand(self, op, index, passage, quote) -> Item:
+        item = self._add_named("brand", CG.PartyBuildingBrand, op, index, passage, quote)
+        owner = self._value("item", op.get("owner"), index, "owner")
+        if owner is not None:
+            self.graph.add((URIRef(item.node), CG.brandOwner, owner))
+            self._cite(owner, URIRef(item.node))
+        return item
+
+    def _add_named(self, kind, cls, op, index, passage, quote) -> Item:
+        """A new entity named by the selection (or by ``label``), with its English name."""
         label = str(op.get("label") or quote).strip()
-        node = self._new_entity("project", label, CG.Project, passage, op, index)
-        return self._new_item("project", label, node)
+        node = self._new_entity(kind, label, cls, passage, op, index)
+        return self._new_item(kind, label, node)
 
     def _add_figure(self, op, index, passage, quote) -> Item:
         node = self._local("figure")
@@ -967,8 +984,8 @@ class WorkDraft:
 
 OPERATIONS = ("accept", "accept-all", "reject", "labels", "type", "relink", "merge", "rename",
               "set", "fields", "add")
-FACTS = ("organisation", "project", "figure", "award", "practice", "effect", "membership",
-         "relation")
+FACTS = ("organisation", "brand", "place", "project", "figure", "award", "practice", "effect",
+         "membership", "relation")
 
 
 def _decimal(raw: object, name: str) -> Decimal:
