@@ -222,13 +222,14 @@ NOT_SCALED = "(?![余餘多]?[万萬亿億])"
 
 
 def numerals(n: int) -> set[str]:
-    """How a note writes a small whole number in characters: 四, 两 (兩) or 二, 十, 二十三, 百."""
+    """How a note writes a small whole number in characters: 四, 两 (兩) or 二, 十, 二十三, 百,
+    千 (千余户)."""
     if 1 <= n <= 9:
         return {NUMERALS[n - 1], "两", "兩"} if n == 2 else {NUMERALS[n - 1]}
     if 10 <= n <= 99:
         tens, ones = divmod(n, 10)
         return {(NUMERALS[tens - 1] if tens > 1 else "") + "十" + ("", *NUMERALS)[ones]}
-    return {"百", "一百"} if n == 100 else set()
+    return {100: {"百", "一百"}, 1000: {"千", "一千"}}.get(n, set())
 
 
 def digits(amount: Decimal) -> str:
@@ -244,6 +245,8 @@ def written_forms(value: Decimal, unit: str | None) -> re.Pattern[str]:
     Traditional-script notes write 萬, 億, 餘 and 兩."""
     amounts = [value, value * 1000] if unit == "MAW" else [value]
     forms = []
+    if unit == "MTK":  # square metres written as 平方千米: 90.41平方千米 is 90410000 m²
+        forms.append(digits(value / Decimal(10) ** 6) + "平方(?:千米|公里)")
     for amount in amounts:
         forms.append(digits(amount) + NOT_SCALED)
         for scale, suffix in ((Decimal(10) ** 4, "[万萬]"), (Decimal(10) ** 8, "[亿億]")):
