@@ -176,7 +176,7 @@ def test_shanxiang_brand_figures_and_chain_to_the_province_group(dataset: Datase
     assert "山乡集团党委书记、董事长为张建峰" in text
     assert held_posts(dataset, SHANXIANG) == {
         ("张建峰", "org/shanxiang-group-party-committee", "role/party-committee-secretary"),
-        ("张建峰", "org/shanxiang-group", "role/chairman-of-the-board"),
+        ("张建峰", "org/shanxiang-group", "role/board-chair"),
     }
 
 

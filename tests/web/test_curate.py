@@ -383,6 +383,16 @@ def test_what_the_workspace_cases_needed_by_hand_is_an_edit_now(drafted):
     assert Literal("First-review editor", lang="en") in set(work.graph.objects(role, RDFS.label))
     work.apply({"op": "rename", "item": membership.id, "part": "role", "slug": "first-review-editor"}, index)
     assert work.graph.value(node, ORG.role) == ID["role/first-review-editor"]
+    # A role, or a conferral's award title, re-pointed at the graph's: the replaced one goes.
+    reporter = str(ID["role/reporter"])
+    assert index.entities[reporter].kind == "role"
+    work.apply({"op": "fields", "item": membership.id, "set:org:role": reporter}, index)
+    assert work.graph.value(node, ORG.role) == URIRef(reporter)
+    assert (ID["role/first-review-editor"], None, None) not in work.graph
+    assert Literal("记者", lang="zh-Hans") in set(work.graph.objects(URIRef(reporter), RDFS.label))
+    pioneer = str(ID["award/workers-pioneer"])
+    work.apply({"op": "fields", "item": award.id, "set:cg:award": pioneer}, index)
+    assert (ID["award/five-smalls-first-prize"], None, None) not in work.graph
 
     # A brand and a place by selection; a rejected candidate's own passage is not published.
     work.apply({"op": "add", "fact": "brand", "label_en": "Dongyuan Vanguard (second naming)",

@@ -77,8 +77,8 @@ SETTABLE: dict[str, dict[str, str]] = {
     "case": {"cg:aboutOrganisation": "item", "dcterms:source": "iri", "dcterms:issued": "date",
              "cg:isCondensedNote": "boolean"},
     "section": {"cg:sectionKind": "section-kind"},
-    "award": {"cg:recipient": "item", "cg:issuer": "item", "cg:level": "award-level",
-              "cg:rank": "award-rank", "cg:year": "year"},
+    "award": {"cg:award": "award", "cg:recipient": "item", "cg:issuer": "item",
+              "cg:level": "award-level", "cg:rank": "award-rank", "cg:year": "year"},
     "figure": {"cg:figureOf": "item", "cg:metric": "metric", "schema:value": "decimal",
                "schema:unitCode": "unit", "cg:approximate": "boolean"},
     "practice": {"cg:practisedBy": "item", "cg:practiceKind": "practice-kind"},
@@ -87,7 +87,7 @@ SETTABLE: dict[str, dict[str, str]] = {
     "brand": {"cg:brandOwner": "item"},
     "organisation": {"org:subOrganizationOf": "item", "cg:partyOrganisationOf": "item",
                      "cg:locatedIn": "item", "schema:brand": "item"},
-    "membership": {"org:member": "item", "org:organization": "item"},
+    "membership": {"org:member": "item", "org:organization": "item", "org:role": "role"},
     "project": {},
 }
 #: The properties that take several values (a conferral by two issuers, a practice of two
@@ -395,9 +395,10 @@ class WorkDraft:
             if any(end is None for end in ends) or dropped & {node}:
                 item.status = "rejected"
                 self.graph.remove((node, None, None))
-        for role in list(self.graph.subjects(RDF.type, ORG.Role)):
-            if (None, ORG.role, role) not in self.graph:
-                self.graph.remove((role, None, None))
+        for cls, prop in ((ORG.Role, ORG.role), (CG.Award, CG.award)):
+            for node in list(self.graph.subjects(RDF.type, cls)):
+                if (None, prop, node) not in self.graph:
+                    self.graph.remove((node, None, None))
 
     def _passage_shared(self, passage: URIRef, node: URIRef, item: Item) -> bool:
         return any(other.live and other is not item and node in self.owned(other)
@@ -581,6 +582,7 @@ class WorkDraft:
         for value in present:
             self.graph.add((node, prop, value))
             self._cite(value, node)
+        self._prune(set())  # a replaced award title or role nothing points at any more
         if not present and any(str(one or "").strip() == NOT_STATED for one in raws):
             if kind != "award" or prop_name not in ("cg:issuer", "cg:recipient", "cg:level"):
                 raise DraftEditError(f"{prop_name}: only a conferral's issuer, recipient and "
@@ -632,9 +634,15 @@ class WorkDraft:
             if not re.match(r"^https?://\S+$", text):
                 raise DraftEditError(f"{name}: {text!r} is not an http(s) address")
             return URIRef(text)
+        if what in ("award", "role") and (URIRef(text), RDF.type, None) in self.graph:
+            return URIRef(text)  # this case's own (new) award title or role
         entity = index.entities.get(text)
         if entity is None or entity.kind != what:
-            raise DraftEditError(f"{name}: {text!r} is not a concept of the {what} scheme")
+            raise DraftEditError(f"{name}: {text!r} is not a concept of the {what} scheme"
+                                 if what not in ("award", "role") else
+                                 f"{name}: {text!r} is no {what} of the graph or of this case")
+        if what in ("award", "role"):  # an entity: the case restates it
+            self._restate(URIRef(text), entity)
         return URIRef(text)
 
     def _entity_ref(self, text: str, index: LinkIndex, name: str) -> URIRef:

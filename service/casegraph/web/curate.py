@@ -593,7 +593,7 @@ def _view(work: WorkDraft, index: LinkIndex, report: ValidationReport) -> dict:
         "units": UNITS,
         "concepts": {kind: concept_choices(index, kind)
                      for kind in ("practice-kind", "metric", "award-level", "award-rank",
-                                  "section-kind")},
+                                  "section-kind", "award", "role")},
         "case_href": page_href(work.case_node),
         "kind_name": lambda kind: translate(f"curate_kind_{kind}"),
     }
