@@ -21,13 +21,19 @@ CG = "https://w3id.org/casegraph/ns#"
 WATER_GRAPH = "https://w3id.org/casegraph/id/graph/case/jinan-water-group"
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/id/graph/ontology"
 
+#: Answers compared across forms stay under the shared service's 50-row cap (the corpus
+#: grows past it): the first FIRST_CASES cases by IRI.
+FIRST_CASES = 40
 CASES_QUERY = f"""PREFIX cg: <{CG}>
-SELECT ?case ?graph WHERE {{ ?case a cg:CaseDocument ; cg:caseGraph ?graph }} ORDER BY ?case"""
+SELECT ?case ?graph WHERE {{ ?case a cg:CaseDocument ; cg:caseGraph ?graph }}
+ORDER BY ?case LIMIT {FIRST_CASES}"""
 LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?label WHERE { <https://w3id.org/casegraph/id/org/jinan-water-group> rdfs:label ?label }
 ORDER BY ?label"""
 CONSTRUCT_QUERY = f"""PREFIX cg: <{CG}>
-CONSTRUCT {{ ?case cg:caseGraph ?graph }} WHERE {{ ?case cg:caseGraph ?graph }}"""
+CONSTRUCT {{ ?case cg:caseGraph ?graph }} WHERE {{
+  {{ SELECT ?case ?graph WHERE {{ ?case cg:caseGraph ?graph }} ORDER BY ?case LIMIT {FIRST_CASES} }}
+}}"""
 
 
 def sparql_get(service, query: str, accept: str | None = None, **params):
@@ -37,6 +43,12 @@ def sparql_get(service, query: str, accept: str | None = None, **params):
 
 def case_graphs(service) -> set[str]:
     return {str(g) for g in service.store.named_graphs() if str(g) != ONTOLOGY_GRAPH}
+
+
+def first_case_graphs(service) -> set[str]:
+    """The graphs of the first FIRST_CASES cases by IRI (case/<slug> and graph/case/<slug>
+    sort alike)."""
+    return set(sorted(case_graphs(service))[:FIRST_CASES])
 
 
 # --- the three ways to send a query ------------------------------------------------------
@@ -50,7 +62,7 @@ def test_get_post_direct_and_post_form_give_the_same_answer(service):
     assert direct.status == form.status == 200
     assert json.loads(direct.body) == json.loads(form.body) == by_get
     graphs = {b["graph"]["value"] for b in by_get["results"]["bindings"]}
-    assert graphs == case_graphs(service)
+    assert graphs == first_case_graphs(service)
 
 
 def test_sparqlwrapper_reads_every_result_format(service):
@@ -59,7 +71,7 @@ def test_sparqlwrapper_reads_every_result_format(service):
     client.setMethod(POST)
     client.setReturnFormat(JSON)
     rows = client.query().convert()["results"]["bindings"]
-    assert {r["graph"]["value"] for r in rows} == case_graphs(service)
+    assert {r["graph"]["value"] for r in rows} == first_case_graphs(service)
     client.setReturnFormat(XML)
     document = client.query().convert()
     assert len(document.getElementsByTagName("result")) == len(rows)
@@ -69,7 +81,7 @@ def test_sparqlwrapper_reads_every_result_format(service):
     client.setQuery(CONSTRUCT_QUERY)
     client.setReturnFormat(TURTLE)
     graph = Graph().parse(data=client.query().convert(), format="turtle")
-    assert {str(o) for o in graph.objects()} == case_graphs(service)
+    assert {str(o) for o in graph.objects()} == first_case_graphs(service)
 
 
 # --- result formats -----------------------------------------------------------------------
@@ -121,7 +133,7 @@ def test_construct_in_every_rdf_syntax(service, accept, rdflib_format):
     dataset = Dataset()
     dataset.parse(data=answer.body, format=rdflib_format)
     objects = {str(o) for _, _, o, _ in dataset.quads()}
-    assert objects == case_graphs(service)
+    assert objects == first_case_graphs(service)
 
 
 def test_describe_returns_the_facts_of_a_resource(service):
