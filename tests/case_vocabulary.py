@@ -209,3 +209,25 @@ def zh_hans_label(graph: Graph, node: Node) -> str | None:
         ),
         None,
     )
+
+
+def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
+    """Slugs of the case graphs that state something about ``node`` or point at it."""
+    rows = select(dataset, f"""
+        SELECT DISTINCT ?g WHERE {{
+          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
+          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
+        }}""")
+    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
+
+
+def memberships(dataset: Dataset, slug: str) -> set[tuple[str, str, str]]:
+    """(person's zh-Hans name, organisation path, role path) of every membership of a case."""
+    rows = select(dataset, f"""
+        SELECT ?name ?org ?role WHERE {{
+          GRAPH <{graph_iri(slug)}> {{
+            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
+            FILTER(lang(?name) = "zh-Hans")
+          }}
+        }}""")
+    return {(str(n), id_path(o), id_path(r)) for n, o, r in rows}

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from rdflib import RDFS, Dataset, URIRef
+from rdflib import RDFS, Dataset
 from rdflib.namespace import DCTERMS
 
 from tests.case_vocabulary import (
@@ -25,6 +25,7 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
     rolls_up_to,
@@ -37,16 +38,6 @@ HEATING = "jinan-heating-staff-proposal-award"
 BOOKROOM = "jinan-energy-engineering-staff-bookroom"
 HUADIAN = "huadian-shandong-guangdong-joint-building"
 CASES = (WEIHAI, HEATING, BOOKROOM, HUADIAN)
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
 
 
 @pytest.mark.parametrize("slug", CASES)

@@ -25,6 +25,7 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
     rolls_up_to,
@@ -40,16 +41,6 @@ CASES = (BINHAI, KAIFENG, LABA, NENGTOU)
 
 #: 万 as the notes write it: the figures store base units.
 TEN_THOUSAND = Decimal(10_000)
-
-
-def graphs_naming(dataset: Dataset, node) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
 
 
 def number(text: str, pattern: str) -> Decimal:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, Dataset, URIRef
+from rdflib import RDF, Dataset
 from rdflib.namespace import DCTERMS
 
 from tests.case_vocabulary import (
@@ -24,8 +24,10 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
+    memberships,
     rolls_up_to,
     select,
     source_text,
@@ -36,28 +38,6 @@ JIANGSU = "huadian-jiangsu-five-shows-five-contests"
 LONGDONG = "huaneng-longdong-joint-building"
 SPIC = "spic-party-vanguard-teams"
 CASES = (ZALA, JIANGSU, LONGDONG, SPIC)
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
-
-
-def memberships(dataset: Dataset, slug: str) -> set[tuple[str, str, str]]:
-    """(person's zh-Hans name, organisation, role) of every membership of one case."""
-    rows = select(dataset, f"""
-        SELECT ?name ?org ?role WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
-            FILTER(lang(?name) = "zh-Hans")
-          }}
-        }}""")
-    return {(str(n), id_path(o), id_path(r)) for n, o, r in rows}
 
 
 @pytest.mark.parametrize("slug", CASES)

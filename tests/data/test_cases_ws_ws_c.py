@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDFS, Dataset, URIRef
+from rdflib import RDFS, Dataset
 from rdflib.namespace import DCTERMS, XSD
 
 from tests.case_vocabulary import (
@@ -24,8 +24,10 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
+    memberships,
     rolls_up_to,
     select,
     source_text,
@@ -41,28 +43,6 @@ PAGES = {
     JIANGSU: "http://zgnt.net/content/2024-06/20/content_3231348.htm",
     LONGHUA: "https://www.ncdqh.com.cn/service/202504/231646.html",
 }
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
-
-
-def memberships(dataset: Dataset, slug: str) -> set[tuple[str, str, str]]:
-    """(person's zh-Hans name, organisation path, role path) of the case's memberships."""
-    rows = select(dataset, f"""
-        SELECT ?name ?org ?role WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
-            FILTER(lang(?name) = "zh-Hans")
-          }}
-        }}""")
-    return {(str(n), id_path(o), id_path(r)) for n, o, r in rows}
 
 
 def practices(dataset: Dataset, slug: str) -> set[tuple[str, str]]:

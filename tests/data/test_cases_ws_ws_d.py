@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 from rdflib.namespace import DCTERMS
 
 from tests.case_vocabulary import (
@@ -25,8 +25,10 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
+    memberships,
     rolls_up_to,
     select,
     source_text,
@@ -37,28 +39,6 @@ SHANGYU = "zheneng-gas-shangyu-civilised-unit"
 HEFEI = "hefei-water-beicheng-red-water-steward"
 QINGDAO = "qingdao-water-drainage-flood-commando"
 CASES = (GANGHUA, SHANGYU, HEFEI, QINGDAO)
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
-
-
-def posts(dataset: Dataset, slug: str) -> set[tuple[str, str, str]]:
-    """(person's zh-Hans name, organisation, role) of every membership of one case."""
-    rows = select(dataset, f"""
-        SELECT ?name ?org ?role WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
-            FILTER(lang(?name) = "zh-Hans")
-          }}
-        }}""")
-    return {(str(n), id_path(o), id_path(r)) for n, o, r in rows}
 
 
 @pytest.mark.parametrize("slug", CASES)
@@ -170,16 +150,16 @@ def test_hefei_secretary_supervision_is_the_branchs_practice(dataset: Dataset) -
 def test_people_hold_the_posts_the_notes_give(dataset: Dataset) -> None:
     assert "其中吴正亚任党委书记、董事长;彭尧任党委副书记、总经理" in source_text(HEFEI)
     group = "org/hefei-water-supply-group"
-    assert posts(dataset, HEFEI) == {
+    assert memberships(dataset, HEFEI) == {
         ("吴正亚", group, "role/party-committee-secretary"), ("吴正亚", group, "role/board-chair"),
         ("彭尧", group, "role/party-committee-deputy-secretary"), ("彭尧", group, "role/general-manager"),
         ("黄瑞", "org/cnwaternews", "role/case-author"),
     }
     assert "刘希广介绍(他是综合第一党支部书记)" in source_text(GANGHUA)
     assert ("刘希广", "org/jinan-ganghua-gas-first-general-party-branch",
-            "role/party-branch-secretary") in posts(dataset, GANGHUA)
+            "role/party-branch-secretary") in memberships(dataset, GANGHUA)
     assert "黄金海为公司经理;唐金磊为安生部部长" in source_text(QINGDAO)
-    assert {(n, r) for n, _, r in posts(dataset, QINGDAO)} == {
+    assert {(n, r) for n, _, r in memberships(dataset, QINGDAO)} == {
         ("黄金海", "role/manager"), ("唐金磊", "role/safety-production-department-head"),
         ("赵宇", "role/youth-league-branch-secretary"), ("逄建勇", "role/pumping-station-manager")}
 

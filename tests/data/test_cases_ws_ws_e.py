@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 from rdflib.namespace import DCTERMS
 
 from tests.case_vocabulary import (
@@ -26,8 +26,10 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
+    memberships,
     rolls_up_to,
     select,
     source_text,
@@ -38,28 +40,6 @@ BUS = "jinan-bus-southern-company-may-day-award"
 SHANXIANG = "shanxiang-jiunvfeng-party-cloud"
 YANTAI = "shandong-port-yantai-two-tracks"
 CASES = (RAIL, BUS, SHANXIANG, YANTAI)
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
-
-
-def held_posts(dataset: Dataset, slug: str) -> set[tuple[str, str, str]]:
-    """(person's zh-Hans name, organisation path, role path) of each membership of a case."""
-    rows = select(dataset, f"""
-        SELECT ?name ?org ?role WHERE {{
-          GRAPH <{graph_iri(slug)}> {{
-            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
-            FILTER(lang(?name) = "zh-Hans")
-          }}
-        }}""")
-    return {(str(n), id_path(o), id_path(r)) for n, o, r in rows}
 
 
 @pytest.mark.parametrize("slug", CASES)
@@ -150,7 +130,7 @@ def test_bus_other_honours_keep_their_issuers_levels_and_years(dataset: Dataset)
         # 省级文明单位 is the shared title 文明单位 at provincial level; 当年 names no year.
         ("award/civilised-unit", "org/jinan-bus-southern-company", None, "award-level/provincial", None),
     }
-    assert held_posts(dataset, BUS) == {
+    assert memberships(dataset, BUS) == {
         ("孟苓菲", "org/jinan-bus-southern-company-team-6", "role/driver")}
     assert rolls_up_to(dataset, "jinan-bus-southern-company-team-6", "jinan-public-transport-group")
     assert rolls_up_to(dataset, "jinan-bus-southern-company-party-committee", "jinan-public-transport-group")
@@ -174,7 +154,7 @@ def test_shanxiang_brand_figures_and_chain_to_the_province_group(dataset: Datase
     assert rolls_up_to(dataset, "shanxiang-jiunvfeng-rural-revitalisation-party-branch",
                        "shandong-culture-tourism-group")
     assert "山乡集团党委书记、董事长为张建峰" in text
-    assert held_posts(dataset, SHANXIANG) == {
+    assert memberships(dataset, SHANXIANG) == {
         ("张建峰", "org/shanxiang-group-party-committee", "role/party-committee-secretary"),
         ("张建峰", "org/shanxiang-group", "role/board-chair"),
     }

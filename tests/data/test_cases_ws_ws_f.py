@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 from rdflib.namespace import DCTERMS
 
 from tests.case_vocabulary import (
@@ -26,6 +26,7 @@ from tests.case_vocabulary import (
     conferrals,
     figures,
     graph_iri,
+    graphs_naming,
     id_path,
     iri,
     rolls_up_to,
@@ -47,16 +48,6 @@ PAGES = {
 #: The page date each note gives (None: the page shows none, so the case has no date).
 ISSUED = {LOCOMOTIVE: None, ELECTRIFICATION: "2016-11-08", HI_SPEED: None, DAIZHUANG: "2025-07-02"}
 NOTE_DATES = {ELECTRIFICATION: "“2016-11-08”", DAIZHUANG: "发布日期2025年07月02日"}
-
-
-def graphs_naming(dataset: Dataset, node: URIRef) -> set[str]:
-    """Slugs of the case graphs that state something about ``node`` or point at it."""
-    rows = select(dataset, f"""
-        SELECT DISTINCT ?g WHERE {{
-          GRAPH ?g {{ {{ <{node}> ?p ?o }} UNION {{ ?s ?p <{node}> }} }}
-          FILTER(STRSTARTS(STR(?g), "{iri('graph/case/')}"))
-        }}""")
-    return {str(g).rsplit("/", 1)[-1] for (g,) in rows}
 
 
 def practice_of(dataset: Dataset, slug: str, quoted: str) -> tuple[str, set[str], set[str]]:
