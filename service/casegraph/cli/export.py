@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from casegraph.config import CANONICAL_BASE_IRI
 from casegraph.rdf.terms import PREFIXES
@@ -79,7 +80,7 @@ def case_files(graph: Graph, slug: str) -> tuple[str, str]:
         # occurrence of "<base" is an IRI and may be shortened.
         body = body.replace(f"<{CANONICAL_BASE_IRI}", "<").replace(
             "@base <>", f"@base <{CANONICAL_BASE_IRI}>")
-    title = next((str(t) for t in graph.objects(document, URIRef("http://purl.org/dc/terms/title"))
+    title = next((str(t) for t in graph.objects(document, DCTERMS.title)
                   if isinstance(t, Literal) and t.language == "zh-Hans"), slug)
     header = (f"# Case: {title}\n"
               f"# Curated in the workspace (/curate) and exported from the store by "
