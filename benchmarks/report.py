@@ -207,14 +207,11 @@ def _size_section(label: str, size: dict) -> list[str]:
     validation = size.get("validation") or {}
     lines += ["", f"- guarded write (PUT one case graph via /store, validated + committed): "
               f"p50 {_cell(write)} ms, p95 {_cell(write, 'p95_ms')} ms"]
-    if "seconds_per_case" in validation:
+    if "seconds" in validation:
         lines.append(
-            f"- whole-corpus SHACL validation: {validation['validated']} of "
-            f"{validation['case_graphs']} case graphs in {validation['seconds']} s "
-            f"({validation['seconds_per_case']} s per case) → whole corpus "
-            f"{'≈ ' if validation['extrapolated'] else ''}{validation['whole_corpus_seconds']} s"
-            f"{' (extrapolated)' if validation['extrapolated'] else ''}; "
-            f"violations found: {validation['violations']}")
+            f"- whole-corpus SHACL validation (`casegraph validate --dump`, "
+            f"{validation['processes']} processes): {validation['case_graphs']} graphs in "
+            f"{validation['seconds']} s; violations found: {validation['violations']}")
     for key, name in BACKENDS:
         if _get(size, key, "failure"):
             lines.append(f"- {name}: {size[key]['failure']}")

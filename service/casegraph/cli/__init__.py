@@ -197,6 +197,11 @@ def export_case_command(slug: str, endpoint: str, cases_dir: str | None, force: 
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--dump", type=click.Path(dir_okay=False, exists=True),
+              help="Validate every named graph of an N-Quads dump of a store instead "
+              "(`oxigraph dump`, /export/dataset.nq), in parallel processes.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Processes for --dump (default: one per CPU).")
 @click.option(
     "--format",
     "output_format",
@@ -205,19 +210,27 @@ def export_case_command(slug: str, endpoint: str, cases_dir: str | None, force: 
     show_default=True,
     help="Report format; turtle is the SHACL validation report graph.",
 )
-def validate_command(files: tuple[str, ...], output_format: str) -> None:
+def validate_command(files: tuple[str, ...], output_format: str, dump: str | None,
+                     jobs: int | None) -> None:
     """Validate case files (default: every data/cases/*/case.trig) against shapes and ontology.
 
     Exits 1 when there is a violation (or a file cannot be parsed), 0 otherwise;
     warnings are printed but do not fail.
     """
-    from casegraph import paths
-    from casegraph.shacl.validation import validate_files
+    from pathlib import Path
 
-    targets = list(files) or [str(p) for p in paths.case_files()]
-    if not targets:
-        raise click.ClickException(f"no case files found under {paths.CASES_DIR}")
-    report = validate_files(targets)
+    from casegraph import paths
+    from casegraph.shacl.validation import validate_dump, validate_files
+
+    if dump is not None:
+        if files:
+            raise click.UsageError("give either case files or --dump, not both")
+        report = validate_dump(Path(dump), jobs=jobs)
+    else:
+        targets = list(files) or [str(p) for p in paths.case_files()]
+        if not targets:
+            raise click.ClickException(f"no case files found under {paths.CASES_DIR}")
+        report = validate_files(targets)
     rendered = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}
     click.echo(rendered[output_format]())
     raise SystemExit(0 if report.conforms else 1)

@@ -8,7 +8,8 @@ pre-binding SHACL defines), against the case graph plus the ontology.
 
 The data is the case graph plus the ontology, as pyshacl sees it: the ontology
 sits in a named graph of a private in-memory store and each case graph is
-loaded next to it, queried with both as the default graph, then cleared.
+loaded next to it under a name of its own, queried with both as the default graph;
+the store is rebuilt every ``RENEW_AFTER`` graphs.
 """
 
 from __future__ import annotations
@@ -79,9 +80,9 @@ class SparqlRunner:
     Not thread-safe: the caller serialises runs (``casegraph.shacl.validation`` holds a lock).
     """
 
-    #: Case graphs served by one store before it is rebuilt: pyoxigraph's in-memory
-    #: store keeps the versions of cleared quads, and its queries slow down with them
-    #: (measured: +50% after 1,800 graphs, ~10x after 10,000).
+    #: Case graphs one store holds before it is rebuilt: each run leaves its graph in
+    #: place (clearing a graph took longer than the run's queries), so this bounds the
+    #: memory (~200 x 185 quads) and the versions pyoxigraph keeps.
     RENEW_AFTER = 200
 
     def __init__(self, ontology: Iterable[tuple]):
@@ -98,11 +99,14 @@ class SparqlRunner:
         self._served = 0
 
     def run(
-        self, constraints: Iterable[SparqlConstraint], triples: Iterable[tuple], focus: dict
+        self, constraints: Iterable[SparqlConstraint], triples: Iterable[tuple], focus: dict,
+        ox_triples: list[ox.Triple] | None = None,
     ) -> list[tuple[SparqlConstraint, Identifier, Identifier | None, Identifier | None]]:
         """Rows ``(constraint, focus node, path, value)`` of each constraint for each focus node.
 
         ``focus`` maps a shape to its focus nodes (the case's and the ontology's).
+        ``ox_triples``, when the caller parsed the data with pyoxigraph, are the same
+        triples as ``triples`` and spare converting them back.
         """
         wanted = [c for c in constraints if focus.get(c.shape)]
         if not wanted:
@@ -110,43 +114,48 @@ class SparqlRunner:
         self._served += 1
         if self._served > self.RENEW_AFTER:
             self._renew()
+            self._served = 1
+        # Each run loads its graph under a name of its own and leaves it: clearing
+        # costs more than the run's queries, and the store is renewed anyway.
+        case = ox.NamedNode(f"{_CASE.value}:{self._served}")
         back: dict = {}
         known = self._known
-        self.store.extend(
-            [
+        if ox_triples is None:
+            quads = [
                 ox.Quad(
                     known.get(s) or _to_ox(s, back),
                     known.get(p) or _to_ox(p, back),
                     known.get(o) or _to_ox(o, back),
-                    _CASE,
+                    case,
                 )
                 for s, p, o in triples
             ]
-        )
-        try:
-            rows = []
-            this_variable = ox.Variable("this")
-            for constraint in wanted:
-                for node in focus[constraint.shape]:
-                    bound = known.get(node) or _to_ox(node, back)
-                    seen = set()
-                    for solution in self.store.query(
-                        constraint.query,
-                        default_graph=[_CASE, _ONTOLOGY],
-                        substitutions={this_variable: bound},
-                    ):
-                        row = tuple(solution)  # pyshacl drops only rows equal in every variable
-                        if row in seen:
-                            continue
-                        seen.add(row)
-                        path, value = (
-                            _from_ox(_bound(solution, name), back, known)
-                            for name in ("path", "value")
-                        )
-                        rows.append((constraint, node, path, value))
-            return rows
-        finally:
-            self.store.clear_graph(_CASE)
+        else:
+            quads = [ox.Quad(t.subject, t.predicate, t.object, case) for t in ox_triples]
+        self.store.extend(quads)
+        rows = []
+        this_variable = ox.Variable("this")
+        for constraint in wanted:
+            for node in focus[constraint.shape]:
+                bound = known.get(node) or (
+                    ox.BlankNode(str(node)) if ox_triples is not None and isinstance(node, BNode)
+                    else _to_ox(node, back))
+                seen = set()
+                for solution in self.store.query(
+                    constraint.query,
+                    default_graph=[case, _ONTOLOGY],
+                    substitutions={this_variable: bound},
+                ):
+                    row = tuple(solution)  # pyshacl drops only rows equal in every variable
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    path, value = (
+                        _from_ox(_bound(solution, name), back, known)
+                        for name in ("path", "value")
+                    )
+                    rows.append((constraint, node, path, value))
+        return rows
 
 
 def _bound(solution: ox.QuerySolution, name: str):
@@ -189,5 +198,7 @@ def _from_ox(term, back: dict, known: dict) -> Identifier | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)  # as rdflib reads a plain literal
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     return BNode(str(term.value))

@@ -50,8 +50,13 @@ class CompiledValidator:
         self.ontology_focus = focus_nodes(self.compiled, view, self.ontology)
         self.ontology_results = self._core_results(self.ontology_focus, view)
 
-    def validate(self, triples: Iterable[tuple]) -> list[RawResult]:
-        """Every result pyshacl gives for these triples mixed with the ontology."""
+    def validate(self, triples: Iterable[tuple], ox_triples: list | None = None
+                 ) -> list[RawResult]:
+        """Every result pyshacl gives for these triples mixed with the ontology.
+
+        ``ox_triples``: the same triples as pyoxigraph parsed them, if it did (see
+        ``SparqlRunner.run``).
+        """
         triples = list(triples)
         index = index_triples(triples)
         separate = self.ontology_nodes.isdisjoint(index)
@@ -73,7 +78,7 @@ class CompiledValidator:
         wanted = {node: set(nodes) for node, (shape, nodes) in focus.items() if shape.sparql}
         shapes = {node: shape for node, (shape, _nodes) in focus.items()}
         for constraint, this, path, value in self.sparql.run(
-            self.compiled.sparql, triples, wanted
+            self.compiled.sparql, triples, wanted, ox_triples
         ):
             results.append(
                 sparql_result(shapes[constraint.shape], this, path, value, constraint.messages)
