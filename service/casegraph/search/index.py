@@ -200,6 +200,13 @@ class SearchIndex:
         self._schema = _schema()
         self._kept_stamp: str | None = None
         self._index = self._open()
+        #: Writes queued for the catch-up thread (``update_graphs_later``): the graphs, how
+        #: many writes were queued and how many of them the index has taken in.
+        self._catching_up = threading.Condition()
+        self._queued: set[str] = set()
+        self._queued_writes = 0
+        self._indexed_writes = 0
+        self._catch_up_thread: threading.Thread | None = None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -363,6 +370,45 @@ class SearchIndex:
                 log.exception("the search index could not be updated")
                 self.built = False
                 self.build_error = f"the last write could not be indexed ({error})"
+
+    def update_graphs_later(self, store: Store, graph_iris: Iterable[str]) -> None:
+        """Queue ``update_graphs`` for one committed write and return at once.
+
+        Why: the re-index reads every affected subject back from the store (a shared
+        group's thousands of texts), the larger part of a write's time at 10k cases; the
+        write is durable without it.  One thread takes the queued writes in, several at a
+        time, and ``wait_until_current`` lets a search see every write acknowledged
+        before it started.  A process that dies first loses nothing: the index's stamp
+        is older than the store's, and ``resume`` re-indexes the graphs written since.
+        """
+        with self._catching_up:
+            self._queued.update(str(g) for g in graph_iris)
+            self._queued_writes += 1
+            if self._catch_up_thread is None:
+                self._catch_up_thread = threading.Thread(
+                    target=self._catch_up, args=(store,), name="casegraph-search-catch-up",
+                    daemon=True)
+                self._catch_up_thread.start()
+            self._catching_up.notify_all()
+
+    def wait_until_current(self, timeout: float) -> bool:
+        """Wait until every write queued so far is indexed; False if ``timeout`` ran out."""
+        with self._catching_up:
+            target = self._queued_writes
+            return self._catching_up.wait_for(lambda: self._indexed_writes >= target, timeout)
+
+    def _catch_up(self, store: Store) -> None:
+        while True:
+            with self._catching_up:
+                self._catching_up.wait_for(lambda: self._queued_writes > self._indexed_writes)
+                graphs, self._queued = self._queued, set()
+                target = self._queued_writes
+            try:
+                self.update_graphs(store, sorted(graphs))
+            finally:
+                with self._catching_up:
+                    self._indexed_writes = target
+                    self._catching_up.notify_all()
 
     def _update(self, store: Store, graphs: set[str]) -> None:
         stamp = store.write_stamp()

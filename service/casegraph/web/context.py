@@ -90,14 +90,15 @@ def safety_policy() -> SafetyPolicy:
 
 
 def refresh_after_write(graph_iris) -> None:
-    """Re-index the named graphs a committed write changed (call after every write).
+    """Queue the re-index of the named graphs a committed write changed (call after every
+    write); searches wait for it (``search_index``).
 
     An index not built yet needs nothing: its first build reads the store as it is.
     """
     graph_iris = [str(g) for g in graph_iris]
     index: SearchIndex | None = current_app.extensions.get(SEARCH_KEY)
     if index is not None and (index.built or index.building):
-        index.update_graphs(current_store(), graph_iris)
+        index.update_graphs_later(current_store(), graph_iris)
     for callback in current_app.extensions.get(AFTER_WRITE_KEY, []):
         callback(graph_iris)
 
@@ -113,6 +114,9 @@ def search_index() -> SearchIndex:
     if not index.wait_for_build(BUILD_WAIT_SECONDS):
         raise ApiError(503, "the search index is being built (the service has just started); "
                             "try again in a minute")
+    if not index.wait_until_current(time_left()):
+        raise ApiError(503, "the search index is still taking in the latest writes; "
+                            "try again in a few seconds", headers={"Retry-After": "2"})
     if not index.built:
         with _build_lock:
             if not index.built:
