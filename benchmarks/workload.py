@@ -86,6 +86,9 @@ class Latency:
 
     def summary(self) -> dict:
         return {
+            # The first request alone: pages are kept until a write, so for them the
+            # first is the render and the p50 the kept page.
+            "first_ms": _ms(self.samples[0]) if self.samples else None,
             "p50_ms": _ms(self.p(0.5)),
             "p95_ms": _ms(self.p(0.95)),
             "mean_ms": _ms(statistics.fmean(self.samples)) if self.samples else None,

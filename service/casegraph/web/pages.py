@@ -25,6 +25,8 @@ from casegraph import paths
 from casegraph.rdf.terms import LABEL_LANGUAGES, is_sparql_iri
 from casegraph.web.cards import CARD_LIST_LIMIT, build_card, neighbourhood
 from casegraph.web.context import current_settings, current_store
+from casegraph.web.i18n import ui_language
+from casegraph.web.page_cache import page_cache
 from casegraph.web.subject_cards import case_card
 from casegraph.web.term_view import (
     Labeller,
@@ -104,17 +106,24 @@ def _entity(iri: URIRef):
         if not len(graph):
             abort(404, description=f"the graph states nothing about <{iri}>")
         return rdf_response(graph, fmt)
+    key = (request.path, request.query_string, ui_language())
+    body, status = page_cache().page(key, current_store().write_stamp(),
+                                     lambda: _entity_html(iri, named_graph))
+    return _vary(body, status)
 
+
+def _entity_html(iri: URIRef, named_graph: bool) -> tuple[str, int]:
+    """The HTML page of ``iri`` and its status (404: the graph states nothing about it)."""
     in_page, out_page = _positive_int("in_page"), _positive_int("out_page")
     value_counts = run_fixed("entity_value_counts", [{"s": iri}]).dicts()
     statements = _values(iri, value_counts, out_page)
     counts = run_fixed("entity_incoming_counts", [{"s": iri}]).dicts()
     if not value_counts and not counts:
-        return _vary(render_template("entity.html", missing=True, iri=str(iri)), 404)
+        return render_template("entity.html", missing=True, iri=str(iri)), 404
 
     types = {row["o"] for row in statements if row["p"] == RDF.type}
     if CASE_DOCUMENT in types and not request.args.get("facts"):
-        return _vary(_case_document(iri, statements))
+        return _case_document(iri, statements), 200
 
     offset = (in_page - 1) * INCOMING_PAGE_SIZE
     incoming = run_fixed(
@@ -156,7 +165,7 @@ def _entity(iri: URIRef):
     if card.is_organisation:
         card.graph_chart = neighbourhood(card, labeller.view(iri), case_views)
     total_incoming = sum(int(row["n"]) for row in counts)
-    return _vary(render_template(
+    return render_template(
         "entity.html",
         missing=False,
         iri=str(iri),
@@ -178,7 +187,7 @@ def _entity(iri: URIRef):
         cases_total=cases_total,
         formats=_format_links(),
         graph_triples=current_store().triple_count(iri) if named_graph else None,
-    ))
+    ), 200
 
 
 def _values(iri: URIRef, value_counts: list[dict], page: int) -> list[dict]:
