@@ -37,6 +37,7 @@ built at every start.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import math
@@ -171,6 +172,11 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("meta", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("stamp", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
+
+
+#: How long an exiting process waits for queued writes to be indexed (a restart then
+#: opens the index in step instead of rebuilding it).
+EXIT_WAIT_SECONDS = 30.0
 
 
 class SearchIndex:
@@ -378,8 +384,9 @@ class SearchIndex:
         group's thousands of texts), the larger part of a write's time at 10k cases; the
         write is durable without it.  One thread takes the queued writes in, several at a
         time, and ``wait_until_current`` lets a search see every write acknowledged
-        before it started.  A process that dies first loses nothing: the index's stamp
-        is older than the store's, and ``resume`` re-indexes the graphs written since.
+        before it started.  A process that exits lets the queue finish first (an
+        ``atexit`` wait); one that dies first loses nothing but time: the index's stamp is
+        older than the store's, so ``resume`` refuses it and the index is rebuilt.
         """
         with self._catching_up:
             self._queued.update(str(g) for g in graph_iris)
@@ -389,6 +396,7 @@ class SearchIndex:
                     target=self._catch_up, args=(store,), name="casegraph-search-catch-up",
                     daemon=True)
                 self._catch_up_thread.start()
+                atexit.register(self.wait_until_current, EXIT_WAIT_SECONDS)
             self._catching_up.notify_all()
 
     def wait_until_current(self, timeout: float) -> bool:
