@@ -139,6 +139,7 @@ def _size_section(label: str, size: dict) -> list[str]:
     row("process-tree RSS at ready (MB)", each("rss_at_ready_mb"))
     row("restart to ready (s)", each("restart", "ready_seconds"))
     row("process-tree RSS at ready after restart (MB)", each("restart", "rss_at_ready_mb"))
+    row("process-tree PSS at ready after restart (MB)", each("restart", "pss_at_ready_mb"))
     row("peak RSS (MB)", each("memory", "peak_rss_mb"))
     for concurrency in (1, 8):
         cells = []
@@ -222,6 +223,11 @@ def _size_section(label: str, size: dict) -> list[str]:
     if ours and theirs:
         lines.append(f"- process-tree RSS at ready, (b) vs (c): {ours:g} vs {theirs:g} MB "
                      f"= {ours / theirs:.2f}× the memory of (c)")
+    for what, key in (("RSS", "rss_at_ready_mb"), ("PSS", "pss_at_ready_mb")):
+        ours, theirs = (_get(size, k, "restart", key) for k in ("casegraph_http", "oxigraph_serve"))
+        if ours and theirs:
+            lines.append(f"- process-tree {what} at ready after a restart, (b) vs (c): "
+                         f"{ours:g} vs {theirs:g} MB = {ours / theirs:.2f}×")
     versus_c = {qid: latency_comparison(_get(size, "casegraph_http", "questions", qid),
                                         _get(size, "oxigraph_serve", "questions", qid))
                 for qid in sorted(qids)}

@@ -147,7 +147,8 @@ def ready_figures(server: Server, timeout: float) -> dict:
     """Seconds from the process start to ready, what the probe said, and the tree's RSS then."""
     seconds = server.wait_ready(timeout)
     return {"ready_seconds": round(seconds, 2), "ready_state": server.state,
-            "rss_at_ready_mb": round(server.tree_rss() / 2**20, 1)}
+            "rss_at_ready_mb": round(server.tree_rss() / 2**20, 1),
+            "pss_at_ready_mb": round(server.tree_pss() / 2**20, 1)}
 
 
 def restart(start: Callable[[], Server], timeout: float) -> dict:

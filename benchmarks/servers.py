@@ -83,6 +83,17 @@ def rss_bytes(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def pss_bytes(pid: int) -> int:
+    """A process's proportional set size (``/proc/PID/smaps_rollup``), 0 if gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 class MemoryWatch:
     """Samples the summed RSS of a process tree every 50 ms; ``peak`` is the largest sum."""
 
@@ -178,6 +189,11 @@ class Server:
     def tree_rss(self) -> int:
         """The summed RSS of the server's process tree now."""
         return sum(rss_bytes(pid) for pid in tree_pids(self.process.pid))
+
+    def tree_pss(self) -> int:
+        """The summed PSS of the tree now: pages shared by several of its processes (a
+        forkserver's children share its modules) count once in all, not once per process."""
+        return sum(pss_bytes(pid) for pid in tree_pids(self.process.pid))
 
     def stop(self) -> int:
         """Stop the process group; return the peak RSS of the tree seen while it ran."""
