@@ -15,6 +15,7 @@ connection that sends nothing for ``CLIENT_IDLE_SECONDS`` is closed.
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 import threading
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from casegraph.config import Settings
 from casegraph.errors import StoreUnavailable
-from casegraph.web.context import STORE_KEY
+from casegraph.search.index import EXIT_WAIT_SECONDS
+from casegraph.web.context import SEARCH_KEY, STORE_KEY
 
 #: Request threads when ``--production`` is given without ``--threads``.
 DEFAULT_PRODUCTION_THREADS = 8
@@ -106,11 +108,25 @@ def _serve_with_waitress(settings: Settings, host: str, port: int, threads: int)
 
 
 def _run_until_stopped(app, run, close) -> None:
-    """Serve until Ctrl-C, then close the listener and the app's store (its workers)."""
+    """Serve until Ctrl-C or SIGTERM, then close the listener, let the search index take
+    in the writes already acknowledged, and close the app's store (its workers).
+
+    Why SIGTERM too: its default ends the process at once, and an index left behind the
+    store's stamp is rebuilt at the next start (35 s at 10k cases instead of 1 s).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         run()
     except KeyboardInterrupt:
         pass
     finally:
         close()
+        index = app.extensions.get(SEARCH_KEY)
+        if index is not None:
+            index.wait_until_current(EXIT_WAIT_SECONDS)
         app.extensions[STORE_KEY].close()
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
