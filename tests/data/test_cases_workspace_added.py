@@ -28,6 +28,7 @@ from tests.case_vocabulary import (
     graphs_naming,
     id_path,
     iri,
+    memberships,
     rolls_up_to,
     select,
     source_text,
@@ -123,14 +124,7 @@ def test_huadian_joint_building_by_both_party_committees(dataset: Dataset) -> No
     assert rolls_up_to(dataset, "huadian-shandong-party-committee", "china-huadian-group")
     # 董凤亮 and 梁汉东: each 党委书记、执行董事 of their company.
     assert "华电山东公司党委书记、执行董事董凤亮和华电广东公司党委书记、执行董事梁汉东" in text
-    held = select(dataset, f"""
-        SELECT ?name ?org ?role WHERE {{
-          GRAPH <{graph_iri(HUADIAN)}> {{
-            ?m org:member/rdfs:label ?name ; org:organization ?org ; org:role ?role .
-            FILTER(lang(?name) = "zh-Hans")
-          }}
-        }}""")
-    assert {(str(n), id_path(o), id_path(r)) for n, o, r in held} == {
+    assert memberships(dataset, HUADIAN) == {
         ("董凤亮", "org/huadian-shandong-party-committee", "role/party-committee-secretary"),
         ("董凤亮", "org/huadian-shandong", "role/executive-director"),
         ("梁汉东", "org/huadian-guangdong-party-committee", "role/party-committee-secretary"),

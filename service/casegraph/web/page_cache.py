@@ -34,7 +34,8 @@ class PageCache:
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        #: key → (stamp, body, size of the body in bytes)
+        self._pages: OrderedDict[tuple, tuple[str, str, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -63,16 +64,12 @@ class PageCache:
         if size > self.max_bytes:
             return
         with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1].encode("utf-8"))
-            # Pages kept at an older stamp can never be served again: drop them first.
-            for stale in [k for k, (s, _) in self._pages.items() if s != stamp]:
-                self._bytes -= len(self._pages.pop(stale)[1].encode("utf-8"))
+            # The page's old copy, and pages kept at an older stamp (never served again).
+            for gone in [k for k, kept in self._pages.items() if k == key or kept[0] != stamp]:
+                self._bytes -= self._pages.pop(gone)[2]
             while self._pages and self._bytes + size > self.max_bytes:
-                _, (_, dropped) = self._pages.popitem(last=False)
-                self._bytes -= len(dropped.encode("utf-8"))
-            self._pages[key] = (stamp, body)
+                self._bytes -= self._pages.popitem(last=False)[1][2]
+            self._pages[key] = (stamp, body, size)
             self._bytes += size
 
 
